@@ -1,0 +1,120 @@
+"""`actions-emulator bench`: the runtime's speed on this machine, measured side by side in one run.
+
+Figures: host cold start; warm single-action invocation p50/p99 measured from Python; a 5-action
+post-login chain p50; invocations per second with requests pipelined; and the same single action run the
+naive way (a fresh `node` process per invocation), as a ratio. Absolute numbers on a shared machine are
+noisy; the ratio, taken in the same run, holds.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import statistics
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+from . import triggers
+from .runtime import ActionSource, HostPool, build_event, run_chain
+
+POST_LOGIN = triggers.get("post-login")
+ACTION = f"""
+exports.{POST_LOGIN.default_handler} = async (event, api) => {{
+  const roles = event.authorization.roles;
+  api.idToken.setCustomClaim('https://example.com/roles', roles);
+  api.accessToken.setCustomClaim('https://example.com/email', event.user.email);
+  if (event.request.geoip.countryCode === 'XX') api.access.deny('blocked country');
+}};
+"""
+NAIVE_RUNNER = """
+const [file, eventJson] = [process.argv[2], process.argv[3]];
+const mod = require(file);
+const commands = [];
+const rec = (name) => (...args) => { commands.push({ name, args }); return api; };
+const api = { idToken: { setCustomClaim: rec('idToken.setCustomClaim') },
+  accessToken: { setCustomClaim: rec('accessToken.setCustomClaim') }, access: { deny: rec('access.deny') } };
+mod.%s(JSON.parse(eventJson), api).then(() => process.stdout.write(JSON.stringify(commands)));
+""" % POST_LOGIN.default_handler
+
+
+def _pct(values: list[float], p: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+
+
+async def _timed(coro_factory, n: int) -> list[float]:
+    out = []
+    for _ in range(n):
+        t0 = time.perf_counter()
+        await coro_factory()
+        out.append((time.perf_counter() - t0) * 1000)
+    return out
+
+
+async def run_bench(node: str | None = None, quick: bool = False) -> int:
+    n_warm, n_chain, n_pipe, n_naive, n_cold = (200, 100, 500, 5, 3) if quick else (3000, 1000, 5000, 20, 5)
+    pool = HostPool(node)
+    event = build_event(POST_LOGIN.id, None)
+    with tempfile.TemporaryDirectory() as tmp:
+        action_file = Path(tmp) / "claims.js"
+        action_file.write_text(ACTION)
+        one = [ActionSource("claims", ACTION, str(action_file))]
+        five = [ActionSource(f"claims{i}", ACTION, f"{tmp}/claims{i}.js") for i in range(5)]
+        try:
+            colds = []
+            for i in range(n_cold):
+                host = await pool.host(f"cold-{i}")
+                colds.append(host.cold_start_ms)
+            host = await pool.host("bench")
+            run_one = lambda: run_chain(host, POST_LOGIN.id, one, event)  # noqa: E731
+            run_five = lambda: run_chain(host, POST_LOGIN.id, five, event)  # noqa: E731
+            await _timed(run_one, 200)  # warm-up: compile, JIT
+            await _timed(run_five, 50)
+            warm = await _timed(run_one, n_warm)
+            chain = await _timed(run_five, n_chain)
+            sem = asyncio.Semaphore(64)
+
+            async def limited():
+                async with sem:
+                    await run_one()
+
+            t0 = time.perf_counter()
+            await asyncio.gather(*(limited() for _ in range(n_pipe)))
+            rate = n_pipe / (time.perf_counter() - t0)
+            rss = _rss_mb(host.pid)
+        finally:
+            await pool.close()
+        runner = Path(tmp) / "naive.js"
+        runner.write_text(NAIVE_RUNNER)
+        naive = []
+        for _ in range(n_naive):
+            t0 = time.perf_counter()
+            subprocess.run([str(pool.node), str(runner), str(action_file), json.dumps(event)], check=True,
+                           capture_output=True, env={})
+            naive.append((time.perf_counter() - t0) * 1000)
+    warm_p50 = statistics.median(warm)
+    rows = [
+        ("node", host.node_version or "", ""),
+        ("host cold start (median)", f"{statistics.median(colds):.1f} ms", ""),
+        ("warm single action p50", f"{warm_p50:.3f} ms", "target <= 0.5 ms"),
+        ("warm single action p99", f"{_pct(warm, 99):.3f} ms", ""),
+        ("5-action chain p50", f"{statistics.median(chain):.3f} ms", "target <= 1 ms"),
+        ("pipelined invocations/s", f"{rate:,.0f}", "target >= 3,000"),
+        ("naive fresh node per invocation p50", f"{statistics.median(naive):.1f} ms", ""),
+        ("speed-up over naive (p50 ratio)", f"{statistics.median(naive) / warm_p50:,.0f}x", "target >= 100x"),
+        ("host resident memory after the run", f"{rss:.0f} MB" if rss else "n/a", ""),
+    ]
+    width = max(len(r[0]) for r in rows)
+    for name, value, note in rows:
+        print(f"{name:<{width}}  {value:>12}  {note}")
+    return 0
+
+
+def _rss_mb(pid: int | None) -> float | None:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except (OSError, TypeError):
+        return None
+    kb = next((int(l.split()[1]) for l in status.splitlines() if l.startswith("VmRSS:")), None)
+    return kb / 1024 if kb else None

@@ -1,0 +1,130 @@
+"""npm dependencies of actions, installed with the bundled npm into a content-addressed cache.
+
+One folder per distinct dependency set (a hash of the sorted `name@version` list) under the user's
+cache directory, outside any workspace. A set is installed once, into a temporary folder renamed into
+place only when npm succeeded, so a failed or interrupted install never leaves a half-filled entry; after
+that it is reused without npm or a network. Failures name the package that could not be had.
+"""
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import os
+import re
+import shutil
+import uuid
+from pathlib import Path
+from typing import Callable
+
+import platformdirs
+
+from ..errors import DependencyError, UsageError
+from .node import bundled_node, bundled_npm_cli
+
+MAX_DEPENDENCIES = 10  # Auth0's limit per action (spec §3.1)
+INSTALL_TIMEOUT_S = 300
+_NAME = re.compile(r"^(@[a-z0-9][a-z0-9._~-]*/)?[a-z0-9][a-z0-9._~-]*$")
+_NETWORK_CODES = ("ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ETIMEDOUT", "ECONNRESET", "ENETUNREACH")
+
+
+def parse_spec(spec: str) -> tuple[str, str]:
+    """`name@version` (also `@scope/name@version`; a bare name means `latest`)."""
+    at = spec.rfind("@")
+    name, version = (spec[:at], spec[at + 1:]) if at > 0 else (spec, "latest")
+    if not _NAME.match(name) or not version or any(c.isspace() for c in version):
+        raise UsageError(f"--dependency: {spec!r} is not NAME@VERSION (for example lodash@4.17.21)")
+    return name, version
+
+
+class DependencyCache:
+    def __init__(self, root: Path, registry: str | None = None, node: Path | None = None):
+        self.root = Path(root)
+        self.registry = registry
+        self.node = node or bundled_node()
+        self._locks: dict[str, asyncio.Lock] = {}
+
+    @classmethod
+    def default(cls) -> DependencyCache:
+        root = os.environ.get("ACTIONS_EMULATOR_DEPS_CACHE") or platformdirs.user_cache_path("actions-emulator")
+        return cls(Path(root) / "npm")
+
+    @staticmethod
+    def key(deps: list[tuple[str, str]]) -> str:
+        canonical = json.dumps(sorted(set(deps)))
+        return hashlib.sha256(canonical.encode()).hexdigest()[:24]
+
+    def path_for(self, deps: list[tuple[str, str]]) -> Path:
+        return self.root / self.key(deps)
+
+    def is_cached(self, deps: list[tuple[str, str]]) -> bool:
+        return (self.path_for(deps) / ".complete").exists()
+
+    async def ensure(self, deps: list[tuple[str, str]], progress: Callable[[str], None] | None = None) -> Path:
+        if len(deps) > MAX_DEPENDENCIES:
+            raise UsageError(f"at most {MAX_DEPENDENCIES} dependencies per action ({len(deps)} given)")
+        target = self.path_for(deps)
+        if (target / ".complete").exists():
+            return target
+        lock = self._locks.setdefault(target.name, asyncio.Lock())
+        async with lock:
+            if (target / ".complete").exists():
+                return target
+            if progress:
+                progress(f"installing {', '.join(f'{n}@{v}' for n, v in deps)} with npm")
+            await self._install(deps, target)
+        return target
+
+    async def _install(self, deps: list[tuple[str, str]], target: Path) -> None:
+        self.root.mkdir(parents=True, exist_ok=True)
+        tmp = self.root / f".tmp-{target.name}-{uuid.uuid4().hex[:8]}"
+        tmp.mkdir()
+        try:
+            (tmp / "package.json").write_text(json.dumps(
+                {"name": "actions-emulator-dependencies", "private": True,
+                 "dependencies": {n: v for n, v in deps}}, indent=2))
+            args = [str(self.node), str(bundled_npm_cli()), "install", "--no-audit", "--no-fund", "--omit=dev",
+                    "--loglevel=error", "--no-update-notifier"]
+            if self.registry:
+                args.append(f"--registry={self.registry}")
+            env = {"PATH": f"{self.node.parent}{os.pathsep}{os.defpath}", "HOME": str(self.root / ".home"),
+                   "npm_config_cache": str(self.root / ".npm-cache")}
+            proc = await asyncio.create_subprocess_exec(*args, cwd=tmp, env=env, stdout=asyncio.subprocess.PIPE,
+                                                        stderr=asyncio.subprocess.PIPE)
+            try:
+                out, err = await asyncio.wait_for(proc.communicate(), INSTALL_TIMEOUT_S)
+            except asyncio.TimeoutError:
+                proc.kill()
+                raise DependencyError(f"npm install of {_describe(deps)} took longer than {INSTALL_TIMEOUT_S} s") from None
+            if proc.returncode != 0:
+                raise DependencyError(_explain(deps, (out + err).decode("utf-8", "replace")))
+            (tmp / ".complete").write_text("\n".join(f"{n}@{v}" for n, v in deps))
+            try:
+                tmp.rename(target)
+            except OSError:
+                if not (target / ".complete").exists():  # another process finished first otherwise
+                    raise
+        finally:
+            if tmp.exists():
+                shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _describe(deps: list[tuple[str, str]]) -> str:
+    return ", ".join(f"{n}@{v}" for n, v in deps)
+
+
+def _explain(deps: list[tuple[str, str]], output: str) -> str:
+    """One line naming the package npm could not install, from npm's own error output."""
+    culprit = next((f"{n}@{v}" for n, v in deps if re.search(rf"(?<![\w@/-]){re.escape(n)}(?![\w-])", output)),
+                   _describe(deps))
+    code = re.search(r"npm ERR! code (\w+)", output)
+    code = code.group(1) if code else ""
+    if code in _NETWORK_CODES or any(c in output for c in _NETWORK_CODES):
+        return (f"cannot install {culprit}: the npm registry could not be reached ({code or 'network error'}) "
+                f"and it is not in the dependency cache")
+    if code == "E404":
+        return f"cannot install {culprit}: no such package in the npm registry"
+    if code == "ETARGET":
+        return f"cannot install {culprit}: no such version in the npm registry"
+    last = [l for l in output.splitlines() if l.startswith("npm ERR!")][-1:] or output.strip().splitlines()[-1:]
+    return f"cannot install {culprit}: npm failed ({code or 'error'}): {last[0] if last else ''}".rstrip()

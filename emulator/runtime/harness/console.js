@@ -1,0 +1,65 @@
+'use strict';
+/**
+ * Per-invocation capture of everything user code prints. `console.*`, `process.stdout.write` and
+ * `process.stderr.write` are replaced for the whole process and routed, through AsyncLocalStorage, to
+ * the log buffer of the invocation whose code is running (even when invocations interleave). Output
+ * with no invocation (a stray timer after its action ended) goes to the host's own stderr, which Python
+ * reads as host output. Nothing user code prints can reach the protocol channel.
+ */
+const util = require('util');
+const { AsyncLocalStorage } = require('async_hooks');
+
+const LOG_LIMIT = 256 * 1024; // Auth0's per-execution console buffer
+const als = new AsyncLocalStorage();
+const rawStderrWrite = process.stderr.write.bind(process.stderr);
+
+class LogBuffer {
+  constructor() {
+    this.entries = [];
+    this.bytes = 0;
+    this.truncated = false;
+    this.closed = false;
+  }
+
+  push(level, message) {
+    if (this.closed) return;
+    const size = Buffer.byteLength(message, 'utf8');
+    if (this.bytes + size > LOG_LIMIT) {
+      this.truncated = true;
+      const room = LOG_LIMIT - this.bytes;
+      if (room <= 0) return;
+      message = Buffer.from(message, 'utf8').subarray(0, room).toString('utf8');
+    }
+    this.bytes += Buffer.byteLength(message, 'utf8');
+    this.entries.push({ level, time: Date.now(), message });
+  }
+}
+
+function route(level, message) {
+  const store = als.getStore();
+  if (store && store.logs) store.logs.push(level, message);
+  else rawStderrWrite(`[${level}] ${message}\n`);
+}
+
+function install() {
+  const levels = { log: 'log', info: 'info', warn: 'warn', error: 'error', debug: 'debug' };
+  for (const [method, level] of Object.entries(levels)) {
+    console[method] = (...args) => route(level, util.format(...args));
+  }
+  console.trace = (...args) => {
+    const err = new Error(util.format(...args));
+    route('trace', `Trace: ${err.message}\n${err.stack.split('\n').slice(2).join('\n')}`);
+  };
+  console.dir = (obj, options) => route('log', util.inspect(obj, options));
+  const streamWriter = (level) => (chunk, encoding, cb) => {
+    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString(typeof encoding === 'string' ? encoding : 'utf8');
+    route(level, text.replace(/\n$/, ''));
+    const done = typeof encoding === 'function' ? encoding : cb;
+    if (typeof done === 'function') process.nextTick(done);
+    return true;
+  };
+  process.stdout.write = streamWriter('stdout');
+  process.stderr.write = streamWriter('stderr');
+}
+
+module.exports = { als, LogBuffer, install };

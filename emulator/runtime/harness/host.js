@@ -1,0 +1,211 @@
+'use strict';
+/**
+ * The long-lived Node host of one tenant. Protocol (v1): newline-delimited JSON; requests arrive on
+ * stdin, replies leave on the file descriptor given as argv[2], a channel user code is never handed
+ * (its console and stdout are captured per invocation, see console.js). Every message carries
+ * `v`, `type` and, for request/reply pairs, `id`.
+ *
+ *   configure {triggers}       -> ready {node, pid}
+ *   run {trigger, event, actions:[{key,name,filename,code,handler,secrets,deps_dir}], cache, now,
+ *        deadline_ms}          -> action {index, result} for each action but the last one run, then
+ *                                 result {last, cache, carried}
+ *   ping                       -> pong
+ *   anything else              -> error {message}
+ *
+ * A chain runs its actions in order with Auth0's state passing (spec §2.1) and stops after an action
+ * that failed or recorded a STOP/SUSPEND command. Async hangs are cut at the deadline here; a host that
+ * cannot answer at all (a synchronous loop) is killed by Python.
+ */
+const fs = require('fs');
+const consoleCapture = require('./console');
+const loader = require('./loader');
+const { compileTrigger, buildApi } = require('./api');
+const { snapshot } = require('./snapshot');
+
+const PROTOCOL = 1;
+const OUT_FD = Number(process.argv[2]);
+process.argv.splice(2); // user code is not told where the protocol channel is
+const triggers = new Map();
+
+function send(msg) {
+  fs.writeSync(OUT_FD, `${JSON.stringify({ v: PROTOCOL, ...msg })}\n`);
+}
+
+consoleCapture.install();
+
+// An action that calls process.exit() takes the host down, as it would crash Auth0's sandbox; say so
+// first so that Python can report it as that action's result rather than as a mystery.
+const realExit = process.exit.bind(process);
+process.exit = (code) => {
+  const store = consoleCapture.als.getStore();
+  send({ type: 'note', id: store ? store.runId : null, message: `process.exit(${code === undefined ? '' : code}) was called` });
+  realExit(code);
+};
+
+process.on('uncaughtException', (err) => {
+  const store = consoleCapture.als.getStore();
+  if (store && store.fail) store.fail(err);
+  else process.stderr.write(`uncaught exception outside any action: ${err && err.stack}\n`);
+});
+process.on('unhandledRejection', (err) => {
+  const store = consoleCapture.als.getStore();
+  if (store && store.logs) store.logs.push('error', `Unhandled promise rejection: ${err && err.stack ? err.stack : err}`);
+});
+
+/** A copy of plain JSON data; several times faster than structuredClone for events. */
+function clone(value) {
+  if (Array.isArray(value)) return value.map(clone);
+  if (value && typeof value === 'object') {
+    const out = {};
+    for (const k of Object.keys(value)) out[k] = clone(value[k]);
+    return out;
+  }
+  return value;
+}
+
+// The last action of a chain may take the parsed event itself: nothing runs after it.
+function eventFor(base, spec, shared, last) {
+  const event = last ? base : clone(base);
+  event.secrets = { ...(spec.secrets || {}) };
+  event.configuration = event.configuration || {};
+  if (event.user) {
+    for (const field of ['app_metadata', 'user_metadata']) {
+      const pending = shared.pendingMetadata[field];
+      if (Object.keys(pending).length === 0) continue;
+      const merged = { ...(event.user[field] || {}) };
+      for (const [k, v] of Object.entries(pending)) {
+        if (v === null) delete merged[k];
+        else if (v !== undefined) merged[k] = clone(v);
+      }
+      event.user[field] = merged;
+    }
+  }
+  if (event.transaction && 'metadata' in event.transaction) event.transaction.metadata = { ...shared.txMetadata };
+  return event;
+}
+
+const TIMEOUT = Symbol('timeout');
+
+async function runAction(trigger, spec, event, shared, now, deadlineAt) {
+  const handlerName = spec.handler || trigger.handlers[0];
+  const ctx = { trigger, handler: handlerName, event, shared, now, commands: [], effects: [], interaction: null,
+    metadataState: {}, closed: false };
+  const logs = new consoleCapture.LogBuffer();
+  const t0 = performance.now();
+  let loadMs = 0;
+  let error = null;
+  let timer;
+  let failAsync;
+  const failed = new Promise((_, reject) => { failAsync = reject; });
+  const store = { logs, fail: (err) => failAsync(err), runId: shared.runId };
+  const work = consoleCapture.als.run(store, async () => {
+    const mod = loader.get(spec);
+    loadMs = loader.init(mod);
+    const fn = loader.handler(mod, trigger.handlers, handlerName);
+    return fn(event, buildApi(trigger, ctx));
+  });
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(TIMEOUT), Math.max(0, deadlineAt - performance.now()));
+  });
+  work.catch(() => {});
+  failed.catch(() => {});
+  try {
+    await Promise.race([work, timeout, failed]);
+  } catch (err) {
+    error = err === TIMEOUT
+      ? { name: 'Error', message: `Execution of the action exceeded the ${shared.deadlineMs} ms limit.`,
+        stack: '', line: null, column: null, class: 'action_timeout' }
+      : loader.describeError(err, spec.filename);
+  } finally {
+    clearTimeout(timer);
+    ctx.closed = true;
+    logs.closed = true;
+  }
+  const total = performance.now() - t0;
+  return {
+    name: spec.name, handler: handlerName, commands: ctx.commands, logs: logs.entries,
+    logs_truncated: logs.truncated, error, effects: ctx.effects,
+    timings: { load_ms: round(loadMs), run_ms: round(total - loadMs), total_ms: round(total) },
+  };
+}
+
+const round = (ms) => Math.round(ms * 1000) / 1000;
+
+async function runChain(msg) {
+  const trigger = triggers.get(msg.trigger);
+  if (!trigger) throw new Error(`unknown trigger ${msg.trigger}`);
+  const started = performance.now();
+  const clockBase = typeof msg.now === 'number' ? msg.now : Date.now();
+  const now = () => clockBase + Math.floor(performance.now() - started);
+  const base = msg.event || {};
+  const shared = {
+    cache: new Map(Object.entries(msg.cache || {})), pendingMetadata: { app_metadata: {}, user_metadata: {} },
+    txMetadata: { ...((base.transaction && base.transaction.metadata) || {}) }, scopeAdds: 0, once: new Set(),
+    samlAttributes: {}, samlChanges: 0, deadlineMs: msg.deadline_ms, runId: msg.id,
+  };
+  const deadlineAt = started + msg.deadline_ms;
+  let last = null;
+  for (let index = 0; index < msg.actions.length; index += 1) {
+    const spec = msg.actions[index];
+    const isLast = index === msg.actions.length - 1;
+    const result = await runAction(trigger, spec, eventFor(base, spec, shared, isLast), shared, now, deadlineAt);
+    last = result;
+    if (result.error || result.effects.length || isLast) break;
+    // Streamed as each action ends, so that a host killed later in the chain loses nothing before it;
+    // the chain's last result rides with the final message (one write less per chain).
+    send({ type: 'action', id: msg.id, index, result });
+  }
+  const carried = {
+    app_metadata: snapshot(shared.pendingMetadata.app_metadata),
+    user_metadata: snapshot(shared.pendingMetadata.user_metadata),
+    transaction_metadata: shared.txMetadata,
+  };
+  return { type: 'result', last, cache: Object.fromEntries(shared.cache), carried };
+}
+
+async function handle(msg) {
+  if (msg.v !== PROTOCOL) {
+    send({ type: 'error', id: msg.id, message: `unsupported protocol version ${msg.v}` });
+    return;
+  }
+  switch (msg.type) {
+    case 'configure':
+      for (const record of msg.triggers) triggers.set(record.id, compileTrigger(record));
+      send({ type: 'ready', id: msg.id, node: process.version, pid: process.pid });
+      return;
+    case 'ping':
+      send({ type: 'pong', id: msg.id });
+      return;
+    case 'run': {
+      try {
+        send({ id: msg.id, ...(await runChain(msg)) });
+      } catch (err) {
+        send({ type: 'error', id: msg.id, message: String(err && err.stack) });
+      }
+      return;
+    }
+    default:
+      send({ type: 'error', id: msg.id, message: `unknown message type ${JSON.stringify(msg.type)}` });
+  }
+}
+
+let pending = '';
+process.stdin.setEncoding('utf8');
+process.stdin.on('data', (chunk) => {
+  pending += chunk;
+  let nl;
+  while ((nl = pending.indexOf('\n')) >= 0) {
+    const line = pending.slice(0, nl);
+    pending = pending.slice(nl + 1);
+    if (!line.trim()) continue;
+    let msg;
+    try {
+      msg = JSON.parse(line);
+    } catch (err) {
+      send({ type: 'error', id: null, message: `unreadable message: ${err.message}` });
+      continue;
+    }
+    handle(msg);
+  }
+});
+process.stdin.on('end', () => realExit(0));

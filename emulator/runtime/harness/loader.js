@@ -1,0 +1,104 @@
+'use strict';
+/**
+ * Loads action code the way Auth0's runtime does (spec §2.5): compiled once per version (keyed by a
+ * hash Python computes from code + dependencies), its module scope kept alive between invocations, its
+ * top level run lazily on the first invocation (so top-level console output is captured there), and an
+ * error thrown at load re-thrown on every later invocation. Line numbers in errors are the user's own:
+ * the code is compiled as a function body with no wrapper lines.
+ */
+const path = require('path');
+const vm = require('vm');
+const { createRequire } = require('module');
+
+const HARNESS_DIR = __dirname;
+const modules = new Map();
+// Where `require` resolves from when an action declares no dependencies: a folder with no
+// node_modules, so only Node's built-in modules resolve, as in Auth0.
+const NO_DEPS_BASE = path.join(path.parse(HARNESS_DIR).root, 'actions-emulator-no-dependencies', 'action.js');
+
+function get(spec) {
+  let mod = modules.get(spec.key);
+  if (!mod) {
+    mod = compile(spec);
+    modules.set(spec.key, mod);
+  }
+  return mod;
+}
+
+function compile(spec) {
+  const mod = { filename: spec.filename, module: { exports: {} }, initialized: false, error: null, fn: null };
+  const base = spec.deps_dir ? path.join(spec.deps_dir, 'action.js') : NO_DEPS_BASE;
+  mod.require = createRequire(base);
+  try {
+    mod.fn = vm.compileFunction(spec.code, ['exports', 'require', 'module', '__filename', '__dirname'], {
+      filename: spec.filename,
+    });
+  } catch (err) {
+    mod.error = err; // a syntax error: reported on every invocation, like a throw at load
+    mod.initialized = true;
+  }
+  return mod;
+}
+
+/** Run the module's top level once (inside the first invocation's log context). Returns load ms. */
+function init(mod) {
+  if (mod.initialized) {
+    if (mod.error) throw mod.error;
+    return 0;
+  }
+  mod.initialized = true;
+  const t0 = performance.now();
+  try {
+    mod.fn.call(mod.module.exports, mod.module.exports, mod.require, mod.module, mod.filename,
+      path.dirname(mod.filename));
+  } catch (err) {
+    mod.error = err instanceof Error ? err : new Error(String(err));
+    throw mod.error;
+  }
+  return performance.now() - t0;
+}
+
+/** Auth0's handler lookup and its exact messages (`getHandlerFactory` in @auth0/actions). */
+function handler(mod, handlers, name) {
+  const exp = mod.module.exports;
+  if (typeof exp !== 'object' || exp === null) throw new Error('The Action must export an object.');
+  if (!handlers.includes(name)) throw new Error('The Action can only be called with valid methods.');
+  const fn = exp[name];
+  if (!(typeof fn === 'function' && fn.constructor && fn.constructor.name === 'AsyncFunction')) {
+    throw new Error(`Invalid function signature for the ${JSON.stringify(name)} handler. `
+      + `Use "exports.${name} = async function(event, api) { }" as the signature.`);
+  }
+  return fn;
+}
+
+function escapeRegExp(s) {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Line (and column) in the user's file, from a syntax error's header or the first matching frame. */
+function location(err, filename) {
+  const stack = String((err && err.stack) || '');
+  const header = stack.match(new RegExp(`^${escapeRegExp(filename)}:(\\d+)\\s*$`, 'm'));
+  if (header && err.name === 'SyntaxError') return { line: Number(header[1]), column: null };
+  const frame = stack.match(new RegExp(`${escapeRegExp(filename)}:(\\d+):(\\d+)`));
+  return frame ? { line: Number(frame[1]), column: Number(frame[2]) } : { line: null, column: null };
+}
+
+/** The stack the user should see: the message and the frames of user code and its dependencies. */
+function userStack(err) {
+  const stack = String((err && err.stack) || '');
+  return stack.split('\n').filter((l) => {
+    if (!/^\s+at /.test(l)) return true;
+    return !l.includes(HARNESS_DIR) && !l.includes('node:') && !l.includes('<anonymous>');
+  }).join('\n');
+}
+
+function describeError(err, filename, errorClass = 'action_error') {
+  const e = err instanceof Error ? err : new Error(String(err));
+  const { line, column } = location(e, filename);
+  const out = { name: e.name, message: e.message, stack: userStack(e), line, column, class: errorClass };
+  if (e.code !== undefined) out.code = String(e.code);
+  return out;
+}
+
+module.exports = { get, init, handler, describeError, HARNESS_DIR };

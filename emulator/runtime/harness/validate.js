@@ -1,0 +1,149 @@
+'use strict';
+/**
+ * Argument rules of `api` methods, as declared in the Python trigger registry (registry.py).
+ * `check(rule, value, name)` returns the (possibly trimmed) value or throws the way Auth0's harness
+ * does: plain Errors with ajv-style text ("errorCode must NOT have more than 100 characters") unless the
+ * rule names its own messages.
+ */
+
+const FACTOR_TYPES = ['otp', 'email', 'webauthn-platform', 'webauthn-roaming', 'recovery-code', 'phone',
+  'push', 'push-notification'];
+
+function fail(rule, key, fallback, ErrorClass = Error) {
+  const msg = (rule.messages && rule.messages[key]) || fallback;
+  const Cls = key === 'type' && rule.error === 'TypeError' ? TypeError : ErrorClass;
+  throw new Cls(msg);
+}
+
+function isPlainObject(v) {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function checkString(rule, value, name) {
+  if (typeof value !== 'string') fail(rule, 'type', `${name} must be string`);
+  let v = rule.trim ? value.trim() : value;
+  if (rule.min !== undefined && v.length < rule.min) {
+    fail(rule, 'min', `${name} must NOT have fewer than ${rule.min} characters`);
+  }
+  if (rule.max !== undefined && v.length > rule.max) {
+    fail(rule, 'max', `${name} must NOT have more than ${rule.max} characters`);
+  }
+  if (rule.no_ws && /\s/.test(v)) fail(rule, 'ws', `${name} must not have whitespace`);
+  if (rule.pattern && !new RegExp(rule.pattern, 'u').test(v)) {
+    fail(rule, 'pattern', `${name} must match pattern "${rule.pattern}"`);
+  }
+  if (rule.enum && !rule.enum.includes(v)) {
+    fail(rule, 'enum', `${name} must be equal to one of the allowed values: ${rule.enum.join(', ')}`);
+  }
+  if (rule.not_in && rule.not_in.includes(v)) fail(rule, 'not_in', `${name} must not be ${JSON.stringify(v)}`);
+  return v;
+}
+
+function checkFactor(value, name) {
+  if (!isPlainObject(value) || typeof value.type !== 'string') {
+    throw new Error(`${name} must be an object with a "type" property`);
+  }
+  if (!FACTOR_TYPES.includes(value.type)) {
+    throw new Error(`${name}.type must be equal to one of the allowed values: ${FACTOR_TYPES.join(', ')}`);
+  }
+  if (value.options !== undefined && !isPlainObject(value.options)) throw new Error(`${name}.options must be object`);
+  return value;
+}
+
+const CHECKS = {
+  any: (rule, v) => v,
+  string: checkString,
+  number(rule, v, name) {
+    if (typeof v !== 'number' || !Number.isFinite(v)) fail(rule, 'type', `${name} must be number`);
+    return v;
+  },
+  boolean(rule, v, name) {
+    if (typeof v !== 'boolean') fail(rule, 'type', `${name} must be boolean`);
+    return v;
+  },
+  object(rule, v, name) {
+    if (!isPlainObject(v)) fail(rule, 'type', `${name} must be object`);
+    return v;
+  },
+  url(rule, v, name) {
+    if (typeof v !== 'string') throw new TypeError(`${name} must be string`);
+    let parsed;
+    try {
+      parsed = new URL(v);
+    } catch (_) {
+      throw new TypeError(`Invalid URL: ${v}`);
+    }
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+      throw new Error(`${name} must be an http or https URL`);
+    }
+    return v;
+  },
+  epoch_ms(rule, v, name) {
+    if (!v) throw new Error('Either inactivity or absolute expiration time must be provided');
+    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v <= 0) {
+      throw new Error(`${name} must be a positive integer (milliseconds since the epoch)`);
+    }
+    return v;
+  },
+  metadata_value(rule, v, name) {
+    const t = typeof v;
+    if (!(v === null || t === 'string' || t === 'boolean' || t === 'number')) {
+      throw new Error(`${name} must be a string, number, boolean or null (JSON.stringify objects first)`);
+    }
+    if (t === 'number' && (!Number.isFinite(v) || (Number.isInteger(v) && !Number.isSafeInteger(v)))) {
+      throw new Error(`${name} must be a finite number within the safe integer range`);
+    }
+    if (t === 'string' && Buffer.byteLength(v, 'utf8') > 8 * 1024) {
+      throw new Error(`${name} must NOT be larger than 8192 bytes`);
+    }
+    return v;
+  },
+  string_array(rule, v, name) {
+    if (!Array.isArray(v) || v.some((s) => typeof s !== 'string')) {
+      throw new Error(`The "${name}" parameter must be ${rule.min ? 'a non-empty ' : 'an '}array of strings.`);
+    }
+    if (rule.min !== undefined && v.length < rule.min) {
+      throw new Error(`The "${name}" parameter must be a non-empty array of strings.`);
+    }
+    if (rule.max !== undefined && v.length > rule.max) {
+      throw new Error(`${name} must NOT have more than ${rule.max} items`);
+    }
+    if (rule.item_max !== undefined && v.some((s) => s.length > rule.item_max)) {
+      throw new Error(`${name} items must NOT have more than ${rule.item_max} characters`);
+    }
+    return v;
+  },
+  saml_value(rule, v, name) {
+    const scalar = (x) => typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean';
+    if (v === undefined || v === null) return null;
+    if (!(scalar(v) || (Array.isArray(v) && v.every(scalar)))) {
+      throw new Error(`${name} must be string,number,boolean,null,array`);
+    }
+    const tooLong = (x) => typeof x === 'string' && x.length > 2048;
+    if (tooLong(v) || (Array.isArray(v) && v.some(tooLong))) {
+      throw new Error(`${name} must NOT have more than 2048 characters`);
+    }
+    return v;
+  },
+  primary_user_id(rule, v) {
+    if (typeof v !== 'string' || v.length === 0) {
+      throw new Error('The provided primary_user_id must be a non-empty string');
+    }
+    if (v.length > 128) throw new Error('The provided primary_user_id exceeds the maximum length.');
+    return v;
+  },
+  factor: (rule, v, name) => checkFactor(v, name),
+  factors(rule, v, name) {
+    if (!Array.isArray(v) || v.length === 0) throw new Error(`${name} must be a non-empty array of factors`);
+    v.forEach((f, i) => checkFactor(f, `${name}[${i}]`));
+    return v;
+  },
+};
+
+function check(rule, value, name) {
+  const fn = CHECKS[rule.type];
+  if (!fn) throw new Error(`emulator registry: unknown rule type ${rule.type}`);
+  return fn(rule, value, name);
+}
+
+module.exports = { check, isPlainObject };

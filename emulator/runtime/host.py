@@ -1,0 +1,285 @@
+"""One tenant's long-lived Node host process, driven from asyncio (design §3).
+
+Requests go to the host's stdin; replies come back on a separate pipe that user code is never handed,
+so nothing an action prints can corrupt the protocol. The host keeps compiled actions warm between
+invocations. This class also owns the faults the host cannot report itself:
+
+- a request with no reply by its deadline plus a grace period (a synchronous infinite loop) gets the
+  host killed and the request answered with `action_timeout`;
+- a host whose resident memory passes the cap is killed (`platform_error`, memory);
+- a host that dies (process.exit, V8 out of memory, a crash) answers every request in flight with
+  `platform_error` saying why.
+
+After any of these the host is restarted at once in the background, so the next invocation finds a warm
+process. Requests that were in flight on the same host but did nothing wrong are told so in their error.
+"""
+from __future__ import annotations
+
+import asyncio
+import collections
+import itertools
+import logging
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from .. import triggers
+
+log = logging.getLogger(__name__)
+
+PROTOCOL = 1
+HARNESS = Path(__file__).parent / "harness" / "host.js"
+READ_LIMIT = 256 * 1024 * 1024  # one reply line may carry large events and 256 KB of logs per action
+
+
+@dataclass
+class HostLimits:
+    heap_mb: int = 256  # V8 old-space cap (Auth0 does not document its own)
+    rss_mb: int = 768  # resident memory cap, catches Buffers that live outside the V8 heap
+    grace_s: float = 0.5  # how long past a deadline we wait for the host before killing it
+
+
+@dataclass
+class _Pending:
+    future: asyncio.Future
+    actions: list[dict] = field(default_factory=list)
+    stray: list[dict] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    timer: asyncio.TimerHandle | None = None
+
+
+class HostCrashed(Exception):
+    """The host ended while a request was in flight; `error_class` and message say how."""
+
+    def __init__(self, error_class: str, message: str, actions: list[dict], stray: list[dict]):
+        super().__init__(message)
+        self.error_class = error_class
+        self.actions = actions
+        self.stray = stray
+
+
+class NodeHost:
+    """A Node process running harness/host.js for one tenant. Start with `await start()`."""
+
+    def __init__(self, tenant: str, node: Path, limits: HostLimits | None = None):
+        self.tenant = tenant
+        self.node = node
+        self.limits = limits or HostLimits()
+        self.node_version: str | None = None
+        self.cold_start_ms: float | None = None
+        self.restarts = 0
+        self.host_output: collections.deque[str] = collections.deque(maxlen=200)
+        self._ids = itertools.count(1)
+        self._pending: dict[int, _Pending] = {}
+        self._proc: asyncio.subprocess.Process | None = None
+        self._kill_reason: tuple[str, str, int | None] | None = None
+        self._starting: asyncio.Task | None = None
+        self._tasks: list[asyncio.Task] = []
+        self._closed = False
+
+    # ---- lifecycle -------------------------------------------------------------------------------
+    @property
+    def pid(self) -> int | None:
+        return self._proc.pid if self._proc else None
+
+    @property
+    def alive(self) -> bool:
+        return self._proc is not None and self._proc.returncode is None
+
+    async def start(self) -> None:
+        if self.alive:
+            return
+        if self._starting is None or self._starting.done():
+            self._starting = asyncio.ensure_future(self._spawn())
+        await asyncio.shield(self._starting)
+
+    async def _spawn(self) -> None:
+        t0 = time.perf_counter()
+        read_fd, write_fd = os.pipe()
+        try:
+            proc = await asyncio.create_subprocess_exec(
+                str(self.node), f"--max-old-space-size={self.limits.heap_mb}", str(HARNESS), str(write_fd),
+                stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+                pass_fds=(write_fd,),
+                # A scrubbed environment: nothing of the emulator's own process leaks to actions (spec: an
+                # action sees only its own secrets). UTC, as Auth0's runtime.
+                env={"TZ": "UTC"},
+                limit=READ_LIMIT,
+            )
+        finally:
+            os.close(write_fd)
+        loop = asyncio.get_running_loop()
+        reader = asyncio.StreamReader(limit=READ_LIMIT)
+        transport, _ = await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader),
+                                                    os.fdopen(read_fd, "rb", buffering=0))
+        self._proc = proc
+        self._kill_reason = None
+        ready = loop.create_future()
+        output = [asyncio.ensure_future(self._read_output(proc.stdout, "stdout")),
+                  asyncio.ensure_future(self._read_output(proc.stderr, "stderr"))]
+        self._tasks = [*output, asyncio.ensure_future(self._read_replies(proc, reader, transport, ready, output)),
+                       asyncio.ensure_future(self._watch_memory(proc))]
+        self._write({"type": "configure", "id": 0,
+                     "triggers": [t.to_harness() for t in triggers.all_triggers()]})
+        msg = await ready
+        self.node_version = msg["node"]
+        self.cold_start_ms = (time.perf_counter() - t0) * 1000
+
+    async def close(self) -> None:
+        self._closed = True
+        if self.alive:
+            self._proc.kill()
+            await self._proc.wait()
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    # ---- requests --------------------------------------------------------------------------------
+    async def run(self, request: dict[str, Any]) -> tuple[list[dict], dict]:
+        """Send a `run` request; return (action results, final message). Raises HostCrashed."""
+        await self.start()
+        rid = next(self._ids)
+        loop = asyncio.get_running_loop()
+        pending = _Pending(loop.create_future())
+        self._pending[rid] = pending
+        allowed = request["deadline_ms"] / 1000 + self.limits.grace_s
+        pending.timer = loop.call_later(allowed, self._overrun, rid)
+        try:
+            self._write({**request, "type": "run", "id": rid})
+            final = await pending.future
+            if final.get("last"):
+                pending.actions.append(final["last"])
+        finally:
+            if pending.timer:
+                pending.timer.cancel()
+            self._pending.pop(rid, None)
+        return pending.actions, {**final, "stray": pending.stray}
+
+    async def ping(self) -> None:
+        await self.start()
+        rid = next(self._ids)
+        pending = _Pending(asyncio.get_running_loop().create_future())
+        self._pending[rid] = pending
+        self._write({"type": "ping", "id": rid})
+        try:
+            await pending.future
+        finally:
+            self._pending.pop(rid, None)
+
+    def _write(self, msg: dict) -> None:
+        assert self._proc and self._proc.stdin
+        self._proc.stdin.write(orjson.dumps({"v": PROTOCOL, **msg}) + b"\n")
+
+    # ---- reading ---------------------------------------------------------------------------------
+    async def _read_replies(self, proc, reader: asyncio.StreamReader, transport, ready: asyncio.Future,
+                            output: list[asyncio.Task]) -> None:
+        try:
+            while line := await reader.readline():
+                try:
+                    msg = orjson.loads(line)
+                except orjson.JSONDecodeError:
+                    log.warning("tenant %s: unreadable line from host: %.200r", self.tenant, line)
+                    continue
+                self._dispatch(msg, ready)
+        finally:
+            transport.close()
+            code = await proc.wait()
+            # Read the host's last words (V8's out-of-memory report) before deciding why it ended.
+            await asyncio.wait(output, timeout=1.0)
+            if not ready.done():
+                ready.set_exception(RuntimeError(f"Node host failed to start (exit {code}): "
+                                                 + " | ".join(list(self.host_output)[-5:])))
+            self._on_exit(proc, code)
+
+    def _dispatch(self, msg: dict, ready: asyncio.Future) -> None:
+        kind, rid = msg.get("type"), msg.get("id")
+        if kind == "ready":
+            if not ready.done():
+                ready.set_result(msg)
+            return
+        pending = self._pending.get(rid)
+        if kind == "note":
+            if pending:
+                pending.notes.append(msg.get("message", ""))
+            return
+        if pending is None:
+            log.debug("tenant %s: reply for unknown request %r skipped", self.tenant, rid)
+            return
+        if kind == "action":
+            pending.actions.append(msg["result"])
+        elif kind in ("result", "pong"):
+            if not pending.future.done():
+                pending.future.set_result(msg)
+        elif kind == "error":
+            if not pending.future.done():
+                pending.future.set_exception(RuntimeError(f"Node host error: {msg.get('message')}"))
+        else:
+            log.warning("tenant %s: unknown message type %r skipped", self.tenant, kind)
+
+    async def _read_output(self, stream: asyncio.StreamReader, name: str) -> None:
+        """Output that escaped the per-invocation capture (direct fd writes, host diagnostics)."""
+        while line := await stream.readline():
+            text = line.decode("utf-8", "replace").rstrip("\n")
+            self.host_output.append(text)
+            if self._pending:
+                oldest = self._pending[min(self._pending)]
+                oldest.stray.append({"level": name, "time": int(time.time() * 1000), "message": text})
+
+    async def _watch_memory(self, proc) -> None:
+        status = Path(f"/proc/{proc.pid}/status")
+        if not status.exists():
+            return  # not Linux: the V8 heap cap still applies
+        while proc.returncode is None:
+            await asyncio.sleep(0.05 if self._pending else 0.5)
+            try:
+                rss_kb = next(int(l.split()[1]) for l in status.read_text().splitlines() if l.startswith("VmRSS:"))
+            except (OSError, StopIteration, ValueError):
+                return
+            if rss_kb > self.limits.rss_mb * 1024:
+                self._kill("platform_error", f"The action exceeded the memory limit ({self.limits.rss_mb} MB "
+                                             f"resident); the Node host was restarted.", None)
+
+    # ---- faults ----------------------------------------------------------------------------------
+    def _overrun(self, rid: int) -> None:
+        if rid in self._pending:
+            self._kill("action_timeout", "Execution of the action exceeded its deadline and did not yield "
+                                         "(a synchronous loop?); the Node host was restarted.", rid)
+
+    def _kill(self, error_class: str, message: str, culprit: int | None) -> None:
+        if self.alive and self._kill_reason is None:
+            self._kill_reason = (error_class, message, culprit)
+            self._proc.kill()
+
+    def _on_exit(self, proc, code: int) -> None:
+        if proc is not self._proc:
+            return
+        reason = self._kill_reason
+        tail = " | ".join(list(self.host_output)[-3:])
+        for rid, pending in list(self._pending.items()):
+            if pending.future.done():
+                continue
+            if reason and (reason[2] is None or reason[2] == rid):
+                error_class, message = reason[0], reason[1]
+            elif reason:
+                error_class, message = "platform_error", ("Another invocation on this tenant's Node host "
+                                                          "overran its deadline; the host was restarted.")
+            elif pending.notes:
+                error_class = "platform_error"
+                message = f"The action ended the Node process: {pending.notes[-1]}; the host was restarted."
+            elif "heap out of memory" in tail or "heap limit" in tail:
+                error_class = "platform_error"
+                message = (f"The action exceeded the memory limit ({self.limits.heap_mb} MB JavaScript heap); "
+                           f"the Node host was restarted.")
+            else:
+                error_class = "platform_error"
+                message = f"The Node host exited with code {code} during the action; it was restarted."
+            pending.future.set_exception(HostCrashed(error_class, message, pending.actions, pending.stray))
+        self._proc = None
+        if not self._closed:
+            self.restarts += 1
+            self._starting = asyncio.ensure_future(self._spawn())
+            self._starting.add_done_callback(lambda t: t.exception())  # a failed restart is retried on use

@@ -1,0 +1,46 @@
+"""Which Node binary runs actions: the one bundled by the `nodejs-bin` wheel unless the user names
+another (`--node PATH` or a setting), and which npm installs dependencies (the bundled one)."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+from ..errors import UsageError
+
+
+def bundled_node() -> Path:
+    import nodejs  # the nodejs-bin wheel
+
+    return Path(nodejs.__file__).parent / "bin" / "node"
+
+
+def bundled_npm_cli() -> Path:
+    import nodejs
+
+    return Path(nodejs.__file__).parent / "lib" / "node_modules" / "npm" / "bin" / "npm-cli.js"
+
+
+def resolve_node(path: str | os.PathLike | None = None) -> Path:
+    """The Node binary to use; a clear UsageError when a named one does not exist or does not run."""
+    if path is None:
+        node = bundled_node()
+        if not node.exists():
+            raise UsageError(f"the bundled Node binary is missing at {node}; reinstall nodejs-bin")
+        return node
+    found = shutil.which(str(path)) if os.sep not in str(path) else str(path)
+    if not found or not Path(found).exists():
+        raise UsageError(f"--node: no Node binary at {path}")
+    return Path(found)
+
+
+def node_version(node: Path) -> str:
+    """`vX.Y.Z` of a Node binary (used to check a user-chosen binary before starting a host)."""
+    try:
+        out = subprocess.run([str(node), "--version"], capture_output=True, text=True, timeout=10, env={})
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise UsageError(f"--node: {node} does not run: {exc}") from None
+    if out.returncode != 0 or not out.stdout.startswith("v"):
+        raise UsageError(f"--node: {node} is not a Node binary (it printed {out.stdout.strip()[:60]!r})")
+    return out.stdout.strip()

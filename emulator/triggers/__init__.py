@@ -1,0 +1,39 @@
+"""The trigger registry: every trigger the emulator knows, looked up by id (design §2).
+
+No trigger id is spelled out anywhere else in the code base: callers iterate `all_triggers()` or call
+`get(id)`.
+"""
+from __future__ import annotations
+
+from . import (login_post_identifier, password_reset_post_challenge, post_change_password, post_login,
+               post_user_registration, pre_user_registration, send_phone_message)
+from .registry import EFFECTS, STOP, SUSPEND, ApiMethod, Arg, Trigger
+
+# In the order a user meets them in a journey.
+_ORDER = (pre_user_registration, post_user_registration, login_post_identifier, post_login,
+          password_reset_post_challenge, post_change_password, send_phone_message)
+TRIGGERS: dict[str, Trigger] = {m.TRIGGER.id: m.TRIGGER for m in _ORDER}
+
+
+class UnknownTrigger(KeyError):
+    def __str__(self) -> str:
+        return f"unknown trigger {self.args[0]!r} (known: {', '.join(TRIGGERS)})"
+
+
+def get(trigger_id: str) -> Trigger:
+    try:
+        return TRIGGERS[trigger_id]
+    except KeyError:
+        raise UnknownTrigger(trigger_id) from None
+
+
+def ids() -> list[str]:
+    return list(TRIGGERS)
+
+
+def all_triggers() -> list[Trigger]:
+    return list(TRIGGERS.values())
+
+
+__all__ = ["TRIGGERS", "get", "ids", "all_triggers", "UnknownTrigger", "Trigger", "ApiMethod", "Arg",
+           "STOP", "SUSPEND", "EFFECTS"]

@@ -1,0 +1,127 @@
+"""`api` methods shared by several triggers (spec §1.3-§1.9), written once and reused.
+
+Messages follow Auth0's own harness (`@auth0/actions`) where it publishes them; rule dicts are read by
+harness/validate.js. Each builder returns a tuple of ApiMethod so trigger modules can concatenate them.
+"""
+from __future__ import annotations
+
+from .registry import STOP, SUSPEND, ApiMethod, Arg
+
+ANY = {"type": "any"}
+STRING = {"type": "string"}
+URL = {"type": "url"}
+
+
+def _scope_rule() -> dict:
+    return {
+        "type": "string", "trim": True, "min": 1, "max": 280, "no_ws": True, "error": "TypeError",
+        "messages": {
+            "type": "The value for the scope must be a string.",
+            "min": "The value for the scope is required.",
+            "max": "The value for the scope exceeds the allowed maximum of 280 characters.",
+            "ws": "The value for the scope must not have whitespace.",
+        },
+    }
+
+
+def cache() -> tuple[ApiMethod, ...]:
+    return (
+        ApiMethod("cache.get", (Arg("key", STRING),), "value", behavior="cache.get",
+                  doc="Read a cached record `{value, expires_at}`; undefined when missing or expired."),
+        ApiMethod("cache.set", (Arg("key", STRING), Arg("value", STRING), Arg("options", {"type": "object"}, True)),
+                  "value", behavior="cache.set",
+                  doc="Store a string for later executions of this trigger (default 15 min, max 24 h). "
+                      "Returns `{type:'success', record}` or `{type:'error', code}`; never throws."),
+        ApiMethod("cache.delete", (Arg("key", STRING),), "value", behavior="cache.delete",
+                  doc="Remove a cached record. Returns `{type:'success'}` or `{type:'error', code}`."),
+    )
+
+
+def user_metadata(with_set_user_id: bool = False) -> tuple[ApiMethod, ...]:
+    methods = (
+        ApiMethod("user.setAppMetadata", (Arg("key", STRING), Arg("value", ANY)), behavior="user.setAppMetadata",
+                  doc="Queue a change to a top-level app_metadata key (null deletes it). Later actions see it; "
+                      "the user is updated once, after the trigger."),
+        ApiMethod("user.setUserMetadata", (Arg("key", STRING), Arg("value", ANY)), behavior="user.setUserMetadata",
+                  doc="Queue a change to a top-level user_metadata key (null deletes it). Later actions see it; "
+                      "the user is updated once, after the trigger."),
+    )
+    if with_set_user_id:
+        methods += (ApiMethod(
+            "user.setUserId",
+            (Arg("userId", {"type": "string", "pattern": "^[a-zA-Z0-9@._+-]{1,255}$"}),),
+            doc="Choose the id of the user about to be created (undocumented by Auth0; present in its harness)."),)
+    return methods
+
+
+def validation_error() -> ApiMethod:
+    rule = {"type": "string", "max": 100}
+    return ApiMethod("validation.error", (Arg("errorCode", rule), Arg("errorMessage", rule)), effect=STOP,
+                     doc="Block the transaction with an error code and message (each at most 100 characters).")
+
+
+def access_deny(with_user_message: bool = False) -> ApiMethod:
+    args = (Arg("reason", STRING),)
+    doc = "Deny the transaction. The current action finishes; no later action runs."
+    if with_user_message:
+        args += (Arg("userMessage", STRING, True),)
+        doc += " `reason` goes to the tenant logs, `userMessage` may be shown to the user."
+    return ApiMethod("access.deny", args, effect=STOP, doc=doc)
+
+
+FACTOR = {"type": "factor"}
+FACTORS = {"type": "factors"}
+
+
+def authentication_challenge(with_enroll: bool) -> tuple[ApiMethod, ...]:
+    options = Arg("options", {"type": "object"}, True)
+    methods = (
+        ApiMethod("authentication.challengeWith", (Arg("factor", FACTOR), options), "void", effect=SUSPEND,
+                  doc="Challenge the user with this factor (`{type, options?}`); the pipeline pauses after this "
+                      "action and resumes at the next one. At most 4 challenge/enroll calls per flow."),
+        ApiMethod("authentication.challengeWithAny", (Arg("factors", FACTORS),), "void", effect=SUSPEND,
+                  doc="Let the user pick one of these factors to be challenged with; pauses after this action."),
+    )
+    if with_enroll:
+        methods += (
+            ApiMethod("authentication.enrollWith", (Arg("factor", FACTOR), options), "void", effect=SUSPEND,
+                      doc="Enroll the user in this factor; pauses after this action, resumes at the next."),
+            ApiMethod("authentication.enrollWithAny", (Arg("factors", FACTORS),), "void", effect=SUSPEND,
+                      doc="Let the user pick a factor to enroll in; pauses after this action."),
+        )
+    return methods
+
+
+def redirect(with_can_redirect: bool, continue_handler: str) -> tuple[ApiMethod, ...]:
+    methods = (
+        ApiMethod("redirect.encodeToken", (Arg("options", {"type": "object"}),), "value",
+                  behavior="redirect.encodeToken",
+                  doc="Sign `{secret, payload, expiresInSeconds=900}` into an HS256 JWT to pass to the redirect "
+                      "target (signed, not encrypted)."),
+        ApiMethod("redirect.sendUserTo", (Arg("url", URL), Arg("options", {"type": "object"}, True)),
+                  effect=SUSPEND, behavior="redirect.sendUserTo", guards=("interaction",),
+                  doc=f"Send the browser to `url` (with `options.query`) after this action; the flow resumes in "
+                      f"`{continue_handler}` of the same action when the user comes back to /continue."),
+        ApiMethod("redirect.validateToken", (Arg("options", {"type": "object"}),), "value",
+                  behavior="redirect.validateToken",
+                  doc="Read the token returned to /continue (`tokenParameterName`, default `session_token`), "
+                      "check signature, expiry, state and subject, and return its payload; throws if invalid."),
+    )
+    if with_can_redirect:
+        methods += (ApiMethod("redirect.canRedirect", (), "value", behavior="redirect.canRedirect",
+                              doc="(Deprecated) false for prompt=none and for token-endpoint protocols."),)
+    return methods
+
+
+def prompt_render(continue_handler: str) -> ApiMethod:
+    return ApiMethod(
+        "prompt.render", (Arg("formId", {"type": "string", "min": 1}), Arg("options", {"type": "object"}, True)),
+        "void", effect=SUSPEND, behavior="prompt.render", guards=("interaction",),
+        doc=f"Render a Form; the flow resumes in `{continue_handler}` with `event.prompt`. "
+            f"One per action, not with a redirect.")
+
+
+__all__ = [
+    "ANY", "STRING", "URL", "cache", "user_metadata", "validation_error", "access_deny",
+    "authentication_challenge", "redirect", "prompt_render", "_scope_rule",
+]

@@ -1,0 +1,33 @@
+"""pre-user-registration (v2): before a user is created in a database or passwordless connection (§1.5)."""
+from __future__ import annotations
+
+from typing import Any
+
+from . import api_common as c
+from . import events_common as e
+from .registry import Trigger
+
+
+def default_event() -> dict[str, Any]:
+    transaction = {k: v for k, v in e.transaction_base().items() if k != "login_hint"}
+    return {
+        "client": e.client(),
+        "connection": e.connection(),
+        "request": e.request(query=False, body=True) | {"body": {"ulp-custom-field": "value"}},
+        "tenant": e.tenant(),
+        "transaction": transaction,
+        "user": e.proposed_user(),
+        "secrets": {},
+        "configuration": {},
+    }
+
+
+TRIGGER = Trigger(
+    id="pre-user-registration", version="v2",
+    # Auth0's harness accepts onContinuePreUserRegistration too (no documented use, spec open question 15).
+    handlers=("onExecutePreUserRegistration", "onContinuePreUserRegistration"), blocking=True,
+    doc="Runs before a user is created in a Database or Passwordless connection; can deny the signup.",
+    api=(c.access_deny(with_user_message=True), c.validation_error(), *c.user_metadata(with_set_user_id=True),
+         *c.cache()),
+    default_event=default_event,
+)

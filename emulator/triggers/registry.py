@@ -1,0 +1,115 @@
+"""The shapes of the trigger registry: what a trigger is and what each `api` method is.
+
+The registry is the single source of truth about triggers (design §2). Everything else is derived from
+these records: the JS harness builds each trigger's `api` object from `Trigger.to_harness()`, the CLI
+takes its `--trigger` choices from `ids()`, the chain outcome reads each method's `effect`, and the
+editor (later) reads `signature` and `doc` for completions.
+
+Argument rules are small declarative dicts interpreted by `harness/validate.js`, so that validation is
+written once and runs where Auth0 runs it: inside the action, throwing at the call site.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+# What a recorded command means for the chain that recorded it (read by Python, and by the harness to
+# know when to stop running later actions).
+STOP = "stop"  # denies the transaction: the current action finishes, no later action runs
+SUSPEND = "suspend"  # pauses the pipeline (redirect, form, MFA) after the current action
+EFFECTS = (STOP, SUSPEND)
+
+
+@dataclass(frozen=True)
+class Arg:
+    """One parameter of an api method with its validation rule (see harness/validate.js)."""
+
+    name: str
+    rule: dict[str, Any] = field(default_factory=lambda: {"type": "any"})
+    optional: bool = False
+
+    def to_harness(self) -> dict[str, Any]:
+        return {"name": self.name, "rule": self.rule, "optional": self.optional}
+
+
+@dataclass(frozen=True)
+class ApiMethod:
+    """One `api.<namespace>.<method>` of a trigger.
+
+    returns: "chain" (the api object), "void", or "value" (what `behavior` computes; "promise" when async).
+    behavior: name of a harness function that computes a return value or keeps per-execution state.
+    effect: STOP or SUSPEND when the command changes the course of the chain.
+    guards: named preconditions checked before the arguments ("continue_only", "once", "interaction").
+    """
+
+    path: str
+    args: tuple[Arg, ...] = ()
+    returns: str = "chain"
+    doc: str = ""
+    behavior: str | None = None
+    effect: str | None = None
+    guards: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        assert self.returns in ("chain", "void", "value", "promise"), self.returns
+        assert self.effect in (None, *EFFECTS), self.effect
+
+    @property
+    def namespace(self) -> str:
+        return self.path.rsplit(".", 1)[0] if "." in self.path else ""
+
+    @property
+    def signature(self) -> str:
+        names = ", ".join(a.name + ("?" if a.optional else "") for a in self.args)
+        return f"api.{self.path}({names})"
+
+    def to_harness(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "args": [a.to_harness() for a in self.args],
+            "returns": self.returns,
+            "behavior": self.behavior,
+            "effect": self.effect,
+            "guards": list(self.guards),
+        }
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """One trigger point: how Auth0 calls actions bound to it and what they may do."""
+
+    id: str
+    version: str
+    handlers: tuple[str, ...]  # the first is the default entry point (onExecute…)
+    blocking: bool
+    doc: str
+    api: tuple[ApiMethod, ...]
+    default_event: Callable[[], dict[str, Any]]
+    experimental: bool = False
+
+    @property
+    def default_handler(self) -> str:
+        return self.handlers[0]
+
+    @property
+    def continue_handlers(self) -> tuple[str, ...]:
+        return tuple(h for h in self.handlers if h.startswith("onContinue"))
+
+    def method(self, path: str) -> ApiMethod | None:
+        return next((m for m in self.api if m.path == path), None)
+
+    def skeleton(self) -> str:
+        """The code a new action for this trigger starts with."""
+        parts = [
+            f"/**\n * Handler that will be called during the execution of a {self.id} flow.\n */\n"
+            f"exports.{h} = async (event, api) => {{\n}};\n"
+            for h in self.handlers
+        ]
+        return "\n".join(parts)
+
+    def to_harness(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "handlers": list(self.handlers),
+            "api": [m.to_harness() for m in self.api],
+        }
