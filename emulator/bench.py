@@ -15,10 +15,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from . import triggers
+from .triggers.post_login import TRIGGER as POST_LOGIN
 from .runtime import ActionSource, HostPool, build_event, run_chain
 
-POST_LOGIN = triggers.get("post-login")
 ACTION = f"""
 exports.{POST_LOGIN.default_handler} = async (event, api) => {{
   const roles = event.authorization.roles;

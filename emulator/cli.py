@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -47,7 +48,9 @@ def _build_parser() -> argparse.ArgumentParser:
     run.add_argument("--node", metavar="PATH", help="Node binary to use instead of the bundled one")
 
     trig = sub.add_parser("triggers", help="list the triggers and their api methods")
-    trig.add_argument("--json", action="store_true", help="machine-readable output")
+    fmt = trig.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true", help="machine-readable output")
+    fmt.add_argument("--markdown", action="store_true", help="the README's trigger table")
 
     bench = sub.add_parser("bench", help="measure the runtime's speed on this machine")
     bench.add_argument("--node", metavar="PATH", help="Node binary to use instead of the bundled one")
@@ -119,7 +122,21 @@ async def _run_action(args: argparse.Namespace) -> int:
     return 0 if result.ok else 1
 
 
+def triggers_markdown() -> str:
+    """The README's trigger table, generated from the registry (a test keeps the README in sync)."""
+    lines = ["| Trigger | Version | Handlers | Kind | `api` namespaces |", "|---|---|---|---|---|"]
+    for t in triggers.all_triggers():
+        kind = ("blocking" if t.blocking else "async") + (", experimental" if t.experimental else "")
+        namespaces = sorted({m.namespace or m.path for m in t.api})
+        lines.append(f"| `{t.id}` | {t.version} | {', '.join(f'`{h}`' for h in t.handlers)} | {kind} | "
+                     f"{', '.join(namespaces)} |")
+    return "\n".join(lines) + "\n"
+
+
 def _list_triggers(args: argparse.Namespace) -> int:
+    if args.markdown:
+        sys.stdout.write(triggers_markdown())
+        return 0
     if args.json:
         data = [{"id": t.id, "version": t.version, "handlers": list(t.handlers), "blocking": t.blocking,
                  "experimental": t.experimental, "doc": t.doc,
@@ -151,6 +168,15 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # output piped into `head` and the like: not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except Exception as exc:  # an emulator bug: still one line, with a way to see the traceback
+        if os.environ.get("ACTIONS_EMULATOR_DEBUG"):
+            raise
+        print(f"actions-emulator: internal error: {type(exc).__name__}: {exc} "
+              f"(set ACTIONS_EMULATOR_DEBUG=1 for a traceback)", file=sys.stderr)
+        return 3
     return 2
 
 

@@ -84,10 +84,15 @@ class DependencyCache:
                 {"name": "actions-emulator-dependencies", "private": True,
                  "dependencies": {n: v for n, v in deps}}, indent=2))
             args = [str(self.node), str(bundled_npm_cli()), "install", "--no-audit", "--no-fund", "--omit=dev",
-                    "--loglevel=error", "--no-update-notifier"]
+                    "--loglevel=error", "--no-update-notifier",
+                    # Fail within seconds when the registry is unreachable instead of npm's ~70 s of retries.
+                    "--fetch-retries=1", "--fetch-retry-mintimeout=1000", "--fetch-retry-maxtimeout=5000"]
             if self.registry:
                 args.append(f"--registry={self.registry}")
-            env = {"PATH": f"{self.node.parent}{os.pathsep}{os.defpath}", "HOME": str(self.root / ".home"),
+            # npm runs with the user's own environment and ~/.npmrc (proxies, CA bundles such as
+            # NODE_EXTRA_CA_CERTS, registry mirrors): installing is the user's network business. Only the
+            # action host gets a scrubbed environment.
+            env = {**os.environ, "PATH": f"{self.node.parent}{os.pathsep}{os.environ.get('PATH', os.defpath)}",
                    "npm_config_cache": str(self.root / ".npm-cache")}
             proc = await asyncio.create_subprocess_exec(*args, cwd=tmp, env=env, stdout=asyncio.subprocess.PIPE,
                                                         stderr=asyncio.subprocess.PIPE)

@@ -80,6 +80,7 @@ class NodeHost:
         self._starting: asyncio.Task | None = None
         self._tasks: list[asyncio.Task] = []
         self._closed = False
+        self._out_of_memory = False
 
     # ---- lifecycle -------------------------------------------------------------------------------
     @property
@@ -118,6 +119,7 @@ class NodeHost:
                                                     os.fdopen(read_fd, "rb", buffering=0))
         self._proc = proc
         self._kill_reason = None
+        self._out_of_memory = False
         ready = loop.create_future()
         output = [asyncio.ensure_future(self._read_output(proc.stdout, "stdout")),
                   asyncio.ensure_future(self._read_output(proc.stderr, "stderr"))]
@@ -131,6 +133,8 @@ class NodeHost:
 
     async def close(self) -> None:
         self._closed = True
+        if self._starting and not self._starting.done():
+            self._starting.cancel()
         if self.alive:
             self._proc.kill()
             await self._proc.wait()
@@ -225,6 +229,8 @@ class NodeHost:
         while line := await stream.readline():
             text = line.decode("utf-8", "replace").rstrip("\n")
             self.host_output.append(text)
+            if "heap out of memory" in text or "Reached heap limit" in text:
+                self._out_of_memory = True
             if self._pending:
                 oldest = self._pending[min(self._pending)]
                 oldest.stray.append({"level": name, "time": int(time.time() * 1000), "message": text})
@@ -258,7 +264,6 @@ class NodeHost:
         if proc is not self._proc:
             return
         reason = self._kill_reason
-        tail = " | ".join(list(self.host_output)[-3:])
         for rid, pending in list(self._pending.items()):
             if pending.future.done():
                 continue
@@ -270,7 +275,7 @@ class NodeHost:
             elif pending.notes:
                 error_class = "platform_error"
                 message = f"The action ended the Node process: {pending.notes[-1]}; the host was restarted."
-            elif "heap out of memory" in tail or "heap limit" in tail:
+            elif self._out_of_memory:
                 error_class = "platform_error"
                 message = (f"The action exceeded the memory limit ({self.limits.heap_mb} MB JavaScript heap); "
                            f"the Node host was restarted.")
@@ -282,4 +287,5 @@ class NodeHost:
         if not self._closed:
             self.restarts += 1
             self._starting = asyncio.ensure_future(self._spawn())
-            self._starting.add_done_callback(lambda t: t.exception())  # a failed restart is retried on use
+            # A failed restart is retried on next use; retrieve its exception so asyncio does not warn.
+            self._starting.add_done_callback(lambda t: t.cancelled() or t.exception())

@@ -135,8 +135,9 @@ async function runChain(msg) {
   const trigger = triggers.get(msg.trigger);
   if (!trigger) throw new Error(`unknown trigger ${msg.trigger}`);
   const started = performance.now();
-  const clockBase = typeof msg.now === 'number' ? msg.now : Date.now();
-  const now = () => clockBase + Math.floor(performance.now() - started);
+  // The emulator's clock: a time Python fixes for the whole execution (its fake clock, deterministic
+  // runs), or the real one.
+  const now = typeof msg.now === 'number' ? () => msg.now : () => Date.now();
   const base = msg.event || {};
   const shared = {
     cache: new Map(Object.entries(msg.cache || {})), pendingMetadata: { app_metadata: {}, user_metadata: {} },

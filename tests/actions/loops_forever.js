@@ -1,0 +1,3 @@
+exports.onExecutePostLogin = async () => {
+  for (;;) { /* spins until the deadline */ }
+};

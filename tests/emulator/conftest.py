@@ -1,0 +1,73 @@
+"""Fixtures for core tests: real Node hosts driven from plain (sync) tests through one event loop."""
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+from emulator.runtime import ActionSource, ChainResult, HostLimits, HostPool, build_event, run_chain
+
+ACTIONS = Path(__file__).parent.parent / "actions"
+
+
+class Emu:
+    """A HostPool plus helpers: `emu.chain(trigger, code, code, ...)` runs code strings as one chain."""
+
+    def __init__(self, limits: HostLimits | None = None):
+        self.runner = asyncio.Runner()
+        self.pool = HostPool(limits=limits)
+
+    def run(self, coro):
+        return self.runner.run(coro)
+
+    def host(self, tenant: str = "t"):
+        return self.run(self.pool.host(tenant))
+
+    def sources(self, codes, **kw) -> list[ActionSource]:
+        out = []
+        for i, code in enumerate(codes):
+            if isinstance(code, ActionSource):
+                out.append(code)
+            else:
+                out.append(ActionSource(name=f"action{i + 1}", code=code, filename=f"/actions/action{i + 1}.js", **kw))
+        return out
+
+    def chain(self, trigger: str, *codes, event: dict | None = None, tenant: str = "t", secrets=None,
+              handler: str | None = None, **kw) -> ChainResult:
+        sources = self.sources(codes, secrets=secrets or {}, handler=handler)
+        full_event = build_event(trigger, event)
+        return self.run(run_chain(self.run(self.pool.host(tenant)), trigger, sources, full_event, **kw))
+
+    def one(self, trigger: str, body: str, **kw):
+        """Run one action whose handler body is `body`; returns its ActionResult."""
+        from emulator import triggers
+
+        handler = kw.pop("handler", None) or triggers.get(trigger).default_handler
+        code = f"exports.{handler} = async (event, api) => {{\n{body}\n}};"
+        if handler != triggers.get(trigger).default_handler:
+            kw["handler"] = handler
+        return self.chain(trigger, code, **kw).actions[0]
+
+    def close(self):
+        self.run(self.pool.close())
+        self.runner.close()
+
+
+@pytest.fixture(scope="session")
+def emu():
+    e = Emu()
+    yield e
+    e.close()
+
+
+@pytest.fixture
+def fresh_emu():
+    """A pool of its own, for tests that kill or restart hosts."""
+    e = Emu(HostLimits(rss_mb=512, heap_mb=128))
+    yield e
+    e.close()
+
+
+def cmd_names(result) -> list[str]:
+    return [c["name"] for c in result.commands]

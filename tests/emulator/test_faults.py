@@ -1,0 +1,87 @@
+"""A misbehaving action is that action's result; the emulator keeps running. Each fault must be reported
+within the deadline plus one second, and the very next invocation on that tenant must succeed while
+other tenants are untouched."""
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+
+PL = "post-login"
+DEADLINE_MS = 1000
+
+FAULTS = {
+    "sync infinite loop": ("while (true) {}", "action_timeout"),
+    "never-settling promise": ("await new Promise(() => {});", "action_timeout"),
+    "heap memory bomb": ("const a = []; while (true) a.push(new Array(1e6).fill(1.5));", "platform_error"),
+    "buffer memory bomb": ("const a = []; while (true) a.push(Buffer.alloc(1e7, 1));", "platform_error"),
+    "process.exit": ("process.exit(3);", "platform_error"),
+    "process.abort": ("process.abort();", "platform_error"),
+}
+
+
+@pytest.mark.parametrize("name", FAULTS)
+def test_fault_is_reported_in_time_and_the_next_invocation_works(fresh_emu, name):
+    body, error_class = FAULTS[name]
+    other = fresh_emu.host("other-tenant")
+    other_pid = other.pid
+    t0 = time.perf_counter()
+    r = fresh_emu.chain(PL, f"exports.onExecutePostLogin = async (event, api) => {{\n  console.log('before');\n  {body}\n}};",
+                        deadline_ms=DEADLINE_MS)
+    elapsed = time.perf_counter() - t0
+    assert elapsed < DEADLINE_MS / 1000 + 1.0, f"{name} took {elapsed:.2f}s"
+    assert r.outcome.status == "failed" and r.outcome.error_class == error_class
+    assert r.actions[0].error.error_class == error_class
+    ok = fresh_emu.chain(PL, "exports.onExecutePostLogin = async (e, api) => { api.idToken.setCustomClaim('ok', true); };")
+    assert ok.outcome.status == "completed" and ok.actions[0].commands
+    assert other.pid == other_pid and fresh_emu.chain(PL, "exports.onExecutePostLogin = async () => {};",
+                                                      tenant="other-tenant").ok
+
+
+def test_fault_messages_say_what_happened(fresh_emu):
+    exit_ = fresh_emu.chain(PL, "exports.onExecutePostLogin = async () => { process.exit(7); };")
+    assert exit_.actions[0].error.message.startswith("The action ended the Node process: process.exit(7) was called")
+    heap = fresh_emu.chain(PL, "exports.onExecutePostLogin = async () => { const a = []; while (true) a.push(new Array(1e6).fill(1.5)); };")
+    assert "memory limit" in heap.actions[0].error.message
+    hang = fresh_emu.chain(PL, "exports.onExecutePostLogin = async () => { await new Promise(() => {}); };", deadline_ms=300)
+    assert hang.actions[0].error.message == "Execution of the action exceeded the 300 ms limit."
+
+
+def test_a_never_settling_promise_does_not_restart_the_host(fresh_emu):
+    host = fresh_emu.host()
+    pid = host.pid
+    fresh_emu.chain(PL, "exports.onExecutePostLogin = async () => { await new Promise(() => {}); };", deadline_ms=200)
+    assert host.pid == pid and host.restarts == 0
+
+
+def test_deadline_covers_the_whole_chain(fresh_emu):
+    slow = "exports.onExecutePostLogin = async () => { await new Promise((r) => setTimeout(r, 300)); };"
+    r = fresh_emu.chain(PL, slow, slow, slow, deadline_ms=700)
+    assert [a.error is None for a in r.actions] == [True, True, False]
+    assert r.actions[2].error.error_class == "action_timeout"
+
+
+def test_earlier_results_survive_a_host_crash_later_in_the_chain(fresh_emu):
+    r = fresh_emu.chain(PL, "exports.onExecutePostLogin = async (e, api) => { api.idToken.setCustomClaim('kept', 1); };",
+                        "exports.onExecutePostLogin = async () => { while (true) {} };", deadline_ms=500)
+    assert r.actions[0].commands == [{"name": "idToken.setCustomClaim", "args": ["kept", 1]}]
+    assert r.actions[1].name == "action2" and r.actions[1].error.error_class == "action_timeout"
+
+
+def test_innocent_invocations_on_a_killed_host_are_told_why(fresh_emu):
+    from emulator.runtime import build_event, run_chain
+
+    host = fresh_emu.host()
+    loop_src = fresh_emu.sources(["exports.onExecutePostLogin = async () => { await new Promise((r) => setTimeout(r, 50)); while (true) {} };"])
+    wait_src = fresh_emu.sources(["exports.onExecutePostLogin = async () => { await new Promise((r) => setTimeout(r, 2000)); };"])
+    event = build_event(PL, None)
+
+    async def both():
+        return await asyncio.gather(run_chain(host, PL, loop_src, event, deadline_ms=300),
+                                    run_chain(host, PL, wait_src, event, deadline_ms=5000))
+
+    culprit, victim = fresh_emu.run(both())
+    assert culprit.actions[0].error.error_class == "action_timeout"
+    assert victim.actions[0].error.error_class == "platform_error"
+    assert "Another invocation" in victim.actions[0].error.message
