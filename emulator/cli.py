@@ -16,7 +16,7 @@ from . import __version__, triggers
 from .errors import EmulatorError, UsageError
 from .runtime import (DEFAULT_DEADLINE_MS, ActionSource, DependencyCache, HostPool, build_event, parse_spec,
                       run_chain)
-from .runtime.node import node_version
+from .runtime.node import bundled_node, node_version
 from .runtime.runner import load_event_json
 
 MAX_SECRETS = 30  # Auth0's limits per action (spec §3.1)
@@ -45,7 +45,8 @@ def _build_parser() -> argparse.ArgumentParser:
     run.add_argument("--handler", metavar="NAME", help="entry point, e.g. onContinuePostLogin")
     run.add_argument("--timeout-ms", type=int, default=DEFAULT_DEADLINE_MS, metavar="N",
                      help=f"deadline of the whole execution (default {DEFAULT_DEADLINE_MS})")
-    run.add_argument("--node", metavar="PATH", help="Node binary to use instead of the bundled one")
+    run.add_argument("--node", metavar="PATH",
+                     help="Node binary to use instead of the bundled one (default: $ACTIONS_EMULATOR_NODE)")
 
     trig = sub.add_parser("triggers", help="list the triggers and their api methods")
     fmt = trig.add_mutually_exclusive_group()
@@ -108,8 +109,8 @@ async def _run_action(args: argparse.Namespace) -> int:
                             secrets=secrets, dependencies=deps, handler=args.handler) for f in args.files]
     event = build_event(trigger.id, _event(args.event))
     pool = HostPool(args.node)
-    if args.node:
-        node_version(pool.node)
+    if pool.node != bundled_node():
+        node_version(pool.node)  # a user-chosen binary: check it is a recent enough Node first
     try:
         host = await pool.host("default")
         result = await run_chain(host, trigger.id, sources, event, deadline_ms=args.timeout_ms,

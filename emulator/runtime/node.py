@@ -1,5 +1,6 @@
 """Which Node binary runs actions: the one bundled by the `nodejs-bin` wheel unless the user names
-another (`--node PATH` or a setting), and which npm installs dependencies (the bundled one)."""
+another (`--node PATH`, or the `ACTIONS_EMULATOR_NODE` setting), and which npm installs dependencies
+(the bundled one)."""
 from __future__ import annotations
 
 import os
@@ -22,8 +23,13 @@ def bundled_npm_cli() -> Path:
     return Path(nodejs.__file__).parent / "lib" / "node_modules" / "npm" / "bin" / "npm-cli.js"
 
 
+MIN_MAJOR = 16  # the harness uses AsyncLocalStorage, base64url Buffers and the global `performance`
+SETTING = "ACTIONS_EMULATOR_NODE"
+
+
 def resolve_node(path: str | os.PathLike | None = None) -> Path:
     """The Node binary to use; a clear UsageError when a named one does not exist or does not run."""
+    path = path or os.environ.get(SETTING) or None
     if path is None:
         node = bundled_node()
         if not node.exists():
@@ -41,6 +47,9 @@ def node_version(node: Path) -> str:
         out = subprocess.run([str(node), "--version"], capture_output=True, text=True, timeout=10, env={})
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise UsageError(f"--node: {node} does not run: {exc}") from None
-    if out.returncode != 0 or not out.stdout.startswith("v"):
-        raise UsageError(f"--node: {node} is not a Node binary (it printed {out.stdout.strip()[:60]!r})")
-    return out.stdout.strip()
+    version = out.stdout.strip()
+    if out.returncode != 0 or not version.startswith("v"):
+        raise UsageError(f"--node: {node} is not a Node binary (it printed {version[:60]!r})")
+    if int(version[1:].split(".")[0]) < MIN_MAJOR:
+        raise UsageError(f"--node: {node} is Node {version}; the emulator needs Node {MIN_MAJOR} or newer")
+    return version

@@ -138,3 +138,14 @@ def test_bench_quick_prints_its_figures():
     for label in ("host cold start", "warm single action p50", "5-action chain p50", "pipelined invocations/s",
                   "speed-up over naive"):
         assert label in p.stdout
+
+
+def test_node_setting_and_version_checks(tmp_path):
+    old = tmp_path / "old-node"
+    old.write_text("#!/bin/sh\necho v12.22.0\n")
+    old.chmod(0o755)
+    p = cli("run-action", str(ACTIONS / "throws.js"), "--trigger", "post-login", env={"ACTIONS_EMULATOR_NODE": str(old)})
+    assert p.returncode == 2
+    assert p.stderr.strip().endswith("is Node v12.22.0; the emulator needs Node 16 or newer")
+    p = cli("run-action", str(ACTIONS / "throws.js"), "--trigger", "post-login", "--node", "/bin/true")
+    assert p.returncode == 2 and "is not a Node binary" in p.stderr
