@@ -1,42 +1,216 @@
-"""The facade the CLI's future commands and the app talk to: one object, one method per user action.
-
-For now it owns the Node hosts and runs code for a trigger; the workspace (tenants, stored actions,
-bindings) joins it in the workspace issue.
+"""The facade the CLI and the app talk to: one object over a workspace and the Node hosts, one method per
+user action (design §1, §8). Mutating methods return what they changed (`Changes`) next to their value;
+management writes are logged as Auth0 does (`sapi`), and failed action executions as
+`actions_execution_failed`.
 """
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any, Callable
 
-from . import triggers
-from .runtime import DEFAULT_DEADLINE_MS, ActionSource, ChainResult, HostPool, build_event, run_chain
+from . import deploy_cli, triggers
+from .changes import Changes
+from .runtime import DEFAULT_DEADLINE_MS, ActionSource, ChainResult, DependencyCache, HostPool, build_event, run_chain
+from . import store
+from .store import open_workspace, transaction
+from .store.db import Workspace
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+SAMPLE_TENANT_DIR = FIXTURES / "sample-tenant"
+SAMPLE_TENANT = "sample"
+
+Progress = Callable[[str], None]
 
 
 class Emulator:
-    def __init__(self, node: str | Path | None = None, deadline_ms: int = DEFAULT_DEADLINE_MS):
+    def __init__(self, workspace: Workspace | None = None, *, node: str | Path | None = None,
+                 deadline_ms: int = DEFAULT_DEADLINE_MS, dependency_cache: DependencyCache | None = None):
+        self.ws = workspace
         self.pool = HostPool(node)
         self.deadline_ms = deadline_ms
+        self.dependency_cache = dependency_cache
 
-    async def start(self, tenant: str = "default") -> str:
-        """Start the tenant's Node host (so the first run is warm); returns the Node version."""
+    @classmethod
+    def open(cls, path: str | Path | None = None, **kwargs: Any) -> Emulator:
+        return cls(open_workspace(path), **kwargs)
+
+    async def close(self) -> None:
+        await self.pool.close()
+        if self.ws:
+            self.ws.close()
+
+    def _sapi(self, tenant: str, description: str, method: str, path: str) -> Changes:
+        store.logs.add(self.ws, tenant, "sapi", description, details={"request": {"method": method, "path": path}})
+        return Changes(logs=frozenset([tenant]))
+
+    # ---- tenants ---------------------------------------------------------------------------------------
+    def tenants(self) -> list[dict]:
+        return store.tenants.list_all(self.ws)
+
+    def create_tenant(self, name: str) -> Changes:
+        store.tenants.create(self.ws, name)
+        return Changes(tenants=frozenset([name]), directory=frozenset([name]))
+
+    def load_sample_tenant(self, progress: Progress | None = None) -> Changes:
+        """Import the bundled sample tenant (the app does this into a fresh workspace)."""
+        if progress:
+            progress(f"Loading the sample tenant from {SAMPLE_TENANT_DIR}")
+        mappings = deploy_cli.load_mappings(SAMPLE_TENANT_DIR / "keywords.json")
+        changes, _ = self.import_tenant(SAMPLE_TENANT_DIR, SAMPLE_TENANT, mappings)
+        return changes
+
+    # ---- actions ---------------------------------------------------------------------------------------
+    def actions(self, tenant: str, trigger_id: str | None = None) -> list[dict]:
+        store.tenants.require(self.ws, tenant)
+        return store.actions.list_(self.ws, tenant, trigger_id)
+
+    def action(self, tenant: str, name: str) -> dict:
+        return store.actions.get(self.ws, tenant, name)
+
+    def create_action(self, tenant: str, name: str, trigger_id: str, code: str | None = None, **kw: Any) -> tuple[dict, Changes]:
+        store.tenants.require(self.ws, tenant)
+        with transaction(self.ws):
+            action = store.actions.create(self.ws, tenant, name, trigger_id,
+                                    code if code is not None else triggers.get(trigger_id).skeleton(), **kw)
+            changes = self._sapi(tenant, "Create an action", "POST", "/api/v2/actions/actions")
+        return action, changes | Changes(actions=frozenset([(tenant, name)]))
+
+    def update_draft(self, tenant: str, name: str, **kw: Any) -> tuple[dict, Changes]:
+        with transaction(self.ws):
+            action = store.actions.update_draft(self.ws, tenant, name, **kw)
+            changes = self._sapi(tenant, "Update an action", "PATCH", f"/api/v2/actions/actions/{action['id']}")
+        return action, changes | Changes(actions=frozenset([(tenant, name)]))
+
+    def deploy(self, tenant: str, name: str) -> tuple[dict, Changes]:
+        with transaction(self.ws):
+            version = store.actions.deploy(self.ws, tenant, name)
+            changes = self._sapi(tenant, "Deploy an action", "POST", f"/api/v2/actions/actions/{version['action_id']}/deploy")
+        return version, changes | self._action_and_bindings(tenant, name)
+
+    def rollback(self, tenant: str, name: str, number: int, update_draft: bool = False) -> tuple[dict, Changes]:
+        with transaction(self.ws):
+            version = store.actions.rollback(self.ws, tenant, name, number, update_draft=update_draft)
+            changes = self._sapi(tenant, "Roll back an action", "POST",
+                                 f"/api/v2/actions/actions/{version['action_id']}/versions/{number}/deploy")
+        return version, changes | self._action_and_bindings(tenant, name)
+
+    def _action_and_bindings(self, tenant: str, name: str) -> Changes:
+        trigger_id = store.actions.get(self.ws, tenant, name)["supported_triggers"][0]["id"]
+        return Changes(actions=frozenset([(tenant, name)]), bindings=frozenset([(tenant, trigger_id)]))
+
+    def delete_action(self, tenant: str, name: str, force: bool = False) -> Changes:
+        with transaction(self.ws):
+            changes = self._action_and_bindings(tenant, name)
+            action_id = store.actions.get(self.ws, tenant, name)["id"]
+            store.actions.delete(self.ws, tenant, name, force=force)
+            changes |= self._sapi(tenant, "Delete an action", "DELETE", f"/api/v2/actions/actions/{action_id}")
+        return changes
+
+    def versions(self, tenant: str, name: str) -> list[dict]:
+        return store.actions.versions(self.ws, tenant, name)
+
+    def diff(self, tenant: str, name: str, a: int | str = store.actions.DEPLOYED, b: int | str = store.actions.DRAFT) -> str:
+        return store.actions.diff(self.ws, tenant, name, a, b)
+
+    # ---- bindings --------------------------------------------------------------------------------------
+    def bindings(self, tenant: str, trigger_id: str | None = None) -> dict[str, list[dict]]:
+        store.tenants.require(self.ws, tenant)
+        if trigger_id:
+            return {triggers.get(trigger_id).id: store.bindings.get(self.ws, tenant, trigger_id)}
+        return store.bindings.all_(self.ws, tenant)
+
+    def set_bindings(self, tenant: str, trigger_id: str, names: list[str]) -> tuple[list[dict], Changes]:
+        store.tenants.require(self.ws, tenant)
+        with transaction(self.ws):
+            result = store.bindings.set_(self.ws, tenant, trigger_id, names)
+            changes = self._sapi(tenant, "Update trigger bindings", "PATCH",
+                                 f"/api/v2/actions/triggers/{triggers.get(trigger_id).id}/bindings")
+        return result, changes | Changes(bindings=frozenset([(tenant, triggers.get(trigger_id).id)]))
+
+    # ---- users, logs, executions ------------------------------------------------------------------------
+    def users(self, tenant: str) -> list[dict]:
+        store.tenants.require(self.ws, tenant)
+        return store.directory.users(self.ws, tenant)
+
+    def create_user(self, tenant: str, **kw: Any) -> tuple[dict, Changes]:
+        store.tenants.require(self.ws, tenant)
+        user = store.directory.create_user(self.ws, tenant, **kw)
+        return user, Changes(users=frozenset([(tenant, user["user_id"])]))
+
+    def logs(self, tenant: str, **filters: Any) -> list[dict]:
+        store.tenants.require(self.ws, tenant)
+        return store.logs.list_(self.ws, tenant, **filters)
+
+    def execution(self, execution_id: str) -> dict:
+        return store.executions.get(self.ws, execution_id)
+
+    def executions(self, tenant: str, limit: int = 50) -> list[dict]:
+        return store.executions.list_(self.ws, tenant, limit)
+
+    # ---- running -----------------------------------------------------------------------------------------
+    def _source(self, src: dict, handler: str | None = None) -> ActionSource:
+        label = "draft" if src["version"] is None else f"v{src['version']}"
+        return ActionSource(name=src["name"], code=src["code"], filename=f"{src['name']}.js ({label})",
+                            secrets=src["secrets"], handler=handler,
+                            dependencies=[(d["name"], d.get("version") or "latest") for d in src["dependencies"]])
+
+    async def _run(self, tenant: str, trigger_id: str, srcs: list[dict], event: dict | None, *, kind: str,
+                   handler: str | None, progress: Progress | None) -> tuple[ChainResult, dict, Changes]:
+        full_event = build_event(trigger_id, event)
         host = await self.pool.host(tenant)
-        return host.node_version or ""
+        result = await run_chain(host, trigger_id, [self._source(s, handler) for s in srcs], full_event,
+                                 deadline_ms=self.deadline_ms, cache=store.cache.load(self.ws, tenant, trigger_id),
+                                 now_ms=self.ws.clock.now_ms(),
+                                 dependency_cache=self.dependency_cache, progress=progress)
+        changes = Changes(cache=frozenset([(tenant, trigger_id)]))
+        with transaction(self.ws):
+            store.cache.save(self.ws, tenant, trigger_id, result.cache)
+            record = store.executions.record(self.ws, tenant, result, event=full_event, kind=kind,
+                                       versions=[s["version"] for s in srcs], action_ids=[s["action_id"] for s in srcs])
+            changes |= Changes(executions=frozenset([record["id"]]))
+            for action, src in zip(result.actions, srcs):
+                if action.error:
+                    store.logs.add(self.ws, tenant, "actions_execution_failed", f"Action {action.name} failed: {action.error.message}",
+                             trigger_id=trigger_id, action_names=[action.name], details={
+                                 "action_id": src["action_id"], "action_name": action.name, "trigger_id": trigger_id,
+                                 "version": src["version"], "execution_id": record["id"],
+                                 "error_class": action.error.error_class,
+                                 "action_error": {"name": action.error.name, "message": action.error.message,
+                                                  "stack": action.error.stack}})
+                    changes |= Changes(logs=frozenset([tenant]))
+        return result, record, changes
+
+    async def run_action(self, tenant: str, name: str, version: int | str = store.actions.DRAFT, event: dict | None = None,
+                         *, handler: str | None = None, progress: Progress | None = None) -> tuple[ChainResult, dict, Changes]:
+        """Run one stored action (its draft by default, as Auth0's Test panel does) on an event."""
+        src = store.actions.source(self.ws, tenant, name, version)
+        return await self._run(tenant, src["trigger_id"], [src], event, kind="test", handler=handler, progress=progress)
+
+    async def run_trigger(self, tenant: str, trigger_id: str, event: dict | None = None, *,
+                          progress: Progress | None = None) -> tuple[ChainResult, dict, Changes]:
+        """Run the deployed versions of the actions bound to a trigger, in binding order."""
+        store.tenants.require(self.ws, tenant)
+        srcs = [store.actions.source(self.ws, tenant, b["action"]["name"], store.actions.DEPLOYED)
+                for b in store.bindings.get(self.ws, tenant, trigger_id)]
+        return await self._run(tenant, triggers.get(trigger_id).id, srcs, event, kind="trigger", handler=None,
+                               progress=progress)
 
     async def run_code(self, trigger_id: str, code: str, event: dict | None = None, *, name: str = "action",
                        secrets: dict[str, str] | None = None, handler: str | None = None,
                        tenant: str = "default") -> ChainResult:
-        """Run one piece of action code for a trigger, with `event` merged onto the default event."""
+        """Run a piece of code that is not stored (run-action on files)."""
         source = ActionSource(name=name, code=code, filename=f"{name}.js", secrets=secrets or {}, handler=handler)
         host = await self.pool.host(tenant)
-        return await run_chain(host, trigger_id, [source], build_event(trigger_id, event),
-                               deadline_ms=self.deadline_ms)
+        return await run_chain(host, trigger_id, [source], build_event(trigger_id, event), deadline_ms=self.deadline_ms)
 
-    @staticmethod
-    def sample_code(trigger_id: str) -> str:
-        """The bundled sample action for a trigger, or the trigger's empty skeleton."""
-        path = FIXTURES / "actions" / f"{triggers.get(trigger_id).id}.js"
-        return path.read_text() if path.exists() else triggers.get(trigger_id).skeleton()
+    # ---- import and export ---------------------------------------------------------------------------------
+    def import_tenant(self, path: str | Path, tenant: str, mappings: dict | None = None) -> tuple[Changes, list[str]]:
+        bundle, problems, warnings = deploy_cli.read(path, mappings)
+        problems += deploy_cli.check(self.ws, tenant, bundle)  # every problem at once, files and references
+        if problems:
+            raise deploy_cli.ImportRefused(problems)
+        changes, more = deploy_cli.import_bundle(self.ws, tenant, bundle)
+        return changes, warnings + more
 
-    async def close(self) -> None:
-        await self.pool.close()
+    def export_tenant(self, tenant: str, path: str | Path, fmt: str = "directory") -> Path:
+        return deploy_cli.write(deploy_cli.export_bundle(self.ws, tenant), path, fmt)

@@ -42,4 +42,5 @@ TRIGGER = Trigger(
         *c.cache(),
     ),
     default_event=default_event,
+    max_bindings=4,  # "up to four Actions" for this trigger (spec §1.8)
 )

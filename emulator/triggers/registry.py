@@ -86,6 +86,7 @@ class Trigger:
     api: tuple[ApiMethod, ...]
     default_event: Callable[[], dict[str, Any]]
     experimental: bool = False
+    max_bindings: int = 20  # Auth0's limit of actions bound to one trigger (spec §3.1)
 
     @property
     def default_handler(self) -> str:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from emulator import triggers
-from emulator.cli import triggers_markdown
+from emulator.cli.run import triggers_markdown
 
 ROOT = Path(__file__).parent.parent.parent
 

@@ -1,0 +1,66 @@
+"""Helpers shared by the CLI's subcommands: reading files and JSON, secrets, the facade."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..emulator import Emulator
+from ..errors import UsageError
+from ..runtime.runner import load_event_json
+
+MAX_SECRETS = 30  # Auth0's limits per action (spec §3.1)
+MAX_SECRET_KEY, MAX_SECRET_VALUE = 128, 4096
+
+
+def read_text(path: str, what: str) -> str:
+    p = Path(path)
+    if not p.exists():
+        raise UsageError(f"{path}: no such file")
+    if p.is_dir():
+        raise UsageError(f"{path}: is a directory, not {what}")
+    try:
+        return p.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+    except OSError as exc:
+        raise UsageError(f"{path}: {exc.strerror}") from None
+
+
+def secrets(pairs: list[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise UsageError(f"--secret: {pair!r} is not KEY=VALUE")
+        if len(key) > MAX_SECRET_KEY or len(value) > MAX_SECRET_VALUE:
+            raise UsageError(f"--secret {key}: keys are at most {MAX_SECRET_KEY} and values at most "
+                             f"{MAX_SECRET_VALUE} characters")
+        out[key] = value
+    if len(out) > MAX_SECRETS:
+        raise UsageError(f"--secret: at most {MAX_SECRETS} secrets per action ({len(out)} given)")
+    return out
+
+
+def event_arg(arg: str | None) -> dict | None:
+    if arg is None:
+        return None
+    if arg == "-":
+        return load_event_json(sys.stdin.read(), "--event -")
+    return load_event_json(read_text(arg, "an event file"), arg)
+
+
+def version_arg(value: str) -> int | str:
+    """`draft`, `deployed` or a version number."""
+    if value in ("draft", "deployed"):
+        return value
+    if value.isdigit() and int(value) > 0:
+        return int(value)
+    raise UsageError(f"{value!r} is not a version (a number, draft or deployed)")
+
+
+def open_emulator(args: argparse.Namespace, **kw) -> Emulator:
+    """The facade over the chosen workspace; `main` closes it when the command ends."""
+    if getattr(args, "emulator", None) is None:
+        args.emulator = Emulator.open(args.workspace, node=getattr(args, "node", None), **kw)
+    return args.emulator

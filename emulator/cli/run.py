@@ -1,0 +1,144 @@
+"""Subcommands that run code: run-action (files, or a stored action), run-trigger, triggers, bench."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .. import triggers
+from ..errors import UsageError
+from ..runtime import DEFAULT_DEADLINE_MS, ActionSource, DependencyCache, HostPool, build_event, parse_spec, run_chain
+from ..runtime.node import bundled_node, node_version
+from .common import event_arg, open_emulator, read_text, secrets, version_arg
+from .output import emit_json
+
+
+def add_parsers(sub) -> None:
+    run = sub.add_parser("run-action", help="run action files (or a stored action) and print the result as JSON")
+    run.add_argument("files", metavar="FILE", nargs="*", help="action source files, run in this order as one chain")
+    run.add_argument("--trigger", metavar="ID", help=f"one of: {', '.join(triggers.ids())} (with FILEs)")
+    run.add_argument("--tenant", metavar="NAME", help="run a stored action of this tenant (with --action)")
+    run.add_argument("--action", metavar="NAME", help="the stored action to run")
+    run.add_argument("--version", metavar="N|draft|deployed", default="draft", help="which version (default draft)")
+    run.add_argument("--event", metavar="FILE|-", help="JSON merged onto the trigger's default event")
+    run.add_argument("--secret", action="append", default=[], metavar="KEY=VALUE", help="an event.secrets entry")
+    run.add_argument("--dependency", action="append", default=[], metavar="NAME@VERSION",
+                     help="an npm dependency, installed once into the dependency cache")
+    run.add_argument("--handler", metavar="NAME", help="entry point, e.g. onContinuePostLogin")
+    run.add_argument("--timeout-ms", type=int, default=DEFAULT_DEADLINE_MS, metavar="N",
+                     help=f"deadline of the whole execution (default {DEFAULT_DEADLINE_MS})")
+    run.add_argument("--node", metavar="PATH",
+                     help="Node binary to use instead of the bundled one (default: $ACTIONS_EMULATOR_NODE)")
+    run.set_defaults(run=run_action)
+
+    trig = sub.add_parser("run-trigger", help="run the deployed actions bound to a trigger of a tenant")
+    trig.add_argument("trigger", metavar="TRIGGER")
+    trig.add_argument("--tenant", required=True, metavar="NAME")
+    trig.add_argument("--event", metavar="FILE|-", help="JSON merged onto the trigger's default event")
+    trig.add_argument("--timeout-ms", type=int, default=DEFAULT_DEADLINE_MS, metavar="N")
+    trig.add_argument("--node", metavar="PATH", help="Node binary to use instead of the bundled one")
+    trig.set_defaults(run=run_trigger)
+
+    lst = sub.add_parser("triggers", help="list the triggers and their api methods")
+    fmt = lst.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true", help="machine-readable output")
+    fmt.add_argument("--markdown", action="store_true", help="the README's trigger table")
+    lst.set_defaults(run=list_triggers, sync=True)
+
+    bench = sub.add_parser("bench", help="measure the runtime's speed on this machine")
+    bench.add_argument("--node", metavar="PATH", help="Node binary to use instead of the bundled one")
+    bench.add_argument("--quick", action="store_true", help="fewer iterations (a smoke run)")
+    bench.set_defaults(run=run_bench)
+
+
+def _check_timeout(args: argparse.Namespace) -> None:
+    if args.timeout_ms <= 0:
+        raise UsageError("--timeout-ms must be a positive number of milliseconds")
+
+
+def _progress(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+async def run_action(args: argparse.Namespace) -> int:
+    _check_timeout(args)
+    if args.action or args.tenant:
+        return await _run_stored(args)
+    if not args.files:
+        raise UsageError("the following arguments are required: FILE (or --tenant and --action)")
+    if not args.trigger:
+        raise UsageError("the following arguments are required: --trigger")
+    try:
+        trigger = triggers.get(args.trigger)
+    except triggers.UnknownTrigger as exc:
+        raise UsageError(f"--trigger: {exc}") from None
+    deps = [parse_spec(d) for d in args.dependency]
+    secret_values = secrets(args.secret)
+    sources = [ActionSource(name=Path(f).stem, code=read_text(f, "an action file"), filename=str(Path(f).resolve()),
+                            secrets=secret_values, dependencies=deps, handler=args.handler) for f in args.files]
+    event = build_event(trigger.id, event_arg(args.event))
+    pool = HostPool(args.node)
+    if pool.node != bundled_node():
+        node_version(pool.node)  # a user-chosen binary: check it is a recent enough Node first
+    try:
+        host = await pool.host("default")
+        result = await run_chain(host, trigger.id, sources, event, deadline_ms=args.timeout_ms,
+                                 dependency_cache=DependencyCache.default() if deps else None, progress=_progress)
+    finally:
+        await pool.close()
+    emit_json(result.to_json())
+    return 0 if result.ok else 1
+
+
+async def _run_stored(args: argparse.Namespace) -> int:
+    if not (args.tenant and args.action):
+        raise UsageError("a stored action needs both --tenant and --action")
+    if args.files or args.trigger or args.secret or args.dependency:
+        raise UsageError("with --action, give no FILE, --trigger, --secret or --dependency: the stored action has them")
+    emu = open_emulator(args, deadline_ms=args.timeout_ms)
+    result, record, _ = await emu.run_action(args.tenant, args.action, version_arg(args.version),
+                                             event_arg(args.event), handler=args.handler, progress=_progress)
+    emit_json({**result.to_json(), "execution_id": record["id"]})
+    return 0 if result.ok else 1
+
+
+async def run_trigger(args: argparse.Namespace) -> int:
+    _check_timeout(args)
+    emu = open_emulator(args, deadline_ms=args.timeout_ms)
+    result, record, _ = await emu.run_trigger(args.tenant, args.trigger, event_arg(args.event), progress=_progress)
+    emit_json({**result.to_json(), "execution_id": record["id"]})
+    return 0 if result.ok else 1
+
+
+def triggers_markdown() -> str:
+    """The README's trigger table, generated from the registry (a test keeps the README in sync)."""
+    lines = ["| Trigger | Version | Handlers | Kind | `api` namespaces |", "|---|---|---|---|---|"]
+    for t in triggers.all_triggers():
+        kind = ("blocking" if t.blocking else "async") + (", experimental" if t.experimental else "")
+        namespaces = sorted({m.namespace or m.path for m in t.api})
+        lines.append(f"| `{t.id}` | {t.version} | {', '.join(f'`{h}`' for h in t.handlers)} | {kind} | "
+                     f"{', '.join(namespaces)} |")
+    return "\n".join(lines) + "\n"
+
+
+def list_triggers(args: argparse.Namespace) -> int:
+    if args.markdown:
+        sys.stdout.write(triggers_markdown())
+        return 0
+    if args.json:
+        emit_json([{"id": t.id, "version": t.version, "handlers": list(t.handlers), "blocking": t.blocking,
+                    "experimental": t.experimental, "doc": t.doc,
+                    "api": [{"method": m.signature, "doc": m.doc} for m in t.api]} for t in triggers.all_triggers()])
+        return 0
+    for t in triggers.all_triggers():
+        kind = "blocking" if t.blocking else "async"
+        print(f"{t.id} {t.version} ({kind}{', experimental' if t.experimental else ''}): {', '.join(t.handlers)}")
+        for m in t.api:
+            print(f"  {m.signature}")
+    return 0
+
+
+async def run_bench(args: argparse.Namespace) -> int:
+    from ..bench import run_bench as bench
+
+    return await bench(args.node, quick=args.quick)

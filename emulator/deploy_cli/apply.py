@@ -1,0 +1,170 @@
+"""Bundles into and out of a workspace tenant.
+
+`import_bundle` checks everything the files alone cannot (bindings to actions that will not exist or not
+be deployed, mismatched triggers, unknown connections, limits), refuses the whole import with every
+problem listed, and otherwise applies it in one transaction: nothing is imported unless all of it is.
+"""
+from __future__ import annotations
+
+from .. import triggers
+from ..changes import Changes
+from ..errors import EmulatorError
+from ..store import actions as actions_store
+from ..store import bindings as bindings_store
+from ..store import directory, tenants, transaction
+from ..store.db import Workspace
+from .bundle import SECRET_PLACEHOLDER, ActionSpec, Bundle, VersionSpec
+
+PROFILE_FIELDS = ("email_verified", "given_name", "family_name", "name", "nickname", "picture", "phone_verified")
+
+
+class ImportRefused(EmulatorError):
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        noun = "problem" if len(problems) == 1 else "problems"
+        super().__init__(f"import refused, nothing was imported ({len(problems)} {noun}):\n"
+                         + "\n".join(f"  - {p}" for p in problems))
+
+
+def check(ws: Workspace, tenant: str, bundle: Bundle, where: str = "triggers/triggers.json") -> list[str]:
+    problems: list[str] = []
+    names = [a.name for a in bundle.actions]
+    for name in sorted({n for n in names if names.count(n) > 1}):
+        problems.append(f"actions: {name}: defined more than once")
+    existing = {a["name"]: a for a in actions_store.list_(ws, tenant)} if tenants.exists(ws, tenant) else {}
+    incoming = {a.name: a for a in bundle.actions}
+    if len(set(existing) | set(incoming)) > actions_store.MAX_ACTIONS:
+        problems.append(f"actions: more than Auth0's limit of {actions_store.MAX_ACTIONS} actions in the tenant")
+    for trigger_id, refs in bundle.bindings.items():
+        trigger = triggers.get(trigger_id)
+        if len(refs) > trigger.max_bindings:
+            problems.append(f"{where}: {trigger_id}: at most {trigger.max_bindings} bindings ({len(refs)} given)")
+        for i, ref in enumerate(refs):
+            name, field = ref["action_name"], f"{trigger_id}[{i}].action_name"
+            spec, stored = incoming.get(name), existing.get(name)
+            if spec is None and stored is None:
+                problems.append(f"{where}: {field}: no action named {name!r}")
+                continue
+            action_trigger = spec.trigger_id if spec else stored["supported_triggers"][0]["id"]
+            if action_trigger != trigger_id:
+                problems.append(f"{where}: {field}: {bindings_store.INCOMPATIBLE} ({name!r} supports {action_trigger})")
+            will_be_deployed = (spec and (spec.deployed or spec.current_version)) or (
+                stored and stored["deployed_version"] is not None)
+            if not will_be_deployed:
+                problems.append(f"{where}: {field}: {name!r} is not deployed (set \"deployed\": true)")
+    known_connections = {c["name"] for c in bundle.connections} | {tenants.DEFAULT_CONNECTION}
+    if tenants.exists(ws, tenant):
+        known_connections |= {c["name"] for c in directory.connections(ws, tenant)}
+    for i, user in enumerate(bundle.users):
+        conn = user.get("connection", tenants.DEFAULT_CONNECTION)
+        if conn not in known_connections:
+            problems.append(f"users: [{i}].connection: no connection named {conn!r}")
+    return problems
+
+
+def import_bundle(ws: Workspace, tenant: str, bundle: Bundle) -> tuple[Changes, list[str]]:
+    """Apply a checked bundle to `tenant` (created if needed). Returns (changes, warnings)."""
+    problems = check(ws, tenant, bundle)
+    if problems:
+        raise ImportRefused(problems)
+    warnings: list[str] = []
+    changes = Changes(tenants=frozenset([tenant]), directory=frozenset([tenant]))
+    with transaction(ws):
+        if not tenants.exists(ws, tenant):
+            tenants.create(ws, tenant)
+        for conn in bundle.connections:
+            config = {k: v for k, v in conn.items() if k not in ("name", "strategy")}
+            directory.upsert_connection(ws, tenant, conn["name"], conn["strategy"], config)
+        for client in bundle.clients:
+            directory.upsert_client(ws, tenant, client["name"], {k: v for k, v in client.items() if k != "name"})
+        for spec in bundle.actions:
+            warnings += _import_action(ws, tenant, spec)
+            changes |= Changes(actions=frozenset([(tenant, spec.name)]))
+        for trigger_id, refs in bundle.bindings.items():
+            bindings_store.set_(ws, tenant, trigger_id, refs)
+            changes |= Changes(bindings=frozenset([(tenant, trigger_id)]))
+        for user in bundle.users:
+            user_id = _import_user(ws, tenant, user)
+            changes |= Changes(users=frozenset([(tenant, user_id)]))
+    return changes, warnings
+
+
+def _secret_values(ws: Workspace, tenant: str, spec: ActionSpec, exists: bool) -> tuple[dict, list[str]]:
+    """Placeholders keep the workspace's current value; with none to keep, the secret starts empty."""
+    current = actions_store.source(ws, tenant, spec.name)["secrets"] if exists else {}
+    values, warnings = {}, []
+    for name, value in spec.secrets.items():
+        if value == SECRET_PLACEHOLDER:
+            if name in current:
+                continue
+            warnings.append(f"action {spec.name}: secret {name} has no value in the files; it was set empty")
+            value = ""
+        values[name] = value
+    return values, warnings
+
+
+def _import_action(ws: Workspace, tenant: str, spec: ActionSpec) -> list[str]:
+    warnings = []
+    trigger = triggers.get(spec.trigger_id)
+    if spec.trigger_version != trigger.version:
+        warnings.append(f"action {spec.name}: {spec.trigger_id} {spec.trigger_version} runs with the "
+                        f"emulator's {trigger.version} api")
+    exists = any(a["name"] == spec.name for a in actions_store.list_(ws, tenant))
+    secrets, secret_warnings = _secret_values(ws, tenant, spec, exists)
+    if not exists:
+        first = spec.current_version or VersionSpec(spec.code, spec.runtime, spec.dependencies)
+        actions_store.create(ws, tenant, spec.name, spec.trigger_id, first.code, dependencies=first.dependencies,
+                             secrets=secrets, runtime=first.runtime)
+        if spec.current_version:
+            actions_store.deploy(ws, tenant, spec.name)
+    if exists or spec.current_version:
+        actions_store.update_draft(ws, tenant, spec.name, code=spec.code, dependencies=spec.dependencies,
+                                   secrets=secrets, runtime=spec.runtime)
+    if spec.deployed and not actions_store.get(ws, tenant, spec.name)["all_changes_deployed"]:
+        actions_store.deploy(ws, tenant, spec.name)
+    return warnings + secret_warnings
+
+
+def _import_user(ws: Workspace, tenant: str, user: dict) -> str:
+    conn = user.get("connection", tenants.DEFAULT_CONNECTION)
+    hashed = (user.get("custom_password_hash") or {}).get("hash", {}).get("value")
+    fields = dict(email=user["email"], username=user.get("username"), phone_number=user.get("phone_number"),
+                  app_metadata=user.get("app_metadata") or {}, user_metadata=user.get("user_metadata") or {},
+                  roles=user.get("roles") or [], profile={k: user[k] for k in PROFILE_FIELDS if k in user})
+    found = [u for u in directory.users(ws, tenant) if u["email"] == user["email"] and u["connection"] == conn]
+    if found:
+        return directory.update_user(ws, tenant, found[0]["user_id"], password=user.get("password"),
+                                     password_hash=hashed, **fields)["user_id"]
+    return directory.create_user(ws, tenant, connection_name=conn, password=user.get("password"),
+                                 password_hash=hashed, user_id=user.get("user_id"), **fields)["user_id"]
+
+
+def export_bundle(ws: Workspace, tenant: str) -> Bundle:
+    tenants.require(ws, tenant)
+    bundle = Bundle()
+    for action in actions_store.list_(ws, tenant):
+        src = actions_store.source(ws, tenant, action["name"])
+        current = None
+        if action["deployed_version"] is not None and not action["all_changes_deployed"]:
+            v = actions_store.version(ws, tenant, action["name"], actions_store.DEPLOYED)
+            current = VersionSpec(v["code"], v["runtime"], v["dependencies"])
+        bundle.actions.append(ActionSpec(
+            name=action["name"], code=action["code"], trigger_id=action["supported_triggers"][0]["id"],
+            trigger_version=action["supported_triggers"][0]["version"], runtime=action["runtime"],
+            dependencies=action["dependencies"], secrets={k: SECRET_PLACEHOLDER for k in src["secrets"]},
+            deployed=action["all_changes_deployed"], current_version=current))
+    bundle.bindings = {t: [{"action_name": b["action"]["name"], "display_name": b["display_name"]} for b in refs]
+                       for t, refs in bindings_store.all_(ws, tenant).items()}
+    bundle.clients = [{k: v for k, v in c.items() if k != "client_id"} for c in directory.clients(ws, tenant)]
+    bundle.connections = [{k: v for k, v in c.items() if k != "id"} for c in directory.connections(ws, tenant)]
+    for user in directory.users(ws, tenant):
+        entry = {"email": user["email"], "connection": user["connection"]}
+        for key in ("username", "phone_number", *PROFILE_FIELDS):
+            if user.get(key) is not None:
+                entry[key] = user[key]
+        entry.update(app_metadata=user["app_metadata"], user_metadata=user["user_metadata"], roles=user["roles"])
+        hashed = directory.password_hash(ws, tenant, user["user_id"])
+        if hashed:
+            entry["custom_password_hash"] = {"algorithm": "bcrypt", "hash": {"value": hashed}}
+        bundle.users.append(entry)
+    return bundle

@@ -1,0 +1,281 @@
+"""Read a tenant from Auth0 Deploy CLI files: the directory format (actions/<name>.json with
+actions/<name>/code.js, triggers/triggers.json, clients/, database-connections/, connections/) or the
+YAML format (tenant.yaml). Users come from users/users.json (or `users:` in YAML) in Auth0's bulk user
+import shape, an emulator extension the Deploy CLI ignores.
+
+Reading never stops at the first problem: every problem is collected with its file and field, so a bad
+import can be refused as a whole with the full list.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .. import triggers
+from ..runtime.deps import MAX_DEPENDENCIES
+from . import keywords
+from .bundle import ActionSpec, Bundle, VersionSpec
+
+MAX_CODE_BYTES = 100 * 1024
+MAX_SECRETS = 30
+
+
+class Problems(list):
+    def add(self, where: str, field: str | None, message: str) -> None:
+        self.append(f"{where}: {field}: {message}" if field else f"{where}: {message}")
+
+
+class Reader:
+    def __init__(self, root: Path, mappings: dict | None):
+        self.root = root
+        self.mappings = mappings
+        self.problems = Problems()
+        self.unresolved: set[str] = set()
+
+    def rel(self, path: Path) -> str:
+        try:
+            return str(path.relative_to(self.root))
+        except ValueError:
+            return str(path)
+
+    def text(self, path: Path) -> str | None:
+        try:
+            return keywords.replace(path.read_text(encoding="utf-8"), self.mappings, self.unresolved)
+        except UnicodeDecodeError:
+            self.problems.add(self.rel(path), None, "not UTF-8 text")
+        except OSError as exc:
+            self.problems.add(self.rel(path), None, exc.strerror or str(exc))
+        return None
+
+    def json(self, path: Path) -> Any:
+        text = self.text(path)
+        if text is None:
+            return None
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            self.problems.add(self.rel(path), None, f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}")
+            return None
+
+    def code_file(self, where: str, base: Path, action_name: str, ref: Any) -> str | None:
+        """The code a metadata file points to: relative to the tenant folder, or inside the action's folder."""
+        if not isinstance(ref, str) or not ref:
+            self.problems.add(where, "code", "required (a path to the action's code.js)")
+            return None
+        candidates = [Path(ref) if Path(ref).is_absolute() else base / ref,
+                      base / "actions" / action_name / Path(ref).name]
+        for path in candidates:
+            if path.is_file():
+                return self.text(path)
+        self.problems.add(where, "code", f"file {ref} not found")
+        return None
+
+    # ---- actions --------------------------------------------------------------------------------------
+    def action(self, where: str, data: Any, base: Path) -> ActionSpec | None:
+        if not isinstance(data, dict):
+            self.problems.add(where, None, "expected an object")
+            return None
+        name = data.get("name")
+        if not isinstance(name, str) or not name:
+            self.problems.add(where, "name", "required")
+            return None
+        trigger_id, trigger_version = None, None
+        supported = data.get("supported_triggers")
+        if not isinstance(supported, list) or len(supported) != 1 or not isinstance(supported[0], dict):
+            self.problems.add(where, "supported_triggers", "required: exactly one {id, version}")
+        else:
+            trigger_id, trigger_version = supported[0].get("id"), supported[0].get("version")
+            try:
+                trigger = triggers.get(trigger_id)
+                trigger_version = trigger_version or trigger.version
+            except triggers.UnknownTrigger as exc:
+                self.problems.add(where, "supported_triggers[0].id", str(exc))
+                trigger_id = None
+        code = self.code_file(where, base, name, data.get("code"))
+        if code is not None and len(code.encode()) > MAX_CODE_BYTES:
+            self.problems.add(where, "code", "larger than Auth0's 100 KB limit")
+        deps = self.dependencies(where, "dependencies", data.get("dependencies", []))
+        secrets = self.secrets(where, data.get("secrets", []))
+        current = None
+        cv = data.get("current_version")
+        if isinstance(cv, dict) and cv.get("code"):
+            cv_code = self.code_file(where, base, name, cv.get("code"))
+            if cv_code is not None:
+                current = VersionSpec(cv_code, cv.get("runtime") or data.get("runtime") or "node22",
+                                      self.dependencies(where, "current_version.dependencies", cv.get("dependencies", [])))
+        if code is None or trigger_id is None or deps is None or secrets is None:
+            return None
+        return ActionSpec(name=name, code=code, trigger_id=trigger_id, trigger_version=trigger_version,
+                          runtime=data.get("runtime") or "node22", dependencies=deps, secrets=secrets,
+                          deployed=bool(data.get("deployed")), current_version=current)
+
+    def dependencies(self, where: str, field: str, deps: Any) -> list[dict] | None:
+        if not isinstance(deps, list) or any(not isinstance(d, dict) or not d.get("name") for d in deps):
+            self.problems.add(where, field, "expected a list of {name, version}")
+            return None
+        if len(deps) > MAX_DEPENDENCIES:
+            self.problems.add(where, field, f"at most {MAX_DEPENDENCIES} per action ({len(deps)} given)")
+            return None
+        return [{k: v for k, v in d.items() if k in ("name", "version", "registry_url")} for d in deps]
+
+    def secrets(self, where: str, secrets: Any) -> dict[str, str] | None:
+        if not isinstance(secrets, list) or any(not isinstance(s, dict) or not s.get("name") for s in secrets):
+            self.problems.add(where, "secrets", "expected a list of {name, value}")
+            return None
+        if len(secrets) > MAX_SECRETS:
+            self.problems.add(where, "secrets", f"at most {MAX_SECRETS} per action ({len(secrets)} given)")
+            return None
+        return {s["name"]: str(s.get("value", "")) for s in secrets}
+
+    # ---- triggers, clients, connections, users ---------------------------------------------------------
+    def bindings(self, where: str, data: Any) -> dict[str, list[dict]]:
+        out: dict[str, list[dict]] = {}
+        if not isinstance(data, dict):
+            self.problems.add(where, None, "expected an object of trigger id -> list of bindings")
+            return out
+        for trigger_id, refs in data.items():
+            if trigger_id not in triggers.TRIGGERS:
+                # Triggers the emulator does not run (credentials-exchange, ...) may be listed; only
+                # bindings to them are reported, since nothing could run them.
+                if refs:
+                    self.problems.add(where, trigger_id, "the emulator does not support this trigger")
+                continue
+            if not isinstance(refs, list) or any(not isinstance(r, dict) or not r.get("action_name") for r in refs):
+                self.problems.add(where, trigger_id, "expected a list of {action_name, display_name}")
+                continue
+            out[trigger_id] = [{"action_name": r["action_name"], "display_name": r.get("display_name") or r["action_name"]}
+                               for r in refs]
+        return out
+
+    def named(self, where: str, data: Any, kind: str) -> dict | None:
+        if not isinstance(data, dict) or not isinstance(data.get("name"), str) or not data["name"]:
+            self.problems.add(where, "name", f"required for a {kind}")
+            return None
+        return data
+
+    def users(self, where: str, data: Any) -> list[dict]:
+        if not isinstance(data, list):
+            self.problems.add(where, None, "expected a list of users")
+            return []
+        out = []
+        for i, user in enumerate(data):
+            if not isinstance(user, dict) or not isinstance(user.get("email"), str):
+                self.problems.add(where, f"[{i}].email", "required")
+                continue
+            hashed = user.get("custom_password_hash")
+            if hashed is not None and not (isinstance(hashed, dict) and hashed.get("algorithm") == "bcrypt"
+                                           and isinstance(hashed.get("hash", {}).get("value"), str)):
+                self.problems.add(where, f"[{i}].custom_password_hash", "only {algorithm: bcrypt, hash: {value}} is supported")
+                continue
+            out.append(user)
+        return out
+
+
+def read(path: str | Path, mappings: dict | None = None) -> tuple[Bundle, list[str], list[str]]:
+    """Read a Deploy CLI directory or tenant.yaml. Returns (bundle, problems, warnings)."""
+    path = Path(path)
+    if path.is_file() and path.suffix in (".yaml", ".yml"):
+        return _read_yaml(path, mappings)
+    if path.is_dir() and (path / "tenant.yaml").is_file() and not (path / "actions").is_dir():
+        return _read_yaml(path / "tenant.yaml", mappings)
+    return _read_directory(path, mappings)
+
+
+def _warnings(r: Reader) -> list[str]:
+    return [f"keyword {k} has no value in the mappings; left as is" for k in sorted(r.unresolved)]
+
+
+def _read_directory(root: Path, mappings: dict | None) -> tuple[Bundle, list[str], list[str]]:
+    r = Reader(root, mappings)
+    bundle = Bundle()
+    if not root.is_dir():
+        r.problems.add(str(root), None, "no such directory")
+        return bundle, r.problems, []
+    for file in sorted((root / "actions").glob("*.json")):
+        spec = r.action(r.rel(file), r.json(file), root)
+        if spec:
+            bundle.actions.append(spec)
+    triggers_file = root / "triggers" / "triggers.json"
+    if triggers_file.is_file():
+        data = r.json(triggers_file)
+        if data is not None:
+            bundle.bindings = r.bindings(r.rel(triggers_file), data)
+    for file in sorted((root / "clients").glob("*.json")):
+        client = r.named(r.rel(file), r.json(file), "client")
+        if client:
+            bundle.clients.append(client)
+    for file in sorted((root / "database-connections").glob("*/database.json")):
+        conn = r.named(r.rel(file), r.json(file), "database connection")
+        if conn:
+            bundle.connections.append({**conn, "strategy": conn.get("strategy") or "auth0"})
+    for file in sorted((root / "connections").glob("*.json")):
+        conn = r.named(r.rel(file), r.json(file), "connection")
+        if conn:
+            bundle.connections.append({**conn, "strategy": conn.get("strategy") or conn["name"]})
+    users_file = root / "users" / "users.json"
+    if users_file.is_file():
+        data = r.json(users_file)
+        if data is not None:
+            bundle.users = r.users(r.rel(users_file), data)
+    return bundle, r.problems, _warnings(r)
+
+
+def _read_yaml(file: Path, mappings: dict | None) -> tuple[Bundle, list[str], list[str]]:
+    r = Reader(file.parent, mappings)
+    bundle = Bundle()
+    text = r.text(file)
+    if text is None:
+        return bundle, r.problems, []
+    try:
+        data = yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        r.problems.add(r.rel(file), None, f"invalid YAML{where}: {getattr(exc, 'problem', exc)}")
+        return bundle, r.problems, []
+    if not isinstance(data, dict):
+        r.problems.add(r.rel(file), None, "expected a mapping at the top level")
+        return bundle, r.problems, []
+    where = r.rel(file)
+    for i, item in enumerate(data.get("actions") or []):
+        spec = r.action(f"{where}: actions[{i}]", item, file.parent)
+        if spec:
+            bundle.actions.append(spec)
+    if "triggers" in data:
+        bundle.bindings = r.bindings(f"{where}: triggers", data["triggers"] or {})
+    for i, item in enumerate(data.get("clients") or []):
+        client = r.named(f"{where}: clients[{i}]", item, "client")
+        if client:
+            bundle.clients.append(client)
+    for i, item in enumerate(data.get("databases") or []):
+        conn = r.named(f"{where}: databases[{i}]", item, "database connection")
+        if conn:
+            bundle.connections.append({**conn, "strategy": conn.get("strategy") or "auth0"})
+    for i, item in enumerate(data.get("connections") or []):
+        conn = r.named(f"{where}: connections[{i}]", item, "connection")
+        if conn:
+            bundle.connections.append({**conn, "strategy": conn.get("strategy") or conn["name"]})
+    if "users" in data:
+        bundle.users = r.users(f"{where}: users", data["users"] or [])
+    return bundle, r.problems, _warnings(r)
+
+
+def load_mappings(path: str | Path) -> dict:
+    """A keyword mapping file (JSON or YAML object)."""
+    from ..errors import UsageError
+
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"{path}: {exc.strerror or exc}") from None
+    try:
+        data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+    except (json.JSONDecodeError, yaml.YAMLError) as exc:
+        raise UsageError(f"{path}: not valid {'JSON' if path.suffix == '.json' else 'YAML'}: {exc}") from None
+    if not isinstance(data, dict):
+        raise UsageError(f"{path}: the keyword mappings must be an object of KEY: value")
+    return data

@@ -1,0 +1,104 @@
+"""Write a bundle in the Deploy CLI's directory format or as tenant.yaml. Secret values are never
+written (the Deploy CLI's `_VALUE_NOT_SHOWN_` stands in). The files are written into a temporary folder
+first and moved into place only when complete, so a failed export leaves no half-written folder."""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import tempfile
+from pathlib import Path
+
+import yaml
+
+from .. import triggers
+from ..errors import UsageError
+from .bundle import ActionSpec, Bundle
+
+_UNSAFE = re.compile(r'[\\/?%*:|"<>\x00-\x1f]')
+
+
+def sanitize(name: str) -> str:
+    """A file name for an entity name, as the Deploy CLI's `sanitize` does."""
+    return _UNSAFE.sub("-", name)
+
+
+def _dump_json(path: Path, data) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def _action_meta(spec: ActionSpec, code_ref: str, current_ref: str | None) -> dict:
+    meta = {
+        "name": spec.name, "code": code_ref, "runtime": spec.runtime, "status": "built",
+        "dependencies": spec.dependencies, "secrets": [{"name": k, "value": v} for k, v in sorted(spec.secrets.items())],
+        "supported_triggers": [{"id": spec.trigger_id, "version": spec.trigger_version}], "deployed": spec.deployed,
+    }
+    if spec.current_version and current_ref:
+        meta["current_version"] = {"code": current_ref, "runtime": spec.current_version.runtime,
+                                   "dependencies": spec.current_version.dependencies, "status": "built"}
+    return meta
+
+
+def _all_triggers(bundle: Bundle) -> dict[str, list[dict]]:
+    # Like the Deploy CLI, list every trigger, bound or not.
+    return {t.id: bundle.bindings.get(t.id, []) for t in triggers.all_triggers()}
+
+
+def _write_code(tmp: Path, spec: ActionSpec) -> tuple[str, str | None]:
+    folder = tmp / "actions" / sanitize(spec.name)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "code.js").write_text(spec.code, encoding="utf-8")
+    current_ref = None
+    if spec.current_version:
+        (folder / "current_version.js").write_text(spec.current_version.code, encoding="utf-8")
+        current_ref = f"./actions/{sanitize(spec.name)}/current_version.js"
+    return f"./actions/{sanitize(spec.name)}/code.js", current_ref
+
+
+def _fill_directory(tmp: Path, bundle: Bundle) -> None:
+    for spec in bundle.actions:
+        code_ref, current_ref = _write_code(tmp, spec)
+        _dump_json(tmp / "actions" / f"{sanitize(spec.name)}.json", _action_meta(spec, code_ref, current_ref))
+    _dump_json(tmp / "triggers" / "triggers.json", _all_triggers(bundle))
+    for client in bundle.clients:
+        _dump_json(tmp / "clients" / f"{sanitize(client['name'])}.json", client)
+    for conn in bundle.connections:
+        if conn["strategy"] == "auth0":
+            _dump_json(tmp / "database-connections" / sanitize(conn["name"]) / "database.json", conn)
+        else:
+            _dump_json(tmp / "connections" / f"{sanitize(conn['name'])}.json", conn)
+    if bundle.users:
+        _dump_json(tmp / "users" / "users.json", bundle.users)
+
+
+def _fill_yaml(tmp: Path, bundle: Bundle) -> None:
+    doc: dict = {"actions": [], "triggers": _all_triggers(bundle)}
+    for spec in bundle.actions:
+        code_ref, current_ref = _write_code(tmp, spec)
+        doc["actions"].append(_action_meta(spec, code_ref, current_ref))
+    doc["clients"] = bundle.clients
+    doc["databases"] = [c for c in bundle.connections if c["strategy"] == "auth0"]
+    others = [c for c in bundle.connections if c["strategy"] != "auth0"]
+    if others:
+        doc["connections"] = others
+    if bundle.users:
+        doc["users"] = bundle.users
+    (tmp / "tenant.yaml").write_text(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True), encoding="utf-8")
+
+
+def write(bundle: Bundle, target: str | Path, fmt: str = "directory") -> Path:
+    target = Path(target)
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise UsageError(f"{target}: exists and is not an empty folder; choose a new folder to export into")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".export-", dir=target.parent))
+    try:
+        (_fill_yaml if fmt == "yaml" else _fill_directory)(tmp, bundle)
+        if target.exists():
+            target.rmdir()
+        tmp.rename(target)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+    return target

@@ -1,0 +1,10 @@
+"""The workspace: one SQLite file holding tenants and everything Auth0 keeps for them (design §5).
+
+Plain functions over the database, grouped by what they own; `open_workspace` opens, checks and
+upgrades the file.
+"""
+from . import actions, bindings, cache, directory, executions, logs, tenants
+from .db import Workspace, WorkspaceError, default_path, open_workspace, transaction
+
+__all__ = ["actions", "bindings", "cache", "directory", "executions", "logs", "tenants", "Workspace",
+           "WorkspaceError", "default_path", "open_workspace", "transaction"]

@@ -1,0 +1,252 @@
+"""Actions with Auth0's lifecycle (spec §4.1): an editable draft; deploy snapshots it into an immutable
+version numbered 1, 2, ...; rollback deploys a copy of an older version as a new number; only the
+deployed version runs in flows. Auth0's limits are enforced with Auth0-like errors.
+"""
+from __future__ import annotations
+
+import difflib
+import json
+from typing import Any
+
+from .. import triggers
+from ..errors import bad_request, conflict, not_found, too_many
+from ..runtime.deps import MAX_DEPENDENCIES, parse_spec
+from .db import Workspace, transaction
+
+MAX_ACTIONS = 100
+MAX_VERSIONS = 50
+MAX_SECRETS = 30
+MAX_CODE_BYTES = 100 * 1024
+MAX_SECRET_NAME, MAX_SECRET_VALUE = 128, 4096
+DEFAULT_RUNTIME = "node22"
+RUNTIMES = ("node12", "node16", "node18", "node18-actions", "node22")
+DRAFT, DEPLOYED = "draft", "deployed"
+
+
+def _check_content(code: str | None, dependencies: list[dict] | None, secrets: dict | None,
+                   runtime: str | None) -> None:
+    if code is not None and len(code.encode()) > MAX_CODE_BYTES:
+        raise bad_request(f"The code is {len(code.encode()) // 1024} KB; Auth0 allows at most 100 KB.")
+    if dependencies is not None:
+        if len(dependencies) > MAX_DEPENDENCIES:
+            raise bad_request(f"An action can have at most {MAX_DEPENDENCIES} dependencies ({len(dependencies)} given).")
+        for dep in dependencies:
+            if not isinstance(dep, dict) or "name" not in dep:
+                raise bad_request(f"Invalid dependency {dep!r}: expected {{name, version}}.")
+            parse_spec(f"{dep['name']}@{dep.get('version') or 'latest'}")
+    if secrets is not None:
+        if len(secrets) > MAX_SECRETS:
+            raise bad_request(f"An action can have at most {MAX_SECRETS} secrets ({len(secrets)} given).")
+        for name, value in secrets.items():
+            if not name or len(name) > MAX_SECRET_NAME:
+                raise bad_request(f"Invalid secret name {name!r}: 1 to {MAX_SECRET_NAME} characters.")
+            if value is not None and len(str(value)) > MAX_SECRET_VALUE:
+                raise bad_request(f"The value of secret {name!r} is longer than {MAX_SECRET_VALUE} characters.")
+    if runtime is not None and runtime not in RUNTIMES:
+        raise bad_request(f"Invalid runtime {runtime!r} (one of {', '.join(RUNTIMES)}).")
+
+
+def _row(ws: Workspace, tenant: str, name: str) -> dict:
+    rows = list(ws.db.query("SELECT * FROM actions WHERE tenant = ? AND name = ?", [tenant, name]))
+    if not rows:
+        raise not_found(f"The action {name!r} does not exist.")
+    return rows[0]
+
+
+def _secrets_with_time(ws: Workspace, old: dict, new: dict[str, str | None]) -> dict:
+    """Merge secret values into stored `{name: {value, updated_at}}`; a None value deletes the secret."""
+    out = dict(old)
+    for name, value in new.items():
+        if value is None:
+            out.pop(name, None)
+        elif name not in out or out[name]["value"] != value:
+            out[name] = {"value": value, "updated_at": ws.clock.iso()}
+    return out
+
+
+def create(ws: Workspace, tenant: str, name: str, trigger_id: str, code: str, *,
+           dependencies: list[dict] | None = None, secrets: dict[str, str] | None = None,
+           runtime: str = DEFAULT_RUNTIME) -> dict:
+    trigger = triggers.get(trigger_id)
+    if not name or len(name) > 128 or "/" in name:
+        raise bad_request(f"Invalid action name {name!r}.")
+    _check_content(code, dependencies or [], secrets or {}, runtime)
+    with transaction(ws):
+        count = ws.db.execute("SELECT COUNT(*) FROM actions WHERE tenant = ?", [tenant]).fetchone()[0]
+        if count >= MAX_ACTIONS:
+            raise too_many(f"The tenant already has {MAX_ACTIONS} actions, Auth0's limit.")
+        if ws.db.execute("SELECT 1 FROM actions WHERE tenant = ? AND name = ?", [tenant, name]).fetchone():
+            raise conflict(f"An action named {name!r} already exists.")
+        now = ws.clock.iso()
+        ws.db.execute(
+            """INSERT INTO actions (id, tenant, name, trigger_id, trigger_version, code, runtime, dependencies, secrets,
+               deployed_version, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,NULL,?,?)""",
+            [ws.ids.uuid(), tenant, name, trigger.id, trigger.version, code, runtime,
+             json.dumps(dependencies or []), json.dumps(_secrets_with_time(ws, {}, secrets or {})), now, now])
+    return get(ws, tenant, name)
+
+
+def update_draft(ws: Workspace, tenant: str, name: str, *, code: str | None = None,
+                 dependencies: list[dict] | None = None, secrets: dict[str, str | None] | None = None,
+                 runtime: str | None = None) -> dict:
+    _check_content(code, dependencies, None, runtime)
+    with transaction(ws):
+        row = _row(ws, tenant, name)
+        merged = _secrets_with_time(ws, json.loads(row["secrets"]), secrets or {})
+        _check_content(None, None, {k: v["value"] for k, v in merged.items()}, None)
+        ws.db.execute("""UPDATE actions SET code = ?, dependencies = ?, secrets = ?, runtime = ?, updated_at = ?
+                         WHERE id = ?""",
+                      [code if code is not None else row["code"],
+                       json.dumps(dependencies) if dependencies is not None else row["dependencies"],
+                       json.dumps(merged), runtime or row["runtime"], ws.clock.iso(), row["id"]])
+    return get(ws, tenant, name)
+
+
+def _snapshot(ws: Workspace, action_id: str, code: str, runtime: str, dependencies: str, secrets: str) -> int:
+    """Store a new immutable version and make it the deployed one; returns its number."""
+    numbers = [r[0] for r in ws.db.execute("SELECT number FROM action_versions WHERE action_id = ? ORDER BY number",
+                                           [action_id])]
+    deployed = ws.db.execute("SELECT deployed_version FROM actions WHERE id = ?", [action_id]).fetchone()[0]
+    if len(numbers) >= MAX_VERSIONS:
+        # Auth0 keeps 50 versions and deletes the oldest one that is not in use.
+        oldest = next(n for n in numbers if n != deployed)
+        ws.db.execute("DELETE FROM action_versions WHERE action_id = ? AND number = ?", [action_id, oldest])
+    number = (numbers[-1] if numbers else 0) + 1
+    ws.db.execute("""INSERT INTO action_versions (id, action_id, number, code, runtime, dependencies, secrets, created_at)
+                     VALUES (?,?,?,?,?,?,?,?)""",
+                  [ws.ids.uuid(), action_id, number, code, runtime, dependencies, secrets, ws.clock.iso()])
+    ws.db.execute("UPDATE actions SET deployed_version = ?, updated_at = ? WHERE id = ?",
+                  [number, ws.clock.iso(), action_id])
+    return number
+
+
+def deploy(ws: Workspace, tenant: str, name: str) -> dict:
+    with transaction(ws):
+        row = _row(ws, tenant, name)
+        number = _snapshot(ws, row["id"], row["code"], row["runtime"], row["dependencies"], row["secrets"])
+    return version(ws, tenant, name, number)
+
+
+def rollback(ws: Workspace, tenant: str, name: str, number: int, *, update_draft: bool = False) -> dict:
+    """Deploy a copy of version `number` as a new version (Auth0's rollback)."""
+    with transaction(ws):
+        row = _row(ws, tenant, name)
+        old = version(ws, tenant, name, number, with_secret_values=True)
+        deps, secrets = json.dumps(old["dependencies"]), json.dumps(old["_secrets"])
+        new = _snapshot(ws, row["id"], old["code"], old["runtime"], deps, secrets)
+        if update_draft:
+            ws.db.execute("UPDATE actions SET code = ?, runtime = ?, dependencies = ?, secrets = ? WHERE id = ?",
+                          [old["code"], old["runtime"], deps, secrets, row["id"]])
+    return version(ws, tenant, name, new)
+
+
+def delete(ws: Workspace, tenant: str, name: str, *, force: bool = False) -> None:
+    with transaction(ws):
+        row = _row(ws, tenant, name)
+        bound = [r[0] for r in ws.db.execute("SELECT DISTINCT trigger_id FROM bindings WHERE action_id = ?", [row["id"]])]
+        if bound and not force:
+            raise bad_request(f"The action {name!r} is bound to {', '.join(bound)}; unbind it first or force.")
+        if bound:
+            from . import bindings
+
+            for trigger_id in bound:
+                names = [b["action"]["name"] for b in bindings.get(ws, tenant, trigger_id) if b["action"]["name"] != name]
+                bindings.set_(ws, tenant, trigger_id, names)
+        ws.db.execute("DELETE FROM actions WHERE id = ?", [row["id"]])
+
+
+def _public_secrets(stored: dict) -> list[dict]:
+    return [{"name": k, "updated_at": v["updated_at"]} for k, v in sorted(stored.items())]
+
+
+def _version_json(row: dict, action: dict, with_secret_values: bool = False) -> dict[str, Any]:
+    secrets = json.loads(row["secrets"])
+    out = {
+        "id": row["id"], "action_id": action["id"], "number": row["number"], "code": row["code"],
+        "runtime": row["runtime"], "dependencies": json.loads(row["dependencies"]),
+        "secrets": _public_secrets(secrets), "deployed": row["number"] == action["deployed_version"],
+        "status": "built", "created_at": row["created_at"],
+        "supported_triggers": [{"id": action["trigger_id"], "version": action["trigger_version"]}],
+    }
+    if with_secret_values:
+        out["_secrets"] = secrets
+    return out
+
+
+def version(ws: Workspace, tenant: str, name: str, number: int | str, *, with_secret_values: bool = False) -> dict:
+    action = _row(ws, tenant, name)
+    if number == DEPLOYED:
+        if action["deployed_version"] is None:
+            raise bad_request(f"The action {name!r} has not been deployed.")
+        number = action["deployed_version"]
+    rows = list(ws.db.query("SELECT * FROM action_versions WHERE action_id = ? AND number = ?", [action["id"], number]))
+    if not rows:
+        raise not_found(f"The action {name!r} has no version {number}.")
+    return _version_json(rows[0], action, with_secret_values)
+
+
+def versions(ws: Workspace, tenant: str, name: str) -> list[dict]:
+    action = _row(ws, tenant, name)
+    return [_version_json(r, action) for r in
+            ws.db.query("SELECT * FROM action_versions WHERE action_id = ? ORDER BY number DESC", [action["id"]])]
+
+
+def _all_changes_deployed(ws: Workspace, row: dict) -> bool:
+    if row["deployed_version"] is None:
+        return False
+    v = ws.db.execute("""SELECT code, runtime, dependencies, secrets FROM action_versions
+                         WHERE action_id = ? AND number = ?""", [row["id"], row["deployed_version"]]).fetchone()
+    return v is not None and (v[0], v[1], json.loads(v[2]), json.loads(v[3])) == (
+        row["code"], row["runtime"], json.loads(row["dependencies"]), json.loads(row["secrets"]))
+
+
+def _action_json(ws: Workspace, row: dict) -> dict[str, Any]:
+    return {
+        "id": row["id"], "name": row["name"],
+        "supported_triggers": [{"id": row["trigger_id"], "version": row["trigger_version"]}],
+        "code": row["code"], "runtime": row["runtime"], "dependencies": json.loads(row["dependencies"]),
+        "secrets": _public_secrets(json.loads(row["secrets"])), "status": "built",
+        "deployed_version": row["deployed_version"], "all_changes_deployed": _all_changes_deployed(ws, row),
+        "created_at": row["created_at"], "updated_at": row["updated_at"],
+    }
+
+
+def get(ws: Workspace, tenant: str, name: str) -> dict:
+    return _action_json(ws, _row(ws, tenant, name))
+
+
+def list_(ws: Workspace, tenant: str, trigger_id: str | None = None) -> list[dict]:
+    sql, params = "SELECT * FROM actions WHERE tenant = ?", [tenant]
+    if trigger_id:
+        sql, params = sql + " AND trigger_id = ?", params + [triggers.get(trigger_id).id]
+    return [_action_json(ws, r) for r in ws.db.query(sql + " ORDER BY trigger_id, name", params)]
+
+
+def source(ws: Workspace, tenant: str, name: str, which: int | str = DRAFT) -> dict:
+    """What to run: code, dependencies, secret values and the version number (None for the draft)."""
+    row = _row(ws, tenant, name)
+    if which == DRAFT:
+        return {"action_id": row["id"], "name": name, "trigger_id": row["trigger_id"], "code": row["code"],
+                "dependencies": json.loads(row["dependencies"]), "version": None,
+                "secrets": {k: v["value"] for k, v in json.loads(row["secrets"]).items()}}
+    v = version(ws, tenant, name, which, with_secret_values=True)
+    return {"action_id": row["id"], "name": name, "trigger_id": row["trigger_id"], "code": v["code"],
+            "dependencies": v["dependencies"], "version": v["number"],
+            "secrets": {k: s["value"] for k, s in v["_secrets"].items()}}
+
+
+def _label(which: int | str) -> str:
+    return which if isinstance(which, str) else f"v{which}"
+
+
+def diff(ws: Workspace, tenant: str, name: str, a: int | str = DEPLOYED, b: int | str = DRAFT) -> str:
+    """A unified diff of the code (and dependencies) of two versions, the draft, or the deployed one."""
+    left, right = source(ws, tenant, name, a), source(ws, tenant, name, b)
+
+    def text(src: dict) -> list[str]:
+        deps = "".join(f"// dependency: {d['name']}@{d.get('version', 'latest')}\n" for d in src["dependencies"])
+        return (deps + src["code"] + ("" if src["code"].endswith("\n") else "\n")).splitlines(keepends=True)
+
+    label_a = _label(left["version"] if a == DEPLOYED else a)
+    label_b = _label(right["version"] if b == DEPLOYED else b)
+    return "".join(difflib.unified_diff(text(left), text(right), f"{name} ({label_a})", f"{name} ({label_b})"))

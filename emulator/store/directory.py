@@ -1,0 +1,170 @@
+"""A tenant's applications (clients), connections and users. Passwords are stored only as bcrypt hashes
+(Auth0's own algorithm, and the one its bulk user import accepts)."""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+
+import bcrypt
+
+from ..errors import bad_request, conflict, not_found
+from .db import Workspace, transaction
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def _rounds() -> int:
+    # bcrypt's cost; tests lower it through the environment to stay fast.
+    return int(os.environ.get("ACTIONS_EMULATOR_BCRYPT_ROUNDS", "10"))
+
+
+def _stable_id(*parts: str, n: int = 32) -> str:
+    """Deterministic ids for imported entities, so importing the same files twice gives the same ids."""
+    alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+    digest = hashlib.sha256("\0".join(parts).encode()).digest()
+    return "".join(alphabet[b % len(alphabet)] for b in digest)[:n]
+
+
+# ---- clients ------------------------------------------------------------------------------------------
+def create_client(ws: Workspace, tenant: str, name: str, config: dict | None = None,
+                  client_id: str | None = None) -> dict:
+    client_id = client_id or _stable_id(tenant, "client", name)
+    with transaction(ws):
+        if ws.db.execute("SELECT 1 FROM clients WHERE tenant = ? AND name = ?", [tenant, name]).fetchone():
+            raise conflict(f"An application named {name!r} already exists.")
+        ws.db.execute("INSERT INTO clients (tenant, client_id, name, config) VALUES (?, ?, ?, ?)",
+                      [tenant, client_id, name, json.dumps(config or {})])
+    return {"client_id": client_id, "name": name, **(config or {})}
+
+
+def upsert_client(ws: Workspace, tenant: str, name: str, config: dict) -> None:
+    with transaction(ws):
+        row = ws.db.execute("SELECT client_id FROM clients WHERE tenant = ? AND name = ?", [tenant, name]).fetchone()
+        if row:
+            ws.db.execute("UPDATE clients SET config = ? WHERE tenant = ? AND client_id = ?",
+                          [json.dumps(config), tenant, row[0]])
+        else:
+            create_client(ws, tenant, name, config)
+
+
+def clients(ws: Workspace, tenant: str) -> list[dict]:
+    return [{"client_id": r["client_id"], "name": r["name"], **json.loads(r["config"])}
+            for r in ws.db.query("SELECT * FROM clients WHERE tenant = ? ORDER BY name", [tenant])]
+
+
+# ---- connections --------------------------------------------------------------------------------------
+def create_connection(ws: Workspace, tenant: str, name: str, strategy: str, config: dict | None = None) -> dict:
+    conn_id = "con_" + _stable_id(tenant, "connection", name, n=16)
+    with transaction(ws):
+        if ws.db.execute("SELECT 1 FROM connections WHERE tenant = ? AND name = ?", [tenant, name]).fetchone():
+            raise conflict(f"A connection named {name!r} already exists.")
+        ws.db.execute("INSERT INTO connections (tenant, id, name, strategy, config) VALUES (?, ?, ?, ?, ?)",
+                      [tenant, conn_id, name, strategy, json.dumps(config or {})])
+    return {"id": conn_id, "name": name, "strategy": strategy, **(config or {})}
+
+
+def upsert_connection(ws: Workspace, tenant: str, name: str, strategy: str, config: dict) -> None:
+    with transaction(ws):
+        if ws.db.execute("SELECT 1 FROM connections WHERE tenant = ? AND name = ?", [tenant, name]).fetchone():
+            ws.db.execute("UPDATE connections SET strategy = ?, config = ? WHERE tenant = ? AND name = ?",
+                          [strategy, json.dumps(config), tenant, name])
+        else:
+            create_connection(ws, tenant, name, strategy, config)
+
+
+def connections(ws: Workspace, tenant: str) -> list[dict]:
+    return [{"id": r["id"], "name": r["name"], "strategy": r["strategy"], **json.loads(r["config"])}
+            for r in ws.db.query("SELECT * FROM connections WHERE tenant = ? ORDER BY name", [tenant])]
+
+
+def connection(ws: Workspace, tenant: str, name: str) -> dict:
+    found = [c for c in connections(ws, tenant) if c["name"] == name]
+    if not found:
+        raise not_found(f"The connection {name!r} does not exist.")
+    return found[0]
+
+
+# ---- users --------------------------------------------------------------------------------------------
+def hash_password(password: str) -> str:
+    return bcrypt.hashpw(password.encode(), bcrypt.gensalt(_rounds())).decode()
+
+
+def verify_password(user_hash: str | None, password: str) -> bool:
+    return bool(user_hash) and bcrypt.checkpw(password.encode(), user_hash.encode())
+
+
+def create_user(ws: Workspace, tenant: str, *, email: str | None, password: str | None = None,
+                password_hash: str | None = None, connection_name: str = "Username-Password-Authentication",
+                username: str | None = None, phone_number: str | None = None, app_metadata: dict | None = None,
+                user_metadata: dict | None = None, roles: list[str] | None = None, profile: dict | None = None,
+                user_id: str | None = None) -> dict:
+    if email is not None and not _EMAIL.match(email):
+        raise bad_request(f"Invalid email {email!r}.")
+    if password_hash is not None and not password_hash.startswith("$2"):
+        raise bad_request("Only bcrypt password hashes can be imported.")
+    conn = connection(ws, tenant, connection_name)
+    now = ws.clock.iso()
+    user_id = user_id or f"{'auth0' if conn['strategy'] == 'auth0' else conn['strategy']}|{ws.ids.hex(24)}"
+    hashed = password_hash or (hash_password(password) if password else None)
+    with transaction(ws):
+        if email and ws.db.execute("SELECT 1 FROM users WHERE tenant = ? AND connection = ? AND email = ?",
+                                   [tenant, connection_name, email]).fetchone():
+            raise conflict("The user already exists.")
+        ws.db.execute(
+            """INSERT INTO users (tenant, user_id, connection, email, username, phone_number, password_hash, profile,
+               app_metadata, user_metadata, roles, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+            [tenant, user_id, connection_name, email, username, phone_number, hashed, json.dumps(profile or {}),
+             json.dumps(app_metadata or {}), json.dumps(user_metadata or {}), json.dumps(roles or []), now, now])
+    return get_user(ws, tenant, user_id)
+
+
+def _user(row: dict) -> dict:
+    profile = json.loads(row["profile"])
+    return {
+        "user_id": row["user_id"], "email": row["email"], "username": row["username"],
+        "phone_number": row["phone_number"], "connection": row["connection"],
+        "app_metadata": json.loads(row["app_metadata"]), "user_metadata": json.loads(row["user_metadata"]),
+        "roles": json.loads(row["roles"]), "created_at": row["created_at"], "updated_at": row["updated_at"],
+        **profile,
+    }
+
+
+def get_user(ws: Workspace, tenant: str, user_id: str) -> dict:
+    rows = list(ws.db.query("SELECT * FROM users WHERE tenant = ? AND user_id = ?", [tenant, user_id]))
+    if not rows:
+        raise not_found(f"The user {user_id!r} does not exist.")
+    return _user(rows[0])
+
+
+def password_hash(ws: Workspace, tenant: str, user_id: str) -> str | None:
+    row = ws.db.execute("SELECT password_hash FROM users WHERE tenant = ? AND user_id = ?", [tenant, user_id]).fetchone()
+    return row[0] if row else None
+
+
+def users(ws: Workspace, tenant: str) -> list[dict]:
+    return [_user(r) for r in ws.db.query("SELECT * FROM users WHERE tenant = ? ORDER BY created_at, email", [tenant])]
+
+
+def update_user(ws: Workspace, tenant: str, user_id: str, *, password: str | None = None,
+                password_hash: str | None = None, **fields) -> dict:
+    """Change a user's profile, metadata, roles or password; omitted fields stay as they are."""
+    get_user(ws, tenant, user_id)
+    sets, params = [], []
+    for column in ("email", "username", "phone_number"):
+        if fields.get(column) is not None:
+            sets.append(f"{column} = ?")
+            params.append(fields[column])
+    for column in ("app_metadata", "user_metadata", "roles", "profile"):
+        if fields.get(column) is not None:
+            sets.append(f"{column} = ?")
+            params.append(json.dumps(fields[column]))
+    if password_hash or password:
+        sets.append("password_hash = ?")
+        params.append(password_hash or hash_password(password))
+    with transaction(ws):
+        if sets:
+            ws.db.execute(f"UPDATE users SET {', '.join(sets)}, updated_at = ? WHERE tenant = ? AND user_id = ?",
+                          params + [ws.clock.iso(), tenant, user_id])
+    return get_user(ws, tenant, user_id)

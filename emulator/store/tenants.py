@@ -1,0 +1,43 @@
+"""Tenants of a workspace. A new tenant starts as Auth0's do: a "Default App" application and the
+"Username-Password-Authentication" database connection."""
+from __future__ import annotations
+
+import re
+
+from ..errors import bad_request, conflict, not_found
+from . import directory
+from .db import Workspace, transaction
+
+_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
+DEFAULT_CONNECTION = "Username-Password-Authentication"
+DEFAULT_CLIENT = "Default App"
+
+
+def exists(ws: Workspace, name: str) -> bool:
+    return bool(ws.db.execute("SELECT 1 FROM tenants WHERE name = ?", [name]).fetchone())
+
+
+def require(ws: Workspace, name: str) -> None:
+    if not exists(ws, name):
+        raise not_found(f"The tenant {name!r} does not exist.")
+
+
+def create(ws: Workspace, name: str) -> dict:
+    if not _NAME.match(name or ""):
+        raise bad_request(f"Invalid tenant name {name!r}: use 2-63 lowercase letters, digits and hyphens, "
+                          f"starting with a letter or digit.")
+    with transaction(ws):
+        if exists(ws, name):
+            raise conflict(f"The tenant {name!r} already exists.")
+        ws.db.execute("INSERT INTO tenants (name, created_at) VALUES (?, ?)", [name, ws.clock.iso()])
+        directory.create_connection(ws, name, DEFAULT_CONNECTION, "auth0")
+        directory.create_client(ws, name, DEFAULT_CLIENT)
+    return {"name": name}
+
+
+def list_all(ws: Workspace) -> list[dict]:
+    rows = ws.db.query("""SELECT t.name, t.created_at,
+        (SELECT COUNT(*) FROM actions a WHERE a.tenant = t.name) AS actions,
+        (SELECT COUNT(*) FROM users u WHERE u.tenant = t.name) AS users
+        FROM tenants t ORDER BY t.name""")
+    return list(rows)
