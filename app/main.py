@@ -1,29 +1,42 @@
 """Start the desktop app: a QApplication driven by a qasync event loop, so Node I/O in the core runs on
-asyncio without blocking the UI thread."""
+asyncio without blocking the UI thread. A fresh workspace gets the bundled sample tenant."""
 from __future__ import annotations
 
 import argparse
 import asyncio
 import sys
 
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 import qasync
 from emulator.emulator import Emulator
+from emulator.errors import EmulatorError
 
 from .window import MainWindow
 
 
+def open_core(workspace: str | None, node: str | None) -> Emulator:
+    core = Emulator.open(workspace, node=node)
+    if not core.tenants():
+        core.load_sample_tenant()  # first start: something real to look at
+    return core
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="actions-emulator-app", description="Actions Emulator desktop app")
+    parser.add_argument("--workspace", metavar="PATH", help="workspace file (default: in your user data folder)")
     parser.add_argument("--node", metavar="PATH", help="Node binary to use instead of the bundled one")
     args = parser.parse_args(argv)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Actions Emulator")
     app.setOrganizationName("Actions Emulator")
+    try:
+        core = open_core(args.workspace, args.node)
+    except EmulatorError as exc:
+        QMessageBox.critical(None, "Actions Emulator", str(exc))
+        return 2
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
-    core = Emulator(args.node)
     window = MainWindow(core)
     window.show()
     closed = asyncio.Event()

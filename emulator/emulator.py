@@ -34,6 +34,11 @@ class Emulator:
     def open(cls, path: str | Path | None = None, **kwargs: Any) -> Emulator:
         return cls(open_workspace(path), **kwargs)
 
+    async def start(self, tenant: str = "default") -> str:
+        """Start a tenant's Node host ahead of the first run (so it is warm); returns the Node version."""
+        host = await self.pool.host(tenant)
+        return host.node_version or ""
+
     async def close(self) -> None:
         await self.pool.close()
         if self.ws:
@@ -194,14 +199,6 @@ class Emulator:
                 for b in store.bindings.get(self.ws, tenant, trigger_id)]
         return await self._run(tenant, triggers.get(trigger_id).id, srcs, event, kind="trigger", handler=None,
                                progress=progress)
-
-    async def run_code(self, trigger_id: str, code: str, event: dict | None = None, *, name: str = "action",
-                       secrets: dict[str, str] | None = None, handler: str | None = None,
-                       tenant: str = "default") -> ChainResult:
-        """Run a piece of code that is not stored (run-action on files)."""
-        source = ActionSource(name=name, code=code, filename=f"{name}.js", secrets=secrets or {}, handler=handler)
-        host = await self.pool.host(tenant)
-        return await run_chain(host, trigger_id, [source], build_event(trigger_id, event), deadline_ms=self.deadline_ms)
 
     # ---- import and export ---------------------------------------------------------------------------------
     def import_tenant(self, path: str | Path, tenant: str, mappings: dict | None = None) -> tuple[Changes, list[str]]:

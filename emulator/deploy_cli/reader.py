@@ -195,7 +195,8 @@ def _read_directory(root: Path, mappings: dict | None) -> tuple[Bundle, list[str
         r.problems.add(str(root), None, "no such directory")
         return bundle, r.problems, []
     for file in sorted((root / "actions").glob("*.json")):
-        spec = r.action(r.rel(file), r.json(file), root)
+        data = r.json(file)
+        spec = r.action(r.rel(file), data, root) if data is not None else None  # None: already reported
         if spec:
             bundle.actions.append(spec)
     triggers_file = root / "triggers" / "triggers.json"

@@ -1,19 +1,21 @@
-"""The minimal window over a real core: it lists the registry's triggers, runs the sample action in real
-Node, and shows the result; a bad event is refused before anything runs."""
+"""The minimal window over a real core and workspace: first start loads the sample tenant, actions are
+listed per trigger, running saves and runs the draft in real Node (never the deployed version), and a bad
+event is refused before anything runs."""
 from __future__ import annotations
 
 import json
 
 from PySide6.QtCore import Qt
 
+from app.main import open_core
 from app.window import MainWindow
-from .conftest import wait_signal
 from emulator import triggers
-from emulator.emulator import Emulator
+
+from .conftest import wait_signal
 
 
-def _window(qtbot, aloop):
-    core = Emulator()
+def _window(qtbot, aloop, tmp_path):
+    core = open_core(str(tmp_path / "ws.sqlite"), None)
     window = MainWindow(core)
     qtbot.addWidget(window)
     window.show()
@@ -21,44 +23,60 @@ def _window(qtbot, aloop):
     return core, window
 
 
-def test_lists_every_trigger_and_runs_the_sample(qtbot, aloop):
-    core, window = _window(qtbot, aloop)
+def test_first_start_shows_the_sample_tenant(qtbot, aloop, tmp_path):
+    core, window = _window(qtbot, aloop, tmp_path)
     try:
-        shown = [window.trigger_list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(window.trigger_list.count())]
-        assert shown == triggers.ids()
+        assert window.tenant == "sample"
+        top = [window.tree.topLevelItem(i).text(0) for i in range(window.tree.topLevelItemCount())]
+        assert top == triggers.ids()
+        post_login = window.tree.topLevelItem(triggers.ids().index("post-login"))
+        names = {post_login.child(i).text(0): post_login.child(i).text(1) for i in range(post_login.childCount())}
+        assert names["email-domain-policy"] == "v2" and "add-role-claims" in names
         assert window.statusBar().currentMessage().startswith("Node v")
-        assert "exports.onExecutePostLogin" in window.code.toPlainText()
-        assert json.loads(window.event.toPlainText()) == triggers.get(window.trigger_id).default_event()
-        result = wait_signal(aloop, window.run_finished, window.run_button.click)
-        assert result.outcome.status == "completed"
-        shown_result = json.loads(window.result.toPlainText())
-        assert shown_result["actions"][0]["commands"][0]["name"] == "idToken.setCustomClaim"
-        assert "completed" in window.statusBar().currentMessage()
-        assert window.run_button.isEnabled()
     finally:
         aloop.run_until_complete(core.close())
 
 
-def test_edited_code_and_event_reach_node(qtbot, aloop):
-    core, window = _window(qtbot, aloop)
+def test_runs_the_selected_draft(qtbot, aloop, tmp_path):
+    core, window = _window(qtbot, aloop, tmp_path)
     try:
+        window.select_action("add-role-claims")
+        assert "exports.onExecutePostLogin" in window.code.toPlainText()
+        assert json.loads(window.event.toPlainText()) == triggers.get("post-login").default_event()
+        result = wait_signal(aloop, window.run_finished, window.run_button.click)
+        assert result.outcome.status == "completed"
+        shown = json.loads(window.result.toPlainText())
+        assert shown["actions"][0]["commands"][0]["name"] == "idToken.setCustomClaim"
+        assert core.execution(shown["execution_id"])["kind"] == "test"
+        assert "completed" in window.statusBar().currentMessage() and window.run_button.isEnabled()
+    finally:
+        aloop.run_until_complete(core.close())
+
+
+def test_edited_code_is_saved_as_draft_and_run(qtbot, aloop, tmp_path):
+    core, window = _window(qtbot, aloop, tmp_path)
+    try:
+        window.select_action("add-role-claims")
+        deployed_before = core.versions("sample", "add-role-claims")[0]["code"]
         window.code.setPlainText("exports.onExecutePostLogin = async (event, api) => {\n"
                                  "  api.access.deny('from ' + event.request.geoip.countryCode);\n};")
         event = json.loads(window.event.toPlainText())
         event["request"]["geoip"]["countryCode"] = "FR"
         window.event.setPlainText(json.dumps(event))
-        result = wait_signal(aloop, window.run_finished, lambda: qtbot.keyClick(window, Qt.Key.Key_Return,
-                                                                               Qt.KeyboardModifier.ControlModifier))
-        assert result.outcome.status == "denied"
+        result = wait_signal(aloop, window.run_finished, lambda: qtbot.keyClick(
+            window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier))
         assert result.outcome.command == {"name": "access.deny", "args": ["from FR"]}
+        assert "access.deny" in core.action("sample", "add-role-claims")["code"]
+        assert core.versions("sample", "add-role-claims")[0]["code"] == deployed_before
+        assert not core.action("sample", "add-role-claims")["all_changes_deployed"]
     finally:
         aloop.run_until_complete(core.close())
 
 
-def test_invalid_event_json_is_refused(qtbot, aloop, monkeypatch):
+def test_invalid_event_json_is_refused(qtbot, aloop, tmp_path, monkeypatch):
     from PySide6.QtWidgets import QMessageBox
 
-    core, window = _window(qtbot, aloop)
+    core, window = _window(qtbot, aloop, tmp_path)
     warnings = []
     monkeypatch.setattr(QMessageBox, "warning", lambda *a: warnings.append(a[2]))
     try:
@@ -70,13 +88,13 @@ def test_invalid_event_json_is_refused(qtbot, aloop, monkeypatch):
         aloop.run_until_complete(core.close())
 
 
-def test_switching_trigger_loads_its_sample(qtbot, aloop):
-    core, window = _window(qtbot, aloop)
+def test_every_sample_action_runs(qtbot, aloop, tmp_path):
+    core, window = _window(qtbot, aloop, tmp_path)
     try:
-        for row, trigger in enumerate(triggers.all_triggers()):
-            window.trigger_list.setCurrentRow(row)
-            assert f"exports.{trigger.default_handler}" in window.code.toPlainText()
+        for action in core.actions("sample"):
+            window.select_action(action["name"])
             result = wait_signal(aloop, window.run_finished, window.run_button.click)
-            assert result.ok, (trigger.id, result.to_json())
+            expected_failure = action["name"] == "notify-crm"  # the sample's deliberately failing action
+            assert result.ok != expected_failure, (action["name"], result.to_json())
     finally:
         aloop.run_until_complete(core.close())

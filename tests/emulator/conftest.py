@@ -71,3 +71,44 @@ def fresh_emu():
 
 def cmd_names(result) -> list[str]:
     return [c["name"] for c in result.commands]
+
+
+class Core:
+    """The facade over a real workspace file in a temporary folder, with a fixed clock and seeded ids."""
+
+    def __init__(self, path: Path):
+        from emulator.clock import FixedClock, Ids
+        from emulator.emulator import Emulator
+        from emulator.store import open_workspace
+
+        self.clock = FixedClock()
+        self.path = path
+        self.emu = Emulator(open_workspace(path, clock=self.clock, ids=Ids(7)))
+        self.runner = asyncio.Runner()
+
+    def run(self, coro):
+        return self.runner.run(coro)
+
+    def close(self):
+        self.run(self.emu.close())
+        self.runner.close()
+
+
+@pytest.fixture
+def core(tmp_path):
+    c = Core(tmp_path / "workspace.sqlite")
+    yield c
+    c.close()
+
+
+@pytest.fixture
+def sample(core):
+    """A core with the bundled sample tenant imported as `sample`."""
+    core.emu.load_sample_tenant()
+    return core
+
+
+def act(trigger: str, body: str) -> str:
+    from emulator import triggers
+
+    return f"exports.{triggers.get(trigger).default_handler} = async (event, api) => {{\n{body}\n}};\n"
