@@ -153,7 +153,7 @@ class Emulator:
         return store.executions.list_(self.ws, tenant, limit)
 
     # ---- running -----------------------------------------------------------------------------------------
-    def _source(self, src: dict, handler: str | None = None) -> ActionSource:
+    def action_source(self, src: dict, handler: str | None = None) -> ActionSource:
         label = "draft" if src["version"] is None else f"v{src['version']}"
         return ActionSource(name=src["name"], code=src["code"], filename=f"{src['name']}.js ({label})",
                             secrets=src["secrets"], handler=handler,
@@ -163,27 +163,36 @@ class Emulator:
                    handler: str | None, progress: Progress | None) -> tuple[ChainResult, dict, Changes]:
         full_event = build_event(trigger_id, event)
         host = await self.pool.host(tenant)
-        result = await run_chain(host, trigger_id, [self._source(s, handler) for s in srcs], full_event,
+        result = await run_chain(host, trigger_id, [self.action_source(s, handler) for s in srcs], full_event,
                                  deadline_ms=self.deadline_ms, cache=store.cache.load(self.ws, tenant, trigger_id),
                                  now_ms=self.ws.clock.now_ms(),
                                  dependency_cache=self.dependency_cache, progress=progress)
         changes = Changes(cache=frozenset([(tenant, trigger_id)]))
         with transaction(self.ws):
             store.cache.save(self.ws, tenant, trigger_id, result.cache)
-            record = store.executions.record(self.ws, tenant, result, event=full_event, kind=kind,
-                                       versions=[s["version"] for s in srcs], action_ids=[s["action_id"] for s in srcs])
-            changes |= Changes(executions=frozenset([record["id"]]))
+            record = self.record_run(tenant, result, full_event, srcs, kind=kind)
+        changes |= Changes(executions=frozenset([record["id"]]))
+        if any(a.error for a in result.actions):
+            changes |= Changes(logs=frozenset([tenant]))
+        return result, record, changes
+
+    def record_run(self, tenant: str, result: ChainResult, event: dict, srcs: list[dict], *, kind: str) -> dict:
+        """Store a chain's run as an execution and log each failed action as Auth0 does."""
+        with transaction(self.ws):
+            record = store.executions.record(self.ws, tenant, result, event=event, kind=kind,
+                                             versions=[s["version"] for s in srcs],
+                                             action_ids=[s["action_id"] for s in srcs])
             for action, src in zip(result.actions, srcs):
                 if action.error:
-                    store.logs.add(self.ws, tenant, "actions_execution_failed", f"Action {action.name} failed: {action.error.message}",
-                             trigger_id=trigger_id, action_names=[action.name], details={
-                                 "action_id": src["action_id"], "action_name": action.name, "trigger_id": trigger_id,
-                                 "version": src["version"], "execution_id": record["id"],
-                                 "error_class": action.error.error_class,
-                                 "action_error": {"name": action.error.name, "message": action.error.message,
-                                                  "stack": action.error.stack}})
-                    changes |= Changes(logs=frozenset([tenant]))
-        return result, record, changes
+                    store.logs.add(self.ws, tenant, "actions_execution_failed",
+                                   f"Action {action.name} failed: {action.error.message}",
+                                   trigger_id=result.trigger, action_names=[action.name], details={
+                                       "action_id": src["action_id"], "action_name": action.name,
+                                       "trigger_id": result.trigger, "version": src["version"],
+                                       "execution_id": record["id"], "error_class": action.error.error_class,
+                                       "action_error": {"name": action.error.name, "message": action.error.message,
+                                                        "stack": action.error.stack}})
+        return record
 
     async def run_action(self, tenant: str, name: str, version: int | str = store.actions.DRAFT, event: dict | None = None,
                          *, handler: str | None = None, progress: Progress | None = None) -> tuple[ChainResult, dict, Changes]:

@@ -15,7 +15,7 @@ import sys
 from .. import __version__
 from ..errors import EmulatorError, UsageError
 from ..store.db import ENV_VAR
-from . import manage, observe, run, transfer
+from . import flow, manage, observe, run, transfer
 from .run import triggers_markdown  # noqa: F401  (the README table generator)
 
 
@@ -36,6 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
     manage.add_parsers(sub)
     observe.add_parsers(sub)
     transfer.add_parsers(sub)
+    flow.add_parsers(sub)
     return parser
 
 

@@ -164,13 +164,17 @@ class NodeHost:
         return pending.actions, {**final, "stray": pending.stray}
 
     async def ping(self) -> None:
+        await self.request({"type": "ping"})
+
+    async def request(self, msg: dict) -> dict:
+        """A quick request with no deadline of its own (ping, preview)."""
         await self.start()
         rid = next(self._ids)
         pending = _Pending(asyncio.get_running_loop().create_future())
         self._pending[rid] = pending
-        self._write({"type": "ping", "id": rid})
+        self._write({**msg, "id": rid})
         try:
-            await pending.future
+            return await pending.future
         finally:
             self._pending.pop(rid, None)
 
@@ -215,7 +219,7 @@ class NodeHost:
             return
         if kind == "action":
             pending.actions.append(msg["result"])
-        elif kind in ("result", "pong"):
+        elif kind in ("result", "pong", "event"):
             if not pending.future.done():
                 pending.future.set_result(msg)
         elif kind == "error":

@@ -87,8 +87,15 @@ class ChainResult:
     actions: list[ActionResult]
     outcome: Outcome
     cache: dict[str, dict] = field(default_factory=dict)
-    carried: dict[str, dict] = field(default_factory=dict)
+    state: dict[str, Any] = field(default_factory=dict)  # the chain's carried state (see harness/host.js)
     total_ms: float = 0.0
+
+    @property
+    def carried(self) -> dict[str, Any]:
+        """What a flow applies after the chain: queued user metadata and the transaction metadata."""
+        pending = self.state.get("pending_metadata", {})
+        return {"app_metadata": pending.get("app_metadata", {}), "user_metadata": pending.get("user_metadata", {}),
+                "transaction_metadata": self.state.get("transaction_metadata", {})}
 
     @property
     def ok(self) -> bool:

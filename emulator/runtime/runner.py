@@ -72,8 +72,13 @@ def check_source(trigger_id: str, source: ActionSource) -> None:
 async def run_chain(host: NodeHost, trigger_id: str, sources: list[ActionSource], event: dict | None = None, *,
                     deadline_ms: int = DEFAULT_DEADLINE_MS, cache: dict | None = None, now_ms: int | None = None,
                     dependency_cache: deps_mod.DependencyCache | None = None,
-                    progress: Callable[[str], None] | None = None) -> ChainResult:
-    """Run `sources` in order as one execution of `trigger_id`. `event` is complete (see build_event)."""
+                    progress: Callable[[str], None] | None = None, state: dict | None = None,
+                    exact_event: bool = False) -> ChainResult:
+    """Run `sources` in order as one execution of `trigger_id`. `event` is complete (see build_event).
+
+    `state` continues a chain run in parts (one action at a time, for stepping): pass the previous
+    result's `state`. With `exact_event` the first action receives `event` exactly as given.
+    """
     trigger = triggers.get(trigger_id)
     for source in sources:
         check_source(trigger_id, source)
@@ -87,7 +92,8 @@ async def run_chain(host: NodeHost, trigger_id: str, sources: list[ActionSource]
                       "code": source.code, "handler": source.handler, "secrets": source.secrets,
                       "deps_dir": str(deps_dir) if deps_dir else None})
     request = {"trigger": trigger.id, "event": event if event is not None else trigger.default_event(),
-               "actions": specs, "cache": cache or {}, "now": now_ms, "deadline_ms": deadline_ms}
+               "actions": specs, "cache": cache or {}, "now": now_ms, "deadline_ms": deadline_ms,
+               "state": state, "exact_event": exact_event}
     t0 = time.perf_counter()
     final: dict = {}
     try:
@@ -107,7 +113,15 @@ async def run_chain(host: NodeHost, trigger_id: str, sources: list[ActionSource]
     return ChainResult(
         trigger=trigger.id, trigger_version=trigger.version, node_version=host.node_version or "",
         actions=results, outcome=decide_outcome(trigger.id, results, [s.name for s in sources]),
-        cache=final.get("cache", cache or {}), carried=final.get("carried", {}), total_ms=total_ms)
+        cache=final.get("cache", cache or {}), state=final.get("state") or state or {}, total_ms=total_ms)
+
+
+async def preview_event(host: NodeHost, trigger_id: str, event: dict, state: dict | None,
+                        secrets: dict[str, str]) -> dict:
+    """The event the next action of a chain would receive, given the chain's state so far."""
+    reply = await host.request({"type": "preview", "trigger": triggers.get(trigger_id).id, "event": event,
+                                "state": state, "secrets": secrets})
+    return reply["event"]
 
 
 def load_event_json(text: str, where: str) -> dict:

@@ -3,8 +3,8 @@
 Plain functions over the database, grouped by what they own; `open_workspace` opens, checks and
 upgrades the file.
 """
-from . import actions, bindings, cache, directory, executions, logs, tenants
+from . import actions, bindings, cache, directory, executions, logs, outbox, tenants
 from .db import Workspace, WorkspaceError, default_path, open_workspace, transaction
 
-__all__ = ["actions", "bindings", "cache", "directory", "executions", "logs", "tenants", "Workspace",
+__all__ = ["actions", "bindings", "cache", "directory", "executions", "logs", "outbox", "tenants", "Workspace",
            "WorkspaceError", "default_path", "open_workspace", "transaction"]

@@ -127,6 +127,7 @@ def _user(row: dict) -> dict:
         "phone_number": row["phone_number"], "connection": row["connection"],
         "app_metadata": json.loads(row["app_metadata"]), "user_metadata": json.loads(row["user_metadata"]),
         "roles": json.loads(row["roles"]), "created_at": row["created_at"], "updated_at": row["updated_at"],
+        **({"last_password_reset": row["last_password_reset"]} if row["last_password_reset"] else {}),
         **profile,
     }
 
@@ -168,3 +169,46 @@ def update_user(ws: Workspace, tenant: str, user_id: str, *, password: str | Non
             ws.db.execute(f"UPDATE users SET {', '.join(sets)}, updated_at = ? WHERE tenant = ? AND user_id = ?",
                           params + [ws.clock.iso(), tenant, user_id])
     return get_user(ws, tenant, user_id)
+
+
+def record_login(ws: Workspace, tenant: str, user_id: str) -> int:
+    """Count a successful login; returns the new count."""
+    with transaction(ws):
+        ws.db.execute("UPDATE users SET logins_count = logins_count + 1, last_login = ? WHERE tenant = ? AND user_id = ?",
+                      [ws.clock.iso(), tenant, user_id])
+        return ws.db.execute("SELECT logins_count FROM users WHERE tenant = ? AND user_id = ?", [tenant, user_id]).fetchone()[0]
+
+
+def logins_count(ws: Workspace, tenant: str, user_id: str) -> int:
+    row = ws.db.execute("SELECT logins_count FROM users WHERE tenant = ? AND user_id = ?", [tenant, user_id]).fetchone()
+    return row[0] if row else 0
+
+
+def set_password(ws: Workspace, tenant: str, user_id: str, password: str) -> None:
+    with transaction(ws):
+        now = ws.clock.iso()
+        ws.db.execute("UPDATE users SET password_hash = ?, last_password_reset = ?, updated_at = ? "
+                      "WHERE tenant = ? AND user_id = ?", [hash_password(password), now, now, tenant, user_id])
+
+
+def find_user(ws: Workspace, tenant: str, email: str, connection_name: str) -> dict | None:
+    row = ws.db.execute("SELECT user_id FROM users WHERE tenant = ? AND connection = ? AND email = ?",
+                        [tenant, connection_name, email]).fetchone()
+    return get_user(ws, tenant, row[0]) if row else None
+
+
+def apply_metadata(ws: Workspace, tenant: str, user_id: str, pending: dict) -> dict:
+    """Apply actions' queued metadata in one update: null deletes a key (spec §2.1)."""
+    user = get_user(ws, tenant, user_id)
+    fields = {}
+    for field in ("app_metadata", "user_metadata"):
+        changes = pending.get(field) or {}
+        if changes:
+            merged = dict(user[field])
+            for key, value in changes.items():
+                if value is None:
+                    merged.pop(key, None)
+                else:
+                    merged[key] = value
+            fields[field] = merged
+    return update_user(ws, tenant, user_id, **fields) if fields else user

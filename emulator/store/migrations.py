@@ -129,6 +129,37 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
             created_at TEXT NOT NULL
         )""",
     ]),
+    (4, "flows: per-tenant token signing keys, stored flow runs, MFA enrolments", [
+        """CREATE TABLE signing_keys (
+            tenant TEXT NOT NULL REFERENCES tenants(name) ON DELETE CASCADE,
+            kid TEXT NOT NULL,
+            private_pem TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (tenant, kid)
+        )""",
+        """CREATE TABLE flow_runs (
+            id TEXT PRIMARY KEY,
+            tenant TEXT NOT NULL REFERENCES tenants(name) ON DELETE CASCADE,
+            kind TEXT NOT NULL,
+            status TEXT NOT NULL,
+            snapshot TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )""",
+        "ALTER TABLE users ADD COLUMN logins_count INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE users ADD COLUMN last_login TEXT",
+        "ALTER TABLE users ADD COLUMN last_password_reset TEXT",
+        """CREATE TABLE authenticators (
+            tenant TEXT NOT NULL REFERENCES tenants(name) ON DELETE CASCADE,
+            id TEXT NOT NULL,
+            user_id TEXT NOT NULL,
+            type TEXT NOT NULL,
+            phone_number TEXT,
+            confirmed INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (tenant, id)
+        )""",
+    ]),
 ]
 
 LATEST = MIGRATIONS[-1][0]

@@ -14,6 +14,15 @@ _ORDER = (pre_user_registration, post_user_registration, login_post_identifier, 
           password_reset_post_challenge, post_change_password, send_phone_message)
 TRIGGERS: dict[str, Trigger] = {m.TRIGGER.id: m.TRIGGER for m in _ORDER}
 
+# The ids, for code that must name one trigger (the flows): spelled once, in each trigger's module.
+PRE_USER_REGISTRATION = pre_user_registration.TRIGGER.id
+POST_USER_REGISTRATION = post_user_registration.TRIGGER.id
+LOGIN_POST_IDENTIFIER = login_post_identifier.TRIGGER.id
+POST_LOGIN = post_login.TRIGGER.id
+PASSWORD_RESET_POST_CHALLENGE = password_reset_post_challenge.TRIGGER.id
+POST_CHANGE_PASSWORD = post_change_password.TRIGGER.id
+SEND_PHONE_MESSAGE = send_phone_message.TRIGGER.id
+
 
 class UnknownTrigger(KeyError):
     def __str__(self) -> str:
@@ -35,5 +44,6 @@ def all_triggers() -> list[Trigger]:
     return list(TRIGGERS.values())
 
 
-__all__ = ["TRIGGERS", "get", "ids", "all_triggers", "UnknownTrigger", "Trigger", "ApiMethod", "Arg",
+__all__ = ["PRE_USER_REGISTRATION", "POST_USER_REGISTRATION", "LOGIN_POST_IDENTIFIER", "POST_LOGIN",
+           "PASSWORD_RESET_POST_CHALLENGE", "POST_CHANGE_PASSWORD", "SEND_PHONE_MESSAGE", "TRIGGERS", "get", "ids", "all_triggers", "UnknownTrigger", "Trigger", "ApiMethod", "Arg",
            "STOP", "SUSPEND", "EFFECTS"]

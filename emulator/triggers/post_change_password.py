@@ -8,9 +8,13 @@ from . import events_common as e
 from .registry import Trigger
 
 
+USER_FIELDS = ("user_id", "email", "email_verified", "phone_number", "phone_verified", "username",
+               "last_password_reset")  # a small user object, no metadata (spec §1.7)
+
+
 def default_event() -> dict[str, Any]:
     full = e.full_user()
-    user = {k: full[k] for k in ("user_id", "email", "email_verified", "phone_number", "phone_verified", "username")}
+    user = {k: full[k] for k in USER_FIELDS if k in full}
     user["last_password_reset"] = "2026-11-26T10:00:00.000Z"
     request = {k: v for k, v in e.request().items() if k != "query"}
     return {
@@ -27,5 +31,5 @@ def default_event() -> dict[str, Any]:
 TRIGGER = Trigger(
     id="post-change-password", version="v2", handlers=("onExecutePostChangePassword",), blocking=False,
     doc="Runs asynchronously after a database user changes or resets their password.",
-    api=c.cache(), default_event=default_event,
+    api=c.cache(), default_event=default_event, user_fields=USER_FIELDS,
 )

@@ -87,6 +87,7 @@ class Trigger:
     default_event: Callable[[], dict[str, Any]]
     experimental: bool = False
     max_bindings: int = 20  # Auth0's limit of actions bound to one trigger (spec §3.1)
+    user_fields: tuple[str, ...] | None = None  # a trigger that gets only these `event.user` fields
 
     @property
     def default_handler(self) -> str:

@@ -112,3 +112,34 @@ def act(trigger: str, body: str) -> str:
     from emulator import triggers
 
     return f"exports.{triggers.get(trigger).default_handler} = async (event, api) => {{\n{body}\n}};\n"
+
+
+PASSWORD = "Str0ng-Passw0rd!"
+SECRET = "a-shared-secret-of-at-least-32-bytes"
+
+
+def tenant_with(core, bound: dict[str, list[str]], users: list[dict] | None = None, tenant: str = "acme") -> str:
+    """A tenant whose triggers have these action bodies bound in order (names `<trigger>-<n>`), and users
+    (default: one, ann@example.com, with PASSWORD)."""
+    emu = core.emu
+    emu.create_tenant(tenant)
+    for trigger, bodies in bound.items():
+        names = []
+        for i, body in enumerate(bodies):
+            name = f"{trigger}-{i + 1}"
+            code = body if "exports." in body else act(trigger, body)
+            emu.create_action(tenant, name, trigger, code, secrets={"SECRET": SECRET})
+            emu.deploy(tenant, name)
+            names.append(name)
+        emu.set_bindings(tenant, trigger, names)
+    for user in users if users is not None else [{"email": "ann@example.com"}]:
+        emu.create_user(tenant, password=user.pop("password", PASSWORD), **user)
+    return tenant
+
+
+def flow(core, kind: str, inputs: dict, answers=None, **kw):
+    """Start a run and step it as far as the answers allow."""
+    from emulator import flows
+
+    run = flows.start(core.emu, "acme", kind, {"password": PASSWORD, "email": "ann@example.com", **inputs}, **kw)
+    return core.run(flows.run_to_end(core.emu, run, answers))

@@ -14,7 +14,9 @@ const als = new AsyncLocalStorage();
 const rawStderrWrite = process.stderr.write.bind(process.stderr);
 
 class LogBuffer {
-  constructor() {
+  // `now`: the execution's clock, so a deterministic run stamps its console lines identically.
+  constructor(now = Date.now) {
+    this.now = now;
     this.entries = [];
     this.bytes = 0;
     this.truncated = false;
@@ -31,7 +33,7 @@ class LogBuffer {
       message = Buffer.from(message, 'utf8').subarray(0, room).toString('utf8');
     }
     this.bytes += Buffer.byteLength(message, 'utf8');
-    this.entries.push({ level, time: Date.now(), message });
+    this.entries.push({ level, time: this.now(), message });
   }
 }
 

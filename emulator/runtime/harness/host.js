@@ -8,7 +8,9 @@
  *   configure {triggers}       -> ready {node, pid}
  *   run {trigger, event, actions:[{key,name,filename,code,handler,secrets,deps_dir}], cache, now,
  *        deadline_ms}          -> action {index, result} for each action but the last one run, then
- *                                 result {last, cache, carried}
+ *                                 result {last, cache, state}
+ *   (run may carry `state` from an earlier partial run and `exact_event` to use the event as given)
+ *   preview {trigger, event, state, secrets} -> event {event}: what the next action of a chain would see
  *   ping                       -> pong
  *   anything else              -> error {message}
  *
@@ -90,7 +92,7 @@ async function runAction(trigger, spec, event, shared, now, deadlineAt) {
   const handlerName = spec.handler || trigger.handlers[0];
   const ctx = { trigger, handler: handlerName, event, shared, now, commands: [], effects: [], interaction: null,
     metadataState: {}, closed: false };
-  const logs = new consoleCapture.LogBuffer();
+  const logs = new consoleCapture.LogBuffer(now);
   const t0 = performance.now();
   let loadMs = 0;
   let error = null;
@@ -139,29 +141,48 @@ async function runChain(msg) {
   // runs), or the real one.
   const now = typeof msg.now === 'number' ? () => msg.now : () => Date.now();
   const base = msg.event || {};
+  // Chain state carried between actions; a stepped chain (one action per request) passes it back in.
+  const carried = msg.state || {};
   const shared = {
-    cache: new Map(Object.entries(msg.cache || {})), pendingMetadata: { app_metadata: {}, user_metadata: {} },
-    txMetadata: { ...((base.transaction && base.transaction.metadata) || {}) }, scopeAdds: 0, once: new Set(),
-    samlAttributes: {}, samlChanges: 0, deadlineMs: msg.deadline_ms, runId: msg.id,
+    cache: new Map(Object.entries(msg.cache || {})),
+    pendingMetadata: carried.pending_metadata || { app_metadata: {}, user_metadata: {} },
+    txMetadata: carried.transaction_metadata || { ...((base.transaction && base.transaction.metadata) || {}) },
+    scopeAdds: carried.scope_adds || 0, once: new Set(carried.once || []),
+    samlAttributes: carried.saml_attributes || {}, samlChanges: carried.saml_changes || 0,
+    deadlineMs: msg.deadline_ms, runId: msg.id,
   };
   const deadlineAt = started + msg.deadline_ms;
   let last = null;
   for (let index = 0; index < msg.actions.length; index += 1) {
     const spec = msg.actions[index];
     const isLast = index === msg.actions.length - 1;
-    const result = await runAction(trigger, spec, eventFor(base, spec, shared, isLast), shared, now, deadlineAt);
+    // exact_event: the caller already built (and perhaps edited) the event this action must see.
+    const event = msg.exact_event && index === 0 ? base : eventFor(base, spec, shared, isLast);
+    const result = await runAction(trigger, spec, event, shared, now, deadlineAt);
     last = result;
     if (result.error || result.effects.length || isLast) break;
     // Streamed as each action ends, so that a host killed later in the chain loses nothing before it;
     // the chain's last result rides with the final message (one write less per chain).
     send({ type: 'action', id: msg.id, index, result });
   }
-  const carried = {
-    app_metadata: snapshot(shared.pendingMetadata.app_metadata),
-    user_metadata: snapshot(shared.pendingMetadata.user_metadata),
-    transaction_metadata: shared.txMetadata,
+  return { type: 'result', last, cache: Object.fromEntries(shared.cache), state: chainState(shared) };
+}
+
+function chainState(shared) {
+  return {
+    pending_metadata: { app_metadata: snapshot(shared.pendingMetadata.app_metadata),
+      user_metadata: snapshot(shared.pendingMetadata.user_metadata) },
+    transaction_metadata: shared.txMetadata, scope_adds: shared.scopeAdds, once: [...shared.once],
+    saml_attributes: shared.samlAttributes, saml_changes: shared.samlChanges,
   };
-  return { type: 'result', last, cache: Object.fromEntries(shared.cache), carried };
+}
+
+/** The event an action would receive next in a chain (for a stepper that shows it before it runs). */
+function preview(msg) {
+  const carried = msg.state || {};
+  const shared = { pendingMetadata: carried.pending_metadata || { app_metadata: {}, user_metadata: {} },
+    txMetadata: carried.transaction_metadata || { ...(((msg.event || {}).transaction || {}).metadata || {}) } };
+  return { type: 'event', event: eventFor(msg.event || {}, { secrets: msg.secrets }, shared, false) };
 }
 
 async function handle(msg) {
@@ -173,6 +194,9 @@ async function handle(msg) {
     case 'configure':
       for (const record of msg.triggers) triggers.set(record.id, compileTrigger(record));
       send({ type: 'ready', id: msg.id, node: process.version, pid: process.pid });
+      return;
+    case 'preview':
+      send({ id: msg.id, ...preview(msg) });
       return;
     case 'ping':
       send({ type: 'pong', id: msg.id });

@@ -1,0 +1,170 @@
+"""Subcommands for journeys: flow (signup, login, reset-password, resume, show), outbox, jwks and
+redirect-token (what an external redirect page would sign and send back to /continue)."""
+from __future__ import annotations
+
+import argparse
+import json
+import time
+
+from .. import flows, store, tokens
+from ..errors import UsageError
+from ..flows.report import report
+from ..runtime.harness_tokens import sign_hs256
+from .common import event_arg, open_emulator
+from .output import emit_json, table
+
+KIND = {"signup": "signup", "login": "login", "reset-password": "password_reset"}
+
+
+def _answer_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--otp", help="the one-time code the user types")
+    p.add_argument("--phone", help="the phone number the user enrolls for SMS MFA")
+    p.add_argument("--new-password", help="the new password typed on the reset page")
+    p.add_argument("--continue", dest="cont", action="append", default=[], metavar="KEY=VALUE",
+                   help="a value the user comes back to /continue with (repeatable)")
+    p.add_argument("--field", action="append", default=[], metavar="KEY=VALUE", help="a form field (prompt.render)")
+    p.add_argument("--auto", action="store_true",
+                   help="play the user: read OTPs and reset links from the outbox, come back from redirects")
+
+
+def add_parsers(sub) -> None:
+    flow = sub.add_parser("flow", help="run a signup, login or password reset with the tenant's actions")
+    verbs = flow.add_subparsers(dest="verb", required=True)
+    for verb in KIND:
+        p = verbs.add_parser(verb, help=f"a {verb.replace('-', ' ')} journey; prints its outcome as JSON")
+        p.add_argument("--tenant", required=True)
+        p.add_argument("--email", required=True)
+        p.add_argument("--password", help="the password typed (signup, login)")
+        p.add_argument("--client", help="application name or client_id (default: the tenant's first app)")
+        p.add_argument("--connection", help="database connection (default Username-Password-Authentication)")
+        p.add_argument("--event", metavar="FILE|-", help="JSON merged onto every event of the run (e.g. geoip)")
+        p.add_argument("--scope", help="requested scopes (login; default 'openid profile email')")
+        p.add_argument("--audience", help="API audience (login)")
+        p.add_argument("--deterministic", action="store_true", help="fixed clock, ids and OTP (123456)")
+        p.add_argument("--seed", type=int, default=42)
+        _answer_args(p)
+        p.set_defaults(run=flow_start, kind=KIND[verb])
+    p = verbs.add_parser("resume", help="continue a waiting run with the user's answer")
+    p.add_argument("run_id", metavar="RUN_ID")
+    _answer_args(p)
+    p.set_defaults(run=flow_resume)
+    p = verbs.add_parser("show", help="a stored run as JSON")
+    p.add_argument("run_id", metavar="RUN_ID")
+    p.set_defaults(run=flow_show)
+    p = verbs.add_parser("list", help="a tenant's recent runs")
+    p.add_argument("--tenant", required=True)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=flow_list, sync=True)
+
+    p = sub.add_parser("outbox", help="the e-mails and SMS the emulator 'sent'")
+    p.add_argument("--tenant", required=True)
+    p.add_argument("--recipient")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=outbox)
+    p = sub.add_parser("jwks", help="the tenant's JSON Web Key Set (verifies its tokens)")
+    p.add_argument("--tenant", required=True)
+    p.set_defaults(run=jwks)
+    p = sub.add_parser("redirect-token", help="sign the session token an external redirect page sends back")
+    p.add_argument("run_id", metavar="RUN_ID")
+    p.add_argument("--secret", required=True, help="the secret the action validates with")
+    p.add_argument("--claim", dest="claims", action="append", default=[], metavar="KEY=VALUE",
+                   help="a payload claim (JSON values allowed; repeatable)")
+    p.set_defaults(run=redirect_token)
+
+
+def _pairs(values: list[str], flag: str) -> dict:
+    out = {}
+    for pair in values:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise UsageError(f"{flag}: {pair!r} is not KEY=VALUE")
+        out[key] = value
+    return out
+
+
+def _answers(args) -> flows.Answers:
+    return flows.Answers(otp=args.otp, phone=args.phone, new_password=args.new_password,
+                         continue_query=_pairs(args.cont, "--continue"), form_fields=_pairs(args.field, "--field"),
+                         auto=args.auto)
+
+
+def _exit(out: dict) -> int:
+    emit_json(out)
+    return 1 if out["status"] == "failed" else 0
+
+
+async def flow_start(args) -> int:
+    if args.kind in ("signup", "login") and not args.password:
+        raise UsageError("--password is required")
+    inputs = {k: v for k, v in {"email": args.email, "password": args.password, "new_password": args.new_password,
+                                "phone": args.phone, "scope": args.scope, "audience": args.audience,
+                                "connection": args.connection, "event": event_arg(args.event)}.items() if v}
+    emu = open_emulator(args)
+    run = flows.start(emu, args.tenant, args.kind, inputs, client=args.client, connection=args.connection,
+                      deterministic=args.deterministic, seed=args.seed)
+    run = await flows.run_to_end(emu, run, _answers(args))
+    return _exit(report(emu, run))
+
+
+async def flow_resume(args) -> int:
+    emu = open_emulator(args)
+    run = flows.load(emu.ws, args.run_id)
+    if run.done:
+        return _exit(report(emu, run))
+    run = await flows.run_to_end(emu, run, _answers(args))
+    return _exit(report(emu, run))
+
+
+async def flow_show(args) -> int:
+    emu = open_emulator(args)
+    emit_json(report(emu, flows.load(emu.ws, args.run_id)))
+    return 0
+
+
+def flow_list(args) -> int:
+    rows = flows.list_(open_emulator(args).ws, args.tenant)
+    emit_json(rows) if args.json else table(rows, [("created_at", "CREATED"), ("kind", "FLOW"), ("status", "STATUS"),
+                                                  ("id", "RUN ID")], "(no runs)")
+    return 0
+
+
+def outbox(args) -> int:
+    emu = open_emulator(args)
+    store.tenants.require(emu.ws, args.tenant)
+    rows = store.outbox.list_(emu.ws, args.tenant, args.recipient)
+    if args.json:
+        emit_json(rows)
+    else:
+        for m in rows:
+            via = m["meta"].get("via")
+            print(f"{m['created_at']}  {m['channel']:<5} to {m['recipient']}{f' (via {via})' if via else ''}")
+            print(f"    {m['subject'] + ': ' if m['subject'] else ''}{m['body']}")
+        if not rows:
+            print("(the outbox is empty)")
+    return 0
+
+
+def jwks(args) -> int:
+    emu = open_emulator(args)
+    store.tenants.require(emu.ws, args.tenant)
+    emit_json(tokens.jwks(emu.ws, args.tenant))
+    return 0
+
+
+def redirect_token(args) -> int:
+    """What the page an action redirected to would send back: an HS256 token with the run's state."""
+    emu = open_emulator(args)
+    run = flows.load(emu.ws, args.run_id)
+    if not run.ctx.get("user_id"):
+        raise UsageError(f"run {args.run_id} has no user yet")
+    claims = {}
+    for key, value in _pairs(args.claims, "--claim").items():
+        try:
+            claims[key] = json.loads(value)
+        except json.JSONDecodeError:
+            claims[key] = value
+    now = int(time.time())
+    payload = {"iss": tokens.domain(run.tenant), "sub": run.ctx["user_id"], "state": run.id, "iat": now,
+               "exp": now + 900, **claims}
+    print(sign_hs256(payload, args.secret))
+    return 0

@@ -1,0 +1,106 @@
+"""Running a trigger's bound chain inside a flow, one action per step, with the harness's chain state
+carried between steps (so stepping gives exactly what one round trip would). Before an action with a
+breakpoint the chain pauses and shows the event that action is about to receive, which the user may
+edit. When a segment of the chain ends (it finished, stopped, suspended or failed) it is stored as an
+execution, and failed actions are logged as `actions_execution_failed`."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .. import store, triggers
+from ..runtime.results import ActionResult, ChainResult, decide_outcome
+from ..runtime.runner import preview_event, run_chain
+from .run import Cursor, FlowRun
+
+
+@dataclass
+class ActionStep:
+    """What one action did, for the flow to interpret."""
+
+    name: str
+    result: ActionResult
+    effect_command: dict | None  # the STOP/SUSPEND command it recorded, if any
+    finished: bool  # the chain segment is over (last action, stop, suspend or failure)
+
+
+def start(emu, run: FlowRun, trigger_id: str, event: dict) -> Cursor:
+    bound = store.bindings.get(emu.ws, run.tenant, trigger_id)
+    return Cursor(trigger=triggers.get(trigger_id).id, event=event,
+                  actions=[{"name": b["action"]["name"], "version": b["action"]["deployed_version"]} for b in bound])
+
+
+def _source(emu, run: FlowRun, ref: dict) -> dict:
+    return store.actions.source(emu.ws, run.tenant, ref["name"], ref["version"])
+
+
+async def next_event(emu, run: FlowRun) -> dict:
+    """The event the cursor's next action would receive (shown at a breakpoint)."""
+    cur = run.cursor
+    src = _source(emu, run, cur.actions[cur.index])
+    host = await emu.pool.host(run.tenant)
+    return await preview_event(host, cur.trigger, cur.event, cur.state, src["secrets"])
+
+
+def wants_breakpoint(run: FlowRun) -> bool:
+    cur = run.cursor
+    name = cur.actions[cur.index]["name"]
+    return not cur.at_breakpoint and ("*" in run.breakpoints or name in run.breakpoints)
+
+
+async def step_action(emu, run: FlowRun) -> ActionStep:
+    """Run the cursor's next action; record the execution when the segment ends."""
+    cur = run.cursor
+    ref = cur.actions[cur.index]
+    src = _source(emu, run, ref)
+    host = await emu.pool.host(run.tenant)
+    event, exact = (cur.edited_event, True) if cur.edited_event is not None else (cur.event, False)
+    result = await run_chain(host, cur.trigger, [emu.action_source(src, cur.handler)], event,
+                             deadline_ms=emu.deadline_ms, cache=store.cache.load(emu.ws, run.tenant, cur.trigger),
+                             now_ms=emu.ws.clock.now_ms(), state=cur.state, exact_event=exact,
+                             dependency_cache=emu.dependency_cache)
+    store.cache.save(emu.ws, run.tenant, cur.trigger, result.cache)
+    cur.state, cur.edited_event, cur.handler, cur.at_breakpoint = result.state, None, None, False
+    action = result.actions[0]
+    cur.results.append({"result": action.to_json(), "version": src["version"], "action_id": src["action_id"]})
+    outcome = decide_outcome(cur.trigger, [action], [action.name])
+    effect = outcome.command if outcome.status in ("denied", "suspended") else None
+    cur.index += 1
+    finished = action.error is not None or effect is not None or cur.index >= len(cur.actions)
+    if finished:
+        _record_segment(emu, run, result)
+    return ActionStep(action.name, action, effect, finished)
+
+
+def _record_segment(emu, run: FlowRun, last: ChainResult) -> None:
+    """Store the chain segment that just ended as one execution, and log its failed actions."""
+    cur = run.cursor
+    actions = [_action(r["result"]) for r in cur.results]
+    names = [a["name"] for a in cur.actions][cur.index - len(cur.results):]
+    segment = ChainResult(trigger=cur.trigger, trigger_version=last.trigger_version, node_version=last.node_version,
+                          actions=actions, outcome=decide_outcome(cur.trigger, actions, names), cache=last.cache,
+                          state=last.state, total_ms=sum(a.timings.get("total_ms", 0) for a in actions))
+    srcs = [{"version": r["version"], "action_id": r["action_id"]} for r in cur.results]
+    record = emu.record_run(run.tenant, segment, cur.event, srcs, kind="flow")
+    run.executions.append({"trigger": cur.trigger, "id": record["id"], "outcome": segment.outcome.to_json()})
+    cur.results = []
+
+
+def _action(d: dict) -> ActionResult:
+    return ActionResult.from_harness(d, d.get("file"))
+
+
+async def run_whole(emu, run: FlowRun, trigger_id: str, event: dict) -> list[ActionStep]:
+    """Run a whole chain now, without pauses: async triggers after the outcome is decided, and
+    send-phone-message in the middle of another trigger's chain (whose cursor is kept)."""
+    outer = run.cursor
+    run.cursor = start(emu, run, trigger_id, event)
+    steps = []
+    try:
+        while run.cursor.index < len(run.cursor.actions):
+            step = await step_action(emu, run)
+            steps.append(step)
+            if step.finished:
+                break
+    finally:
+        run.cursor = outer
+    return steps

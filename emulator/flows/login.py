@@ -1,0 +1,193 @@
+"""Login with a database connection (identifier first), as Universal Login runs it:
+
+identifier  -> login-post-identifier chain; setConnectionByName picks the connection
+password    -> check the password (fu / fp, invalid_user_password)
+post_login  -> post-login chain, one action per step: deny, claims and scopes, metadata written once,
+               redirects and forms resumed in onContinuePostLogin, MFA challenges resumed at the next action
+mfa         -> MFA requested by multifactor.enable, after all actions
+tokens      -> RS256 ID and access tokens; `s` log with the executions
+"""
+from __future__ import annotations
+
+from .. import store, tokens, triggers
+from ..errors import ManagementError
+from . import chain, events, mfa, steps
+from .run import FAILED, RUNNING, FlowRun
+
+IDENTIFIER, PASSWORD, POST_LOGIN, MFA, TOKENS = "identifier", "password", "post_login", "mfa", "tokens"
+LOGIN_POST_IDENTIFIER, POST_LOGIN_TRIGGER = triggers.LOGIN_POST_IDENTIFIER, triggers.POST_LOGIN
+WRONG = {"error": "invalid_user_password", "error_description": "Wrong email or password."}
+
+
+async def step(emu, run: FlowRun, answer: dict | None) -> None:
+    if run.state == IDENTIFIER:
+        await _identifier(emu, run, answer)
+    elif run.state == PASSWORD:
+        _password(emu, run)
+    elif run.state == POST_LOGIN:
+        await _post_login(emu, run, answer)
+    elif run.state == MFA:
+        await _final_mfa(emu, run, answer)
+    elif run.state == TOKENS:
+        _tokens(emu, run)
+
+
+async def _identifier(emu, run: FlowRun, answer: dict | None) -> None:
+    if run.cursor is None:
+        if not store.bindings.get(emu.ws, run.tenant, LOGIN_POST_IDENTIFIER):
+            run.state = PASSWORD
+            return
+        event = events.build(emu, run, LOGIN_POST_IDENTIFIER, {"transaction": {"identifier": run.inputs["email"]}})
+        run.cursor = chain.start(emu, run, LOGIN_POST_IDENTIFIER, event)
+    if run.waiting and run.waiting.get("for") == "event":
+        steps.answer_breakpoint(run, answer or {})
+    action = await steps.advance(emu, run)
+    if action is None:
+        return
+    if action.result.error:
+        log_failure(emu, run, {"error": "access_denied", "error_description": action.result.error.message})
+        return
+    for cmd in action.result.commands:
+        if cmd["name"] in ("authentication.setConnectionByName", "setConnection") and not cmd.get("error"):
+            try:
+                run.ctx["connection"] = store.directory.connection(emu.ws, run.tenant, cmd["args"][0])
+            except ManagementError:
+                log_failure(emu, run, {"error": "invalid_request",
+                                       "error_description": f"the connection {cmd['args'][0]!r} does not exist"})
+                return
+    if action.finished:
+        run.cursor, run.state = None, PASSWORD
+
+
+def _password(emu, run: FlowRun) -> None:
+    conn = run.ctx["connection"]
+    if conn["strategy"] != "auth0":
+        log_failure(emu, run, {"error": "invalid_request", "error_description":
+                               f"{conn['name']} is a {conn['strategy']} connection: the emulator only checks "
+                               f"passwords of database connections"})
+        return
+    user = store.directory.find_user(emu.ws, run.tenant, run.inputs["email"], conn["name"])
+    if user is None:
+        steps.log(emu, run, "fu", "Wrong email or password.", user={"email": run.inputs["email"]},
+                  details={"error": {"message": "Wrong email or password."}})
+        steps.finish(run, FAILED, error=WRONG)
+        return
+    run.ctx["user_id"] = user["user_id"]
+    if not store.directory.verify_password(store.directory.password_hash(emu.ws, run.tenant, user["user_id"]),
+                                           run.inputs.get("password") or ""):
+        steps.log(emu, run, "fp", "Wrong email or password.", details={"error": {"message": "Wrong email or password."}})
+        steps.finish(run, FAILED, error=WRONG)
+        return
+    run.ctx["methods"] = [{"name": "pwd", "timestamp": emu.ws.clock.iso()}]
+    # Auth0 counts this login before the actions run (README behaviour notes).
+    run.ctx["logins_count"] = store.directory.logins_count(emu.ws, run.tenant, user["user_id"]) + 1
+    run.state = POST_LOGIN
+
+
+def log_failure(emu, run: FlowRun, error: dict, status: str = FAILED) -> None:
+    steps.log(emu, run, "f", error["error_description"], with_executions=True,
+              details={"error": {"message": error["error_description"], "oauthError": error["error"]}})
+    steps.finish(run, status, error=error)
+
+
+async def _post_login(emu, run: FlowRun, answer: dict | None) -> None:
+    waiting = (run.waiting or {}).get("for")
+    if run.cursor is None:
+        run.cursor = chain.start(emu, run, POST_LOGIN_TRIGGER, events.build(emu, run, POST_LOGIN_TRIGGER))
+    elif waiting == "event":
+        steps.answer_breakpoint(run, answer or {})
+    elif waiting in ("continue", "form"):
+        if answer is None:
+            return
+        _resume_after_redirect(emu, run, answer, waiting)
+    elif waiting in ("otp", "phone"):
+        if not await _mfa_answer(emu, run, answer):
+            return
+        steps.after_mfa(emu, run, POST_LOGIN_TRIGGER)
+    if run.cursor.index >= len(run.cursor.actions):
+        _end_of_chain(emu, run)
+        return
+    action = await steps.advance(emu, run)
+    if action is None:
+        return
+    steps.collect(run, action.result.commands, emu.ws.clock.iso())
+    if action.result.error:
+        steps.persist_metadata(emu, run)
+        log_failure(emu, run, {"error": "access_denied", "error_description": action.result.error.message})
+        return
+    command = action.effect_command
+    if command and command["name"] in ("access.deny", "validation.error", "session.revoke", "refreshToken.revoke"):
+        steps.persist_metadata(emu, run)  # the denying action's side effects are kept (spec §1.4)
+        log_failure(emu, run, steps.denial(command), status="denied")
+        return
+    if command:
+        if command["name"] in ("redirect.sendUserTo", "prompt.render"):
+            steps.persist_metadata(emu, run)  # metadata is written before a redirect
+        await steps.suspend(emu, run, command)
+        return
+    if action.finished:
+        _end_of_chain(emu, run)
+
+
+def _end_of_chain(emu, run: FlowRun) -> None:
+    steps.persist_metadata(emu, run)  # one batched user update at the end of the trigger
+    run.cursor = None
+    run.state = MFA if run.ctx.get("mfa_provider") not in (None, "none") and not \
+        run.ctx.get("mfa", {}).get("satisfied") else TOKENS
+
+
+def _resume_after_redirect(emu, run: FlowRun, answer: dict, waiting: str) -> None:
+    """The user came back to /continue: a fresh event.request, and onContinuePostLogin of the same action."""
+    query = {"state": run.id, **(answer.get("query") or {})}
+    body = answer.get("body") or {}
+    extra = {"request": {"method": "POST" if body else "GET", "query": query, "body": body}}
+    if waiting == "form":
+        extra["prompt"] = {"id": run.waiting["form_id"], "fields": answer.get("fields") or {}, "vars": {}}
+    run.cursor.event = events.build(emu, run, POST_LOGIN_TRIGGER, extra)
+    # The event is rebuilt: request.query and body are replaced, not merged with the /authorize ones.
+    run.cursor.event["request"]["query"], run.cursor.event["request"]["body"] = query, body
+    run.cursor.handler = "onContinuePostLogin"
+    run.status, run.waiting = RUNNING, None
+
+
+async def _mfa_answer(emu, run: FlowRun, answer: dict | None) -> bool:
+    if run.waiting["for"] == "phone":
+        if answer and answer.get("phone"):
+            await mfa.answer_phone(emu, run, answer["phone"])
+        return False
+    return bool(answer and answer.get("otp")) and mfa.verify(emu, run, str(answer["otp"]))
+
+
+async def _final_mfa(emu, run: FlowRun, answer: dict | None) -> None:
+    if run.waiting is None:
+        await mfa.begin(emu, run, enroll=mfa.confirmed_phone(emu, run) is None)
+        return
+    if await _mfa_answer(emu, run, answer):
+        run.state, run.status = TOKENS, RUNNING
+
+
+def _scopes(run: FlowRun) -> list[str]:
+    scopes = (run.inputs.get("scope") or "openid profile email").split()
+    for op, scope in run.ctx.get("scope_ops", []):
+        if op == "add" and scope not in scopes:
+            scopes.append(scope)
+        elif op == "remove" and scope in scopes:
+            scopes.remove(scope)
+    return scopes
+
+
+def _tokens(emu, run: FlowRun) -> None:
+    ctx = run.ctx
+    user_id = ctx["user_id"]
+    subject = ctx.get("primary_user") or user_id
+    count = store.directory.record_login(emu.ws, run.tenant, user_id)
+    profile = events.user_profile(emu, run)
+    if subject != user_id:
+        profile = {**profile, "user_id": subject}
+    claims = ctx.get("claims", {"id_token": {}, "access_token": {}})
+    minted = tokens.mint(emu.ws, run.tenant, user=profile, client_id=ctx["client"]["client_id"],
+                         audience=run.inputs.get("audience"), scopes=_scopes(run), id_claims=claims["id_token"],
+                         access_claims=claims["access_token"], session_id=f"sess_{run.id[:12]}",
+                         auth_time_s=emu.ws.clock.now_ms() // 1000)
+    steps.log(emu, run, "s", "Success Login", with_executions=True, details={"stats": {"loginsCount": count}})
+    steps.success(run, {"tokens": minted})

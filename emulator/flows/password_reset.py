@@ -1,0 +1,134 @@
+"""Password reset (POST /dbconnections/change_password, then the Universal Login reset page, §1.8, §7.2):
+
+request        -> `scpr`, an e-mail with the reset link into the outbox (the same answer whether or not the
+                  user exists, as Auth0 does)
+link           -> the user follows the link (its ticket)
+post_challenge -> password-reset-post-challenge chain: deny, MFA challenges, redirects resumed in
+                  onContinuePostChallenge, transaction.setResultUrl
+new_password   -> policy check, the new password; `scp` / `fcp`
+post_change    -> the async post-change-password chain
+"""
+from __future__ import annotations
+
+from .. import password_policy, store, tokens, triggers
+from . import chain, events, mfa, steps
+from .run import FAILED, RUNNING, WAITING, FlowRun
+
+REQUEST, LINK, POST_CHALLENGE, NEW_PASSWORD, POST_CHANGE = (
+    "request", "link", "post_challenge", "new_password", "post_change")
+CHALLENGE_TRIGGER, CHANGE_TRIGGER = triggers.PASSWORD_RESET_POST_CHALLENGE, triggers.POST_CHANGE_PASSWORD
+SENT = "We've just sent you an email to reset your password."
+
+
+async def step(emu, run: FlowRun, answer: dict | None) -> None:
+    if run.state == REQUEST:
+        _request(emu, run)
+    elif run.state == LINK:
+        _link(emu, run, answer)
+    elif run.state == POST_CHALLENGE:
+        await _post_challenge(emu, run, answer)
+    elif run.state == NEW_PASSWORD:
+        _new_password(emu, run, answer)
+    elif run.state == POST_CHANGE:
+        await chain.run_whole(emu, run, CHANGE_TRIGGER, events.build(emu, run, CHANGE_TRIGGER))
+        steps.success(run, run.result)
+
+
+def _request(emu, run: FlowRun) -> None:
+    email = run.inputs["email"]
+    user = store.directory.find_user(emu.ws, run.tenant, email, run.ctx["connection"]["name"])
+    if user is None:
+        steps.log(emu, run, "fcpr", "Failed change password request: user not found", user={"email": email})
+        steps.success(run, {"message": SENT})  # the client cannot tell (no user enumeration)
+        return
+    run.ctx["user_id"] = user["user_id"]
+    ticket = emu.ws.ids.token(32)
+    run.ctx["ticket"] = ticket
+    link = f"https://{tokens.domain(run.tenant)}/u/reset-verify?ticket={ticket}#"
+    store.outbox.add(emu.ws, run.tenant, "email", email, f"Follow this link to reset your password: {link}",
+                     subject="Reset your password", meta={"kind": "reset_link", "link": link, "ticket": ticket})
+    steps.log(emu, run, "scpr", "Success Change Password Request")
+    run.status, run.waiting, run.state = WAITING, {"for": "link", "email": email}, LINK
+
+
+def _link(emu, run: FlowRun, answer: dict | None) -> None:
+    if not answer or "ticket" not in answer:
+        return
+    if answer["ticket"] != run.ctx["ticket"]:
+        steps.log(emu, run, "fcp", "Failed Change Password: invalid ticket")
+        steps.finish(run, FAILED, error={"error": "invalid_request", "error_description": "The link is invalid."})
+        return
+    run.ctx["methods"] = [{"name": "email", "timestamp": emu.ws.clock.iso()}]
+    run.ctx["logins_count"] = store.directory.logins_count(emu.ws, run.tenant, run.ctx["user_id"])
+    run.status, run.waiting, run.state = RUNNING, None, POST_CHALLENGE
+
+
+async def _post_challenge(emu, run: FlowRun, answer: dict | None) -> None:
+    waiting = (run.waiting or {}).get("for")
+    if run.cursor is None:
+        run.cursor = chain.start(emu, run, CHALLENGE_TRIGGER, events.build(emu, run, CHALLENGE_TRIGGER))
+    elif waiting == "event":
+        steps.answer_breakpoint(run, answer or {})
+    elif waiting in ("continue", "form"):
+        if answer is None:
+            return
+        query = {"state": run.id, **(answer.get("query") or {})}
+        body = answer.get("body") or {}
+        run.cursor.event = events.build(emu, run, CHALLENGE_TRIGGER)
+        run.cursor.event["request"].update(method="POST" if body else "GET", query=query, body=body)
+        run.cursor.handler = "onContinuePostChallenge"
+        run.status, run.waiting = RUNNING, None
+    elif waiting in ("otp", "phone"):
+        if not (answer and answer.get("otp") and mfa.verify(emu, run, str(answer["otp"]))):
+            return
+        steps.after_mfa(emu, run, CHALLENGE_TRIGGER)
+    if run.cursor.index >= len(run.cursor.actions):
+        _to_new_password(run)
+        return
+    action = await steps.advance(emu, run)
+    if action is None:
+        return
+    steps.collect(run, action.result.commands, emu.ws.clock.iso())
+    if action.result.error:
+        _fail(emu, run, {"error": "access_denied", "error_description": action.result.error.message})
+        return
+    command = action.effect_command
+    if command and command["name"] == "access.deny":
+        _fail(emu, run, steps.denial(command), status="denied")
+        return
+    if command:
+        await steps.suspend(emu, run, command)
+        return
+    if action.finished:
+        _to_new_password(run)
+
+
+def _to_new_password(run: FlowRun) -> None:
+    run.cursor = None
+    run.state = NEW_PASSWORD
+    run.status, run.waiting = WAITING, {"for": "new_password"}
+
+
+def _fail(emu, run: FlowRun, error: dict, status: str = FAILED) -> None:
+    steps.log(emu, run, "fcp", error["error_description"], with_executions=True,
+              details={"error": {"message": error["error_description"]}})
+    steps.finish(run, status, error=error)
+
+
+def _new_password(emu, run: FlowRun, answer: dict | None) -> None:
+    password = (answer or {}).get("new_password")
+    if not password:
+        return
+    options = run.ctx["connection"].get("options", {})
+    problem = password_policy.check(password, options.get("passwordPolicy", "good"),
+                                    (options.get("password_complexity_options") or {}).get("min_length"))
+    if problem:
+        steps.log(emu, run, "fcp", "Failed Change Password: " + problem)
+        run.waiting = {"for": "new_password", "error": {"name": "PasswordStrengthError", "code": "invalid_password",
+                                                        "description": problem, "statusCode": 400}}
+        return
+    store.directory.set_password(emu.ws, run.tenant, run.ctx["user_id"], password)
+    steps.log(emu, run, "scp", "Success Change Password", with_executions=True)
+    run.result = {"message": "Your password has been changed successfully.",
+                  "result_url": run.ctx.get("result_url")}
+    run.status, run.waiting, run.state = RUNNING, None, POST_CHANGE

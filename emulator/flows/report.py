@@ -1,0 +1,33 @@
+"""What a flow run shows a person or a script: outcome, waiting step, error in Auth0's shape, tokens with
+their decoded and verified claims, and per trigger the executions with each action's commands."""
+from __future__ import annotations
+
+from .. import store, tokens
+from .run import FlowRun
+
+
+def report(emu, run: FlowRun) -> dict:
+    out = {"flow": run.kind, "run_id": run.id, "tenant": run.tenant, "status": run.status, "state": run.state,
+           "waiting": run.waiting, "error": run.error, "deterministic": bool(run.deterministic)}
+    result = run.result or {}
+    if "tokens" in result:
+        minted = result["tokens"]
+        client_id = run.ctx["client"]["client_id"]
+        out["tokens"] = {**{k: minted[k] for k in ("id_token", "access_token", "token_type", "expires_in", "scope")},
+                         "claims": {"id_token": tokens.verify(emu.ws, run.tenant, minted["id_token"], client_id),
+                                    "access_token": tokens.verify(emu.ws, run.tenant, minted["access_token"])},
+                         "signature_verified": True, "dropped_claims": minted["dropped_claims"]}
+    for key in ("user", "message", "result_url"):
+        if key in result:
+            out[key] = result[key]
+    out["executions"] = {}
+    for ref in run.executions:
+        execution = store.executions.get(emu.ws, ref["id"])
+        out["executions"].setdefault(ref["trigger"], []).append({
+            "execution_id": ref["id"], "outcome": execution["outcome"],
+            "actions": [{"name": r["action_name"], "version": r["emulator"]["version"],
+                         "handler": r["emulator"]["handler"], "commands": r["emulator"]["commands"],
+                         "logs": r["emulator"]["logs"], "error": r["emulator"]["error"]} for r in execution["results"]]})
+    logs = {l["log_id"]: l for l in store.logs.list_(emu.ws, run.tenant, limit=1000)}
+    out["logs"] = [{"type": logs[i]["type"], "description": logs[i].get("description")} for i in run.logs if i in logs]
+    return out

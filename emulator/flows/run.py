@@ -1,0 +1,89 @@
+"""A flow run is a snapshot: plain data that says where a journey is, what it carries and what it is
+waiting for. The engine turns one snapshot into the next; runs are stored in the workspace so a run
+can be reopened, stepped later or re-run."""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from ..errors import not_found
+from ..store.db import Workspace, transaction
+
+# Outcomes a run can end in, and what a paused run shows while it waits.
+SUCCESS, DENIED, FAILED = "success", "denied", "failed"
+MFA_REQUIRED, REDIRECTED, PAUSED, RUNNING = "mfa_required", "redirected", "paused", "running"
+WAITING = "waiting"  # for other input: a followed reset link, a new password
+TERMINAL = (SUCCESS, DENIED, FAILED)
+
+
+@dataclass
+class Cursor:
+    """Where a trigger's chain is: the next action to run and the chain state carried so far."""
+
+    trigger: str
+    actions: list[dict]  # [{name, version}] of the deployed versions bound when the chain started
+    event: dict  # the base event of this segment of the chain
+    index: int = 0
+    state: dict | None = None  # the harness's chain state (metadata, transaction metadata, ...)
+    handler: str | None = None  # the onContinue… handler for the action at `index` after a redirect
+    results: list[dict] = field(default_factory=list)  # this segment's action results so far
+    edited_event: dict | None = None  # an event the user edited at a breakpoint, for the next action
+    at_breakpoint: bool = False
+
+
+@dataclass
+class FlowRun:
+    id: str
+    tenant: str
+    kind: str  # signup | login | password_reset
+    inputs: dict[str, Any]
+    state: str
+    status: str = RUNNING
+    ctx: dict[str, Any] = field(default_factory=dict)
+    cursor: Cursor | None = None
+    waiting: dict | None = None  # what the run needs from the user: otp, phone, continue, link, event
+    error: dict | None = None  # Auth0-shaped error of a failed or denied run
+    result: dict | None = None  # tokens, created user, reset result
+    steps: list[dict] = field(default_factory=list)
+    executions: list[dict] = field(default_factory=list)  # [{trigger, id, outcome}]
+    logs: list[str] = field(default_factory=list)  # log ids the run produced
+    breakpoints: list[str] = field(default_factory=list)  # action names, or "*" for every action
+    deterministic: dict | None = None  # {"seed": int, "start_ms": int}
+    created_at: str = ""
+
+    @property
+    def done(self) -> bool:
+        return self.status in TERMINAL
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict) -> FlowRun:
+        data = dict(data)
+        if data.get("cursor"):
+            data["cursor"] = Cursor(**data["cursor"])
+        return cls(**data)
+
+
+def save(ws: Workspace, run: FlowRun) -> None:
+    doc = json.dumps(run.to_json())
+    with transaction(ws):
+        ws.db.execute("""INSERT INTO flow_runs (id, tenant, kind, status, snapshot, created_at, updated_at)
+                         VALUES (?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET status = excluded.status,
+                         snapshot = excluded.snapshot, updated_at = excluded.updated_at""",
+                      [run.id, run.tenant, run.kind, run.status, doc, run.created_at, ws.clock.iso()])
+
+
+def load(ws: Workspace, run_id: str) -> FlowRun:
+    row = ws.db.execute("SELECT snapshot FROM flow_runs WHERE id = ?", [run_id]).fetchone()
+    if row is None:
+        raise not_found(f"The flow run {run_id!r} does not exist.")
+    return FlowRun.from_json(json.loads(row[0]))
+
+
+def list_(ws: Workspace, tenant: str, limit: int = 50) -> list[dict]:
+    rows = ws.db.query("""SELECT id, kind, status, created_at, updated_at FROM flow_runs WHERE tenant = ?
+                          ORDER BY created_at DESC, rowid DESC LIMIT ?""", [tenant, limit])
+    return list(rows)

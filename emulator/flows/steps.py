@@ -1,0 +1,145 @@
+"""Pieces every journey uses: stepping a chain with breakpoints, reading what an action asked for
+(claims, scopes, MFA, redirects), logging, and finishing a run."""
+from __future__ import annotations
+
+from .. import store
+from .. import tokens
+from . import chain, events, mfa
+from .run import DENIED, FAILED, PAUSED, REDIRECTED, RUNNING, SUCCESS, FlowRun
+
+MAX_MFA_COMMANDS = 4  # challengeWith/enrollWith calls per flow (spec §1.4)
+EMULATED_FACTORS = ("phone",)
+
+
+def log(emu, run: FlowRun, type_: str, description: str, *, user: dict | None = None, details: dict | None = None,
+        with_executions: bool = False) -> dict:
+    ctx = run.ctx
+    if user is None and ctx.get("user_id"):
+        user = store.directory.get_user(emu.ws, run.tenant, ctx["user_id"])
+    details = dict(details or {})
+    if with_executions:
+        details["actions"] = {"executions": [e["id"] for e in run.executions]}
+    record = store.logs.add(emu.ws, run.tenant, type_, description, user=user, client=ctx.get("client"),
+                            connection=ctx.get("connection"), details=details,
+                            request={"ip": "13.33.86.47", "hostname": tokens.domain(run.tenant)},
+                            action_names=sorted({r["name"] for r in ctx.get("ran", [])}))
+    run.logs.append(record["log_id"])
+    return record
+
+
+def finish(run: FlowRun, status: str, *, error: dict | None = None, result: dict | None = None) -> None:
+    run.status, run.waiting, run.cursor = status, None, None
+    run.error, run.result = error, result
+    run.state = "done"
+
+
+async def advance(emu, run: FlowRun):
+    """One action of the current chain, or a pause at its breakpoint. Returns the ActionStep or None."""
+    if chain.wants_breakpoint(run):
+        run.cursor.at_breakpoint = True
+        name = run.cursor.actions[run.cursor.index]["name"]
+        run.status = PAUSED
+        run.waiting = {"for": "event", "trigger": run.cursor.trigger, "action": name,
+                       "event": await chain.next_event(emu, run)}
+        return None
+    run.status, run.waiting = RUNNING, None
+    step = await chain.step_action(emu, run)
+    run.ctx.setdefault("ran", []).append({"trigger": run.cursor.trigger, "name": step.name})
+    return step
+
+
+def answer_breakpoint(run: FlowRun, answer: dict) -> None:
+    if answer.get("event") is not None:
+        run.cursor.edited_event = answer["event"]
+    run.status, run.waiting = RUNNING, None
+
+
+def collect(run: FlowRun, commands: list[dict], now_iso: str) -> None:
+    """Fold an action's token-related commands into the run (later calls win)."""
+    ctx = run.ctx
+    claims = ctx.setdefault("claims", {"id_token": {}, "access_token": {}})
+    for cmd in commands:
+        if cmd.get("error"):
+            continue
+        name, args = cmd["name"], cmd["args"]
+        if name == "idToken.setCustomClaim":
+            claims["id_token"][args[0]] = args[1]
+        elif name == "accessToken.setCustomClaim":
+            claims["access_token"][args[0]] = args[1]
+        elif name in ("accessToken.addScope", "accessToken.removeScope"):
+            scope = args[0].strip()
+            ops = ctx.setdefault("scope_ops", [])
+            ops.append(["add" if name.endswith("addScope") else "remove", scope])
+        elif name == "multifactor.enable":
+            ctx["mfa_provider"] = args[0]
+        elif name == "authentication.recordMethod":
+            ctx.setdefault("methods", []).append({"name": args[0], "timestamp": now_iso})
+        elif name == "authentication.setPrimaryUser":
+            ctx["primary_user"] = args[0]
+        elif name == "transaction.setResultUrl":
+            ctx["result_url"] = cmd.get("result")
+
+
+def denial(command: dict) -> dict:
+    """The Auth0 error a client receives for a STOP command."""
+    name, args = command["name"], command["args"]
+    if name == "validation.error":
+        return {"error": args[0], "error_description": args[1]}
+    return {"error": "access_denied", "error_description": args[0] if args else ""}
+
+
+async def suspend(emu, run: FlowRun, command: dict) -> None:
+    """Pause for a redirect, a form or MFA, as the action asked."""
+    name, args = command["name"], command["args"]
+    if name == "redirect.sendUserTo":
+        url = command.get("result") or args[0]
+        url += ("&" if "?" in url else "?") + f"state={run.id}"
+        run.cursor.index -= 1  # resume in onContinue… of the same action
+        run.status, run.waiting = REDIRECTED, {"for": "continue", "url": url, "state": run.id}
+        return
+    if name == "prompt.render":
+        run.cursor.index -= 1
+        run.status, run.waiting = REDIRECTED, {"for": "form", "form_id": args[0], "state": run.id,
+                                               "options": args[1] if len(args) > 1 else {}}
+        return
+    # challengeWith / challengeWithAny / enrollWith / enrollWithAny: MFA, then the next action.
+    count = run.ctx["mfa_commands"] = run.ctx.get("mfa_commands", 0) + 1
+    factors = [args[0]] if name.endswith("With") else list(args[0])
+    factors += [f for f in ((args[1] or {}).get("additionalFactors", []) if len(args) > 1 and args[1] else [])]
+    enroll = name.startswith("authentication.enroll")
+    if count > MAX_MFA_COMMANDS:
+        finish(run, FAILED, error={"error": "access_denied", "error_description":
+                                   f"Too many MFA challenge or enrollment requests in one login ({count})."})
+        return
+    if not any(f.get("type") in EMULATED_FACTORS for f in factors):
+        types = ", ".join(f.get("type", "?") for f in factors)
+        finish(run, FAILED, error={"error": "access_denied", "error_description":
+                                   f"None of the factors ({types}) can be used: the emulator emulates SMS (phone)."})
+        return
+    if not enroll and mfa.confirmed_phone(emu, run) is None:
+        finish(run, FAILED, error={"error": "access_denied",
+                                   "error_description": "The user has no enrolled factor among those requested."})
+        return
+    await mfa.begin(emu, run, enroll=enroll)
+
+
+def after_mfa(emu, run: FlowRun, trigger_id: str) -> None:
+    """MFA passed mid-chain: the next action sees a fresh event with the new authentication method."""
+    run.cursor.event = events.build(emu, run, trigger_id)
+    run.status = RUNNING
+
+
+def persist_metadata(emu, run: FlowRun) -> None:
+    """One batched user update with the metadata the chain queued (end of trigger, or before a redirect)."""
+    state = run.cursor.state or {}
+    pending = state.get("pending_metadata") or {}
+    if run.ctx.get("user_id") and any(pending.get(f) for f in ("app_metadata", "user_metadata")):
+        store.directory.apply_metadata(emu.ws, run.tenant, run.ctx["user_id"], pending)
+
+
+def success(run: FlowRun, result: dict) -> None:
+    finish(run, SUCCESS, result=result)
+
+
+def denied(run: FlowRun, error: dict) -> None:
+    finish(run, DENIED, error=error)

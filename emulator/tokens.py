@@ -1,0 +1,96 @@
+"""Real tokens: RS256 ID and access tokens signed with a per-tenant key kept in the workspace, and the
+JWKS that verifies them (design §4). Custom claims set by actions are added, except Auth0's restricted
+claim names, which are dropped silently as Auth0 does (spec §3.4)."""
+from __future__ import annotations
+
+import json
+
+import jwt
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from .store.db import Workspace, transaction
+
+RESTRICTED_CLAIMS = frozenset("""acr act active amr at_hash ath attest aud auth_time authorization_details azp c_hash
+client_id cnf cty dest entitlements events exp groups gty htm htu iat internalService iss jcard jku jti jwe jwk kid
+may_act mky nbf nonce object_id org_id org_name orig origid permissions roles rph s_hash sid sip_callid sip_cseq_num
+sip_date sip_from_tag sip_via_branch sub sub_jwk toe txn typ uuid vot vtm x5t#S256 scope""".split())
+ID_TOKEN_LIFETIME_S = 36_000
+ACCESS_TOKEN_LIFETIME_S = 86_400
+
+
+def domain(tenant: str) -> str:
+    """The emulated tenant's domain (tokens' issuer)."""
+    return f"{tenant}.emulator.local"
+
+
+def issuer(tenant: str) -> str:
+    return f"https://{domain(tenant)}/"
+
+
+def _key(ws: Workspace, tenant: str) -> tuple[str, rsa.RSAPrivateKey]:
+    row = ws.db.execute("SELECT kid, private_pem FROM signing_keys WHERE tenant = ? ORDER BY created_at LIMIT 1",
+                        [tenant]).fetchone()
+    if row:
+        return row[0], serialization.load_pem_private_key(row[1].encode(), password=None)
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                            serialization.NoEncryption()).decode()
+    kid = ws.ids.token(22)
+    with transaction(ws):
+        ws.db.execute("INSERT INTO signing_keys (tenant, kid, private_pem, created_at) VALUES (?,?,?,?)",
+                      [tenant, kid, pem, ws.clock.iso()])
+    return kid, key
+
+
+def jwks(ws: Workspace, tenant: str) -> dict:
+    kid, key = _key(ws, tenant)
+    jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(key.public_key()))
+    return {"keys": [{**jwk, "kid": kid, "use": "sig", "alg": "RS256"}]}
+
+
+def custom_claims(claims: dict) -> tuple[dict, list[str]]:
+    """Split what actions set into the claims that are kept and the restricted names that were dropped."""
+    kept = {k: v for k, v in claims.items() if k not in RESTRICTED_CLAIMS}
+    return kept, sorted(k for k in claims if k in RESTRICTED_CLAIMS)
+
+
+def mint(ws: Workspace, tenant: str, *, user: dict, client_id: str, audience: str | None, scopes: list[str],
+         id_claims: dict, access_claims: dict, session_id: str, auth_time_s: int, nonce: str | None = None) -> dict:
+    kid, key = _key(ws, tenant)
+    now = ws.clock.now_ms() // 1000
+    base = {"iss": issuer(tenant), "sub": user["user_id"], "iat": now}
+    id_token = {**base, "aud": client_id, "exp": now + ID_TOKEN_LIFETIME_S, "sid": session_id, "auth_time": auth_time_s}
+    if "profile" in scopes:
+        for claim in ("name", "nickname", "picture", "given_name", "family_name", "updated_at"):
+            if user.get(claim) is not None:
+                id_token[claim] = user[claim]
+    if "email" in scopes and user.get("email"):
+        id_token["email"] = user["email"]
+        id_token["email_verified"] = bool(user.get("email_verified", False))
+    if nonce:
+        id_token["nonce"] = nonce
+    kept_id, dropped_id = custom_claims(id_claims)
+    id_token.update(kept_id)
+    access = {**base, "aud": [a for a in (audience, f"{issuer(tenant)}userinfo") if a],
+              "exp": now + ACCESS_TOKEN_LIFETIME_S, "azp": client_id, "scope": " ".join(scopes)}
+    kept_access, dropped_access = custom_claims(access_claims)
+    access.update(kept_access)
+    headers = {"kid": kid}
+    return {
+        "id_token": jwt.encode(id_token, key, algorithm="RS256", headers=headers),
+        "access_token": jwt.encode(access, key, algorithm="RS256", headers={**headers, "typ": "at+jwt"}),
+        "token_type": "Bearer", "expires_in": ACCESS_TOKEN_LIFETIME_S, "scope": " ".join(scopes),
+        "dropped_claims": {"id_token": dropped_id, "access_token": dropped_access},
+    }
+
+
+def verify(ws: Workspace, tenant: str, token: str, audience: str | list[str] | None = None) -> dict:
+    """Decode and check a token against the tenant's JWKS (what the app shows as 'signature verified')."""
+    keys = {k["kid"]: jwt.PyJWK(k) for k in jwks(ws, tenant)["keys"]}
+    kid = jwt.get_unverified_header(token)["kid"]
+    # Times are the emulator's clock, which may be fixed far from now (deterministic runs): the signature,
+    # issuer and audience are checked, expiry is not.
+    return jwt.decode(token, keys[kid].key, algorithms=["RS256"], issuer=issuer(tenant), audience=audience,
+                      options={"verify_aud": audience is not None, "verify_exp": False, "verify_iat": False,
+                               "verify_nbf": False})
