@@ -16,7 +16,6 @@ from .. import __version__
 from ..errors import EmulatorError, UsageError
 from ..store.db import ENV_VAR
 from . import flow, manage, observe, run, transfer
-from .run import triggers_markdown  # noqa: F401  (the README table generator)
 
 
 class _Parser(argparse.ArgumentParser):

@@ -54,7 +54,7 @@ def add_parsers(sub) -> None:
     p = verbs.add_parser("list", help="a tenant's recent runs")
     p.add_argument("--tenant", required=True)
     p.add_argument("--json", action="store_true")
-    p.set_defaults(run=flow_list, sync=True)
+    p.set_defaults(run=flow_list)
 
     p = sub.add_parser("outbox", help="the e-mails and SMS the emulator 'sent'")
     p.add_argument("--tenant", required=True)

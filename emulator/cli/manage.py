@@ -1,7 +1,6 @@
 """Subcommands that manage a workspace: tenants, actions (with versions), bindings and users."""
 from __future__ import annotations
 
-import argparse
 import getpass
 import sys
 from pathlib import Path

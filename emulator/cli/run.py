@@ -43,7 +43,7 @@ def add_parsers(sub) -> None:
     fmt = lst.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true", help="machine-readable output")
     fmt.add_argument("--markdown", action="store_true", help="the README's trigger table")
-    lst.set_defaults(run=list_triggers, sync=True)
+    lst.set_defaults(run=list_triggers)
 
     bench = sub.add_parser("bench", help="measure the runtime's speed on this machine")
     bench.add_argument("--node", metavar="PATH", help="Node binary to use instead of the bundled one")

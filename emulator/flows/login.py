@@ -91,19 +91,10 @@ def log_failure(emu, run: FlowRun, error: dict, status: str = FAILED) -> None:
 
 
 async def _post_login(emu, run: FlowRun, answer: dict | None) -> None:
-    waiting = (run.waiting or {}).get("for")
     if run.cursor is None:
         run.cursor = chain.start(emu, run, POST_LOGIN_TRIGGER, events.build(emu, run, POST_LOGIN_TRIGGER))
-    elif waiting == "event":
-        steps.answer_breakpoint(run, answer or {})
-    elif waiting in ("continue", "form"):
-        if answer is None:
-            return
-        _resume_after_redirect(emu, run, answer, waiting)
-    elif waiting in ("otp", "phone"):
-        if not await _mfa_answer(emu, run, answer):
-            return
-        steps.after_mfa(emu, run, POST_LOGIN_TRIGGER)
+    elif not await steps.resume(emu, run, answer):
+        return
     if run.cursor.index >= len(run.cursor.actions):
         _end_of_chain(emu, run)
         return
@@ -136,33 +127,13 @@ def _end_of_chain(emu, run: FlowRun) -> None:
         run.ctx.get("mfa", {}).get("satisfied") else TOKENS
 
 
-def _resume_after_redirect(emu, run: FlowRun, answer: dict, waiting: str) -> None:
-    """The user came back to /continue: a fresh event.request, and onContinuePostLogin of the same action."""
-    query = {"state": run.id, **(answer.get("query") or {})}
-    body = answer.get("body") or {}
-    extra = {"request": {"method": "POST" if body else "GET", "query": query, "body": body}}
-    if waiting == "form":
-        extra["prompt"] = {"id": run.waiting["form_id"], "fields": answer.get("fields") or {}, "vars": {}}
-    run.cursor.event = events.build(emu, run, POST_LOGIN_TRIGGER, extra)
-    # The event is rebuilt: request.query and body are replaced, not merged with the /authorize ones.
-    run.cursor.event["request"]["query"], run.cursor.event["request"]["body"] = query, body
-    run.cursor.handler = "onContinuePostLogin"
-    run.status, run.waiting = RUNNING, None
-
-
-async def _mfa_answer(emu, run: FlowRun, answer: dict | None) -> bool:
-    if run.waiting["for"] == "phone":
-        if answer and answer.get("phone"):
-            await mfa.answer_phone(emu, run, answer["phone"])
-        return False
-    return bool(answer and answer.get("otp")) and mfa.verify(emu, run, str(answer["otp"]))
-
-
 async def _final_mfa(emu, run: FlowRun, answer: dict | None) -> None:
-    if run.waiting is None:
+    need = (run.waiting or {}).get("for")
+    if need is None:
         await mfa.begin(emu, run, enroll=mfa.confirmed_phone(emu, run) is None)
-        return
-    if await _mfa_answer(emu, run, answer):
+    elif need == "phone" and answer and answer.get("phone"):
+        await mfa.answer_phone(emu, run, answer["phone"])
+    elif need == "otp" and answer and answer.get("otp") and mfa.verify(emu, run, str(answer["otp"])):
         run.state, run.status = TOKENS, RUNNING
 
 

@@ -11,7 +11,7 @@ post_change    -> the async post-change-password chain
 from __future__ import annotations
 
 from .. import password_policy, store, tokens, triggers
-from . import chain, events, mfa, steps
+from . import chain, events, steps
 from .run import FAILED, RUNNING, WAITING, FlowRun
 
 REQUEST, LINK, POST_CHALLENGE, NEW_PASSWORD, POST_CHANGE = (
@@ -64,24 +64,10 @@ def _link(emu, run: FlowRun, answer: dict | None) -> None:
 
 
 async def _post_challenge(emu, run: FlowRun, answer: dict | None) -> None:
-    waiting = (run.waiting or {}).get("for")
     if run.cursor is None:
         run.cursor = chain.start(emu, run, CHALLENGE_TRIGGER, events.build(emu, run, CHALLENGE_TRIGGER))
-    elif waiting == "event":
-        steps.answer_breakpoint(run, answer or {})
-    elif waiting in ("continue", "form"):
-        if answer is None:
-            return
-        query = {"state": run.id, **(answer.get("query") or {})}
-        body = answer.get("body") or {}
-        run.cursor.event = events.build(emu, run, CHALLENGE_TRIGGER)
-        run.cursor.event["request"].update(method="POST" if body else "GET", query=query, body=body)
-        run.cursor.handler = "onContinuePostChallenge"
-        run.status, run.waiting = RUNNING, None
-    elif waiting in ("otp", "phone"):
-        if not (answer and answer.get("otp") and mfa.verify(emu, run, str(answer["otp"]))):
-            return
-        steps.after_mfa(emu, run, CHALLENGE_TRIGGER)
+    elif not await steps.resume(emu, run, answer):
+        return
     if run.cursor.index >= len(run.cursor.actions):
         _to_new_password(run)
         return

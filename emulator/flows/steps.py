@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .. import store
-from .. import tokens
+from .. import tokens, triggers
 from . import chain, events, mfa
 from .run import DENIED, FAILED, PAUSED, REDIRECTED, RUNNING, SUCCESS, FlowRun
 
@@ -123,10 +123,44 @@ async def suspend(emu, run: FlowRun, command: dict) -> None:
     await mfa.begin(emu, run, enroll=enroll)
 
 
-def after_mfa(emu, run: FlowRun, trigger_id: str) -> None:
-    """MFA passed mid-chain: the next action sees a fresh event with the new authentication method."""
-    run.cursor.event = events.build(emu, run, trigger_id)
-    run.status = RUNNING
+async def resume(emu, run: FlowRun, answer: dict | None) -> bool:
+    """Give a waiting chain its answer. True when the chain can go on with its next action.
+
+    - at a breakpoint: the (possibly edited) event for the next action;
+    - after a redirect or a form: a fresh event.request (the /continue request) and the same action's
+      onContinue… handler;
+    - during MFA: a phone number to enroll, or the code; once passed, the next action sees a fresh event
+      with the new authentication method.
+    """
+    cur = run.cursor
+    need = (run.waiting or {}).get("for")
+    if need is None:
+        return True
+    if need == "event":
+        answer_breakpoint(run, answer or {})
+        return True
+    if answer is None:
+        return False
+    if need in ("continue", "form"):
+        query = {"state": run.id, **(answer.get("query") or {})}
+        body = answer.get("body") or {}
+        extra = {"prompt": {"id": run.waiting["form_id"], "fields": answer.get("fields") or {}, "vars": {}}} \
+            if need == "form" else None
+        cur.event = events.build(emu, run, cur.trigger, extra)
+        # A new request replaces the /authorize one entirely (spec §1.2): no merged query or body.
+        cur.event["request"].update(method="POST" if body else "GET", query=query, body=body)
+        cur.handler = triggers.get(cur.trigger).continue_handlers[0]
+        run.status, run.waiting = RUNNING, None
+        return True
+    if need == "phone":
+        if answer.get("phone"):
+            await mfa.answer_phone(emu, run, answer["phone"])
+        return False
+    if need == "otp" and answer.get("otp") and mfa.verify(emu, run, str(answer["otp"])):
+        cur.event = events.build(emu, run, cur.trigger)
+        run.status = RUNNING
+        return True
+    return False
 
 
 def persist_metadata(emu, run: FlowRun) -> None:

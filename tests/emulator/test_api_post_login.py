@@ -124,8 +124,8 @@ def test_encode_token_round_trips_through_validate_token(emu):
     assert claims["sub"] == "auth0|65f0c1a2b3c4d5e6f7a8b9c0" and claims["iss"] == "dev-tenant.us.auth0.com"
     assert claims["exp"] - claims["iat"] == 60 and claims["favourite"] == "tea" and claims["ip"] == "13.33.86.47"
     # The external site signs its answer with the same secret and sends it back to /continue.
-    back = emu.one(PL, f"""
-      const t = api.redirect.encodeToken({{secret: 'shh', payload: {{state: 'st-1', answer: 42}}}});
+    back = emu.one(PL, """
+      const t = api.redirect.encodeToken({secret: 'shh', payload: {state: 'st-1', answer: 42}});
       console.log(t);
     """).logs[0]["message"]
     ok = emu.one(PL, "console.log(JSON.stringify(api.redirect.validateToken({secret: 'shh'})));",
