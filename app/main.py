@@ -1,25 +1,21 @@
 """Start the desktop app: a QApplication driven by a qasync event loop, so Node I/O in the core runs on
-asyncio without blocking the UI thread. A fresh workspace gets the bundled sample tenant."""
+asyncio without blocking the UI thread. Settings (workspace, Node binary, deadline, layout, last tenant)
+come from QSettings; --workspace and --node override them."""
 from __future__ import annotations
 
 import argparse
 import asyncio
 import sys
 
+from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 import qasync
-from emulator.emulator import Emulator
 from emulator.errors import EmulatorError
+from emulator.runtime import DEFAULT_DEADLINE_MS
 
+from .startup import open_core
 from .window import MainWindow
-
-
-def open_core(workspace: str | None, node: str | None) -> Emulator:
-    core = Emulator.open(workspace, node=node)
-    if not core.tenants():
-        core.load_sample_tenant()  # first start: something real to look at
-    return core
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -30,21 +26,24 @@ def main(argv: list[str] | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Actions Emulator")
     app.setOrganizationName("Actions Emulator")
+    settings = QSettings()
+    workspace = args.workspace or settings.value("workspace", "", str) or None
+    node = args.node or settings.value("node", "", str) or None
     try:
-        core = open_core(args.workspace, args.node)
+        core = open_core(workspace, node, int(settings.value("deadline_ms", DEFAULT_DEADLINE_MS)))
     except EmulatorError as exc:
         QMessageBox.critical(None, "Actions Emulator", str(exc))
         return 2
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
-    window = MainWindow(core)
+    window = MainWindow(core, settings)
     window.show()
     closed = asyncio.Event()
     app.aboutToQuit.connect(closed.set)
     with loop:
         loop.create_task(window.start_core())
         loop.run_until_complete(closed.wait())
-        loop.run_until_complete(core.close())
+        loop.run_until_complete(window.core.close())
     return 0
 
 

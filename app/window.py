@@ -1,84 +1,96 @@
-"""The main window, minimal until the workbench issue: pick a tenant and one of its actions (listed per
-trigger), edit its draft and the event (prefilled with the trigger's default event), and run the draft
-through the real core as Auth0's Test panel does. Renders what the core returns; decides nothing."""
+"""The main window: a tenant switcher, the Actions and Flows areas, menus with shortcuts, import and
+export with progress, settings, and a window that remembers its layout and last tenant. It renders what
+the core returns and calls the core; every Auth0 rule lives in emulator/."""
 from __future__ import annotations
 
 import asyncio
-import json
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFontDatabase, QKeySequence, QShortcut
-from PySide6.QtWidgets import (QComboBox, QLabel, QMainWindow, QMessageBox, QPlainTextEdit, QPushButton,
-                               QSplitter, QTabWidget, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtCore import QSettings
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (QComboBox, QFileDialog, QInputDialog, QLabel, QMainWindow, QMessageBox,
+                               QProgressDialog, QTabWidget, QToolBar)
 
-from emulator import triggers
 from emulator.emulator import Emulator
+from emulator.errors import EmulatorError
 
-ACTION_ROLE = Qt.ItemDataRole.UserRole
-
-
-def _mono(widget: QPlainTextEdit) -> QPlainTextEdit:
-    widget.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-    widget.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
-    return widget
+from .ops import Ops
+from .startup import open_core
+from .views.actions_view import ActionsView
+from .views.bindings_view import BindingsView
+from .views.settings_dialog import SettingsDialog
 
 
 class MainWindow(QMainWindow):
-    run_finished = Signal(object)  # the ChainResult (or an Exception), for views and tests
-
-    def __init__(self, core: Emulator):
+    def __init__(self, core: Emulator, settings: QSettings | None = None):
         super().__init__()
-        self.core = core
-        self.setWindowTitle(f"Actions Emulator — {core.ws.path}")
-        self.resize(1280, 780)
-
+        self.settings = settings or QSettings()
+        self.ops = Ops(core)
+        self.resize(1320, 820)
         self.tenant_box = QComboBox()
+        self.tenant_box.setMinimumWidth(180)
         self.tenant_box.currentTextChanged.connect(self._tenant_changed)
-        self.tree = QTreeWidget()
-        self.tree.setHeaderLabels(["Trigger / action", "Deployed"])
-        self.tree.setColumnWidth(0, 230)
-        self.tree.currentItemChanged.connect(self._action_changed)
-        self.details = QLabel(wordWrap=True)
+        self.actions_view = ActionsView(self.ops)
+        self.bindings_view = BindingsView(self.ops)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.actions_view, "Actions")
+        self.tabs.addTab(self.bindings_view, "Flows")
+        self.setCentralWidget(self.tabs)
+        self.node_label = QLabel("Node: starting…")
+        self.statusBar().addPermanentWidget(self.node_label)
+        self._build_menus()
+        self.ops.changed.connect(self._changed)
+        self.ops.busy.connect(lambda text: self.statusBar().showMessage(text) if text else self.statusBar().clearMessage())
+        self.actions_view.dirty_changed.connect(self._update_title)
+        self._update_title()
+        self.reload_tenants(self.settings.value("last_tenant", "", str))
+        geometry = self.settings.value("geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        self.tabs.setCurrentIndex(int(self.settings.value("tab", 0)))
 
-        self.code = _mono(QPlainTextEdit())
-        self.event = _mono(QPlainTextEdit())
-        inputs = QTabWidget()
-        inputs.addTab(self.code, "Draft code")
-        inputs.addTab(self.event, "Event")
-        self.run_button = QPushButton("Save draft and run  (Ctrl+Enter)")
-        self.run_button.clicked.connect(self.start_run)
-        QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.start_run)
-        self.result = _mono(QPlainTextEdit(readOnly=True))
-        self.result.setPlaceholderText("Run the action to see its commands, console output, error and timings.")
+    @property
+    def core(self) -> Emulator:
+        return self.ops.core
 
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.addWidget(QLabel("<b>Tenant</b>"))
-        left_layout.addWidget(self.tenant_box)
-        left_layout.addWidget(self.tree, 1)
-        left_layout.addWidget(self.details)
-        middle = QWidget()
-        middle_layout = QVBoxLayout(middle)
-        middle_layout.addWidget(inputs)
-        middle_layout.addWidget(self.run_button)
-        splitter = QSplitter()
-        for w, stretch in ((left, 2), (middle, 3), (self.result, 3)):
-            splitter.addWidget(w)
-            splitter.setStretchFactor(splitter.count() - 1, stretch)
-        self.setCentralWidget(splitter)
-        self.statusBar().showMessage("Starting Node…")
-        self._task: asyncio.Task | None = None
-        self.reload_tenants()
+    def _build_menus(self) -> None:
+        toolbar = QToolBar("Tenant")
+        toolbar.setObjectName("tenant-toolbar")
+        toolbar.addWidget(QLabel(" Tenant: "))
+        toolbar.addWidget(self.tenant_box)
+        self.addToolBar(toolbar)
+        menus = {name: self.menuBar().addMenu(name) for name in ("&File", "&Action")}
 
-    # ---- what the core holds ---------------------------------------------------------------------------
-    def reload_tenants(self) -> None:
-        current = self.tenant_box.currentText()
+        def add(menu: str, text: str, slot, shortcut: str | QKeySequence | None = None) -> QAction:
+            action = QAction(text, self)
+            if shortcut:
+                action.setShortcut(QKeySequence(shortcut))
+            action.triggered.connect(slot)
+            menus[menu].addAction(action)
+            return action
+
+        add("&File", "New tenant…", self.new_tenant)
+        add("&File", "Import Deploy CLI folder or tenant.yaml…", self.import_dialog, "Ctrl+I")
+        add("&File", "Export tenant…", self.export_dialog, "Ctrl+E")
+        add("&File", "Settings…", self.settings_dialog, QKeySequence.StandardKey.Preferences)
+        add("&File", "Quit", self.close, QKeySequence.StandardKey.Quit)
+        add("&Action", "New action…", self.actions_view.new_action, "Ctrl+N")
+        self.save_action = add("&Action", "Save draft", self.actions_view.save_draft, QKeySequence.StandardKey.Save)
+        add("&Action", "Deploy", self.actions_view.deploy, "Ctrl+D")
+        add("&Action", "Run test", self._run_test, "Ctrl+Return")
+
+    def _run_test(self) -> None:
+        self.tabs.setCurrentWidget(self.actions_view)
+        self.actions_view.tabs.setCurrentWidget(self.actions_view.test)
+        self.actions_view.test.run()
+
+    # ---- tenants -----------------------------------------------------------------------------------------
+    def reload_tenants(self, select: str | None = None) -> None:
+        select = select or self.tenant_box.currentText()
         self.tenant_box.blockSignals(True)
         self.tenant_box.clear()
         self.tenant_box.addItems([t["name"] for t in self.core.tenants()])
         self.tenant_box.blockSignals(False)
-        index = self.tenant_box.findText(current)
-        self.tenant_box.setCurrentIndex(max(index, 0))
+        self.tenant_box.setCurrentIndex(max(0, self.tenant_box.findText(select)))
         self._tenant_changed(self.tenant_box.currentText())
 
     @property
@@ -86,86 +98,123 @@ class MainWindow(QMainWindow):
         return self.tenant_box.currentText()
 
     def _tenant_changed(self, tenant: str) -> None:
-        self.tree.clear()
-        if not tenant:
+        if self.actions_view.dirty and not self.actions_view.confirm_discard():
+            self.tenant_box.blockSignals(True)
+            self.tenant_box.setCurrentText(self.actions_view.tenant or "")
+            self.tenant_box.blockSignals(False)
             return
-        actions = self.core.actions(tenant)
-        first = None
-        for trigger in triggers.all_triggers():
-            parent = QTreeWidgetItem([trigger.id, ""])
-            parent.setToolTip(0, trigger.doc)
-            self.tree.addTopLevelItem(parent)
-            for action in (a for a in actions if a["supported_triggers"][0]["id"] == trigger.id):
-                deployed = f"v{action['deployed_version']}" if action["deployed_version"] else "never"
-                if action["deployed_version"] and not action["all_changes_deployed"]:
-                    deployed += " (draft changed)"
-                child = QTreeWidgetItem([action["name"], deployed])
-                child.setData(0, ACTION_ROLE, action["name"])
-                parent.addChild(child)
-                first = first or child
-            parent.setExpanded(True)
-        if first:
-            self.tree.setCurrentItem(first)
+        self.actions_view.set_tenant(tenant or None)
+        self.bindings_view.set_tenant(tenant or None)
+        if tenant:
+            self.settings.setValue("last_tenant", tenant)
+        self._update_title()
 
-    @property
-    def action_name(self) -> str | None:
-        item = self.tree.currentItem()
-        return item.data(0, ACTION_ROLE) if item else None
+    def new_tenant(self) -> None:
+        name, ok = QInputDialog.getText(self, "New tenant", "Name (lowercase letters, digits, hyphens):")
+        if ok and self.ops.call(self, self.core.create_tenant, name.strip()) is not None:
+            self.reload_tenants(name.strip())
 
-    def select_action(self, name: str) -> None:
-        for i in range(self.tree.topLevelItemCount()):
-            parent = self.tree.topLevelItem(i)
-            for j in range(parent.childCount()):
-                if parent.child(j).data(0, ACTION_ROLE) == name:
-                    self.tree.setCurrentItem(parent.child(j))
-                    return
-        raise KeyError(name)
+    def _changed(self, changes) -> None:
+        if changes.tenants - {self.tenant_box.itemText(i) for i in range(self.tenant_box.count())}:
+            self.reload_tenants()
+        self.actions_view.apply_changes(changes)
+        self.bindings_view.apply_changes(changes)
 
-    def _action_changed(self, item: QTreeWidgetItem | None) -> None:
-        name = item.data(0, ACTION_ROLE) if item else None
-        self.run_button.setEnabled(name is not None)
-        if name is None:
+    # ---- import and export (off the UI thread, with progress) -----------------------------------------------
+    def import_dialog(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Import a Deploy CLI folder")
+        if not folder:
             return
-        action = self.core.action(self.tenant, name)
-        trigger = triggers.get(action["supported_triggers"][0]["id"])
-        self.details.setText(f"{trigger.id} {trigger.version}: {trigger.doc}\n"
-                             f"Secrets: {', '.join(s['name'] for s in action['secrets']) or '-'}")
-        self.code.setPlainText(action["code"])
-        self.event.setPlainText(json.dumps(trigger.default_event(), indent=2))
+        tenant, ok = QInputDialog.getText(self, "Import", "Into tenant (created if needed):", text=self.tenant)
+        if ok and tenant.strip():
+            self.import_path(folder, tenant.strip())
 
-    # ---- running -----------------------------------------------------------------------------------------
+    def import_path(self, path: str, tenant: str, mappings: dict | None = None) -> asyncio.Task:
+        progress = self._progress(f"Importing {path} into {tenant}…")
+
+        def done(result) -> None:
+            progress.close()
+            changes, warnings = result
+            self.reload_tenants(tenant)
+            if warnings:
+                QMessageBox.information(self, "Imported with warnings", "\n".join(warnings))
+
+        def failed(exc: Exception) -> None:
+            progress.close()
+            QMessageBox.warning(self, "Import refused", str(exc))
+
+        return self.ops.run(f"Importing into {tenant}…", asyncio.to_thread(
+            self.core.import_tenant, path, tenant, mappings), done, failed)
+
+    def export_dialog(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Export into an empty folder")
+        if folder:
+            self.export_path(folder, "directory")
+
+    def export_path(self, path: str, fmt: str) -> asyncio.Task:
+        progress = self._progress(f"Exporting {self.tenant}…")
+
+        def done(target) -> None:
+            progress.close()
+            self.statusBar().showMessage(f"Exported {self.tenant} to {target}", 8000)
+
+        def failed(exc: Exception) -> None:
+            progress.close()
+            QMessageBox.warning(self, "Export failed", str(exc))
+
+        return self.ops.run("Exporting…", asyncio.to_thread(self.core.export_tenant, self.tenant, path, fmt),
+                            done, failed)
+
+    def _progress(self, text: str) -> QProgressDialog:
+        progress = QProgressDialog(text, None, 0, 0, self)  # busy indicator: no steps to count
+        progress.setWindowTitle("Working")
+        progress.setMinimumDuration(300)
+        return progress
+
+    # ---- settings -------------------------------------------------------------------------------------------
+    def settings_dialog(self) -> None:
+        dialog = SettingsDialog(self, node=self.settings.value("node", "", str),
+                                deadline_ms=self.core.deadline_ms, workspace=str(self.core.ws.path))
+        if dialog.exec():
+            self.apply_settings(dialog.node.text().strip(), dialog.deadline.value(), dialog.workspace.text().strip())
+
+    def apply_settings(self, node: str, deadline_ms: int, workspace: str) -> asyncio.Task | None:
+        try:
+            self.core.set_node(node or None)
+        except EmulatorError as exc:
+            QMessageBox.warning(self, "Node binary", str(exc))
+            return None
+        self.core.deadline_ms = deadline_ms
+        self.settings.setValue("node", node)
+        self.settings.setValue("deadline_ms", deadline_ms)
+        if workspace and workspace != str(self.core.ws.path):
+            try:
+                new_core = open_core(workspace, node or None, deadline_ms)
+            except EmulatorError as exc:
+                QMessageBox.warning(self, "Workspace", str(exc))
+            else:
+                self.settings.setValue("workspace", workspace)
+                old, self.ops.core = self.ops.core, new_core
+                asyncio.ensure_future(old.close())
+                self.reload_tenants()
+                self._update_title()
+        return asyncio.ensure_future(self.start_core())
+
     async def start_core(self) -> None:
         version = await self.core.start(self.tenant or "default")
-        self.statusBar().showMessage(f"Node {version} ready · workspace {self.core.ws.path}")
+        bundled = not self.settings.value("node", "", str)
+        self.node_label.setText(f"Node {version}{' (bundled)' if bundled else ''}")
 
-    def start_run(self) -> None:
-        if (self._task and not self._task.done()) or not self.action_name:
-            return
-        try:
-            event = json.loads(self.event.toPlainText() or "{}")
-            if not isinstance(event, dict):
-                raise ValueError("the event must be a JSON object")
-        except ValueError as exc:
-            QMessageBox.warning(self, "Invalid event", f"The event is not valid JSON: {exc}")
-            return
-        tenant, name, code = self.tenant, self.action_name, self.code.toPlainText()
-        if code != self.core.action(tenant, name)["code"]:
-            self.core.update_draft(tenant, name, code=code)
-        self.run_button.setEnabled(False)
-        self.statusBar().showMessage(f"Running the draft of {name}…")
-        self._task = asyncio.ensure_future(self._run(tenant, name, event))
+    # ---- window ----------------------------------------------------------------------------------------------
+    def _update_title(self, *_: object) -> None:
+        dirty = " *" if self.actions_view.dirty else ""
+        self.setWindowTitle(f"Actions Emulator — {self.tenant or 'no tenant'}{dirty} — {self.core.ws.path}")
 
-    async def _run(self, tenant: str, name: str, event: dict) -> None:
-        try:
-            result, record, _ = await self.core.run_action(tenant, name, event=event)
-        except Exception as exc:  # shown, never lost: a refused run or an emulator bug
-            self.result.setPlainText(f"The run failed: {exc}")
-            self.statusBar().showMessage(f"{name}: the run failed")
-            self.run_finished.emit(exc)
-        else:
-            self.result.setPlainText(json.dumps({**result.to_json(), "execution_id": record["id"]}, indent=2))
-            self.statusBar().showMessage(f"{name}: {result.outcome.status} in {result.total_ms:.1f} ms "
-                                         f"(Node {result.node_version})")
-            self.run_finished.emit(result)
-        finally:
-            self.run_button.setEnabled(True)
+    def closeEvent(self, event) -> None:  # noqa: N802
+        if self.actions_view.dirty and not self.actions_view.confirm_discard():
+            event.ignore()
+            return
+        self.settings.setValue("geometry", self.saveGeometry())
+        self.settings.setValue("tab", self.tabs.currentIndex())
+        super().closeEvent(event)
+

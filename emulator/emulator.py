@@ -27,6 +27,7 @@ class Emulator:
                  deadline_ms: int = DEFAULT_DEADLINE_MS, dependency_cache: DependencyCache | None = None):
         self.ws = workspace
         self.pool = HostPool(node)
+        self._retired: list[HostPool] = []  # pools replaced by set_node, closed with the emulator
         self.deadline_ms = deadline_ms
         self.dependency_cache = dependency_cache
 
@@ -40,7 +41,8 @@ class Emulator:
         return host.node_version or ""
 
     async def close(self) -> None:
-        await self.pool.close()
+        for pool in [*self._retired, self.pool]:
+            await pool.close()
         if self.ws:
             self.ws.close()
 
@@ -208,6 +210,34 @@ class Emulator:
                 for b in store.bindings.get(self.ws, tenant, trigger_id)]
         return await self._run(tenant, triggers.get(trigger_id).id, srcs, event, kind="trigger", handler=None,
                                progress=progress)
+
+    async def check_code(self, code: str, name: str = "action", tenant: str = "default") -> dict | None:
+        """A syntax error in `code` (name, message, line) or None: compiled in Node, not run."""
+        host = await self.pool.host(tenant)
+        reply = await host.request({"type": "check", "code": code, "filename": f"{name}.js"})
+        return reply["error"]
+
+    def set_node(self, node: str | Path | None) -> None:
+        """Use another Node binary from the next run on (the hosts restart on it)."""
+        from .runtime.node import bundled_node, node_version, resolve_node
+
+        path = resolve_node(node)
+        if path != bundled_node():
+            node_version(path)
+        old, self.pool = self.pool, HostPool(path)
+        self._retired.append(old)
+
+    # ---- test events ---------------------------------------------------------------------------------
+    def test_events(self, tenant: str, action: str) -> dict[str, dict]:
+        return store.test_events.list_(self.ws, tenant, action)
+
+    def save_test_event(self, tenant: str, action: str, name: str, event: dict) -> Changes:
+        store.test_events.save(self.ws, tenant, action, name, event)
+        return Changes(actions=frozenset([(tenant, action)]))
+
+    def delete_test_event(self, tenant: str, action: str, name: str) -> Changes:
+        store.test_events.delete(self.ws, tenant, action, name)
+        return Changes(actions=frozenset([(tenant, action)]))
 
     # ---- import and export ---------------------------------------------------------------------------------
     def import_tenant(self, path: str | Path, tenant: str, mappings: dict | None = None) -> tuple[Changes, list[str]]:

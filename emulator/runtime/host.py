@@ -219,7 +219,7 @@ class NodeHost:
             return
         if kind == "action":
             pending.actions.append(msg["result"])
-        elif kind in ("result", "pong", "event"):
+        elif kind in ("result", "pong", "event", "checked"):
             if not pending.future.done():
                 pending.future.set_result(msg)
         elif kind == "error":

@@ -129,7 +129,14 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
             created_at TEXT NOT NULL
         )""",
     ]),
-    (4, "flows: per-tenant token signing keys, stored flow runs, MFA enrolments", [
+    (4, "flows (token signing keys, stored runs, MFA enrolments) and saved test events", [
+        """CREATE TABLE test_events (
+            action_id TEXT NOT NULL REFERENCES actions(id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            event TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (action_id, name)
+        )""",
         """CREATE TABLE signing_keys (
             tenant TEXT NOT NULL REFERENCES tenants(name) ON DELETE CASCADE,
             kid TEXT NOT NULL,

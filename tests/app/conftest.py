@@ -21,14 +21,34 @@ def aloop(qapp):
     asyncio.set_event_loop(None)
 
 
-def wait_signal(loop, signal, action, timeout: float = 30.0):
-    """Run `action()` and the event loop until `signal` fires; return what it carried."""
+_ANY = object()
+
+
+def wait_signal(loop, signal, action, timeout: float = 30.0, value=_ANY):
+    """Run `action()` and the event loop until `signal` fires (with `value`, if given); return what it
+    carried."""
     future = loop.create_future()
 
     def done(*args):
-        if not future.done():
-            future.set_result(args[0] if len(args) == 1 else args)
+        got = args[0] if len(args) == 1 else args
+        if not future.done() and (value is _ANY or got == value):
+            future.set_result(got)
 
     signal.connect(done)
     action()
     return loop.run_until_complete(asyncio.wait_for(future, timeout))
+
+
+@pytest.fixture(autouse=True)
+def dialogs(monkeypatch):
+    """Message boxes would block an offscreen test forever: record them instead. `question` answers
+    Discard unless a test says otherwise; tests assert on what was shown."""
+    from PySide6.QtWidgets import QMessageBox
+
+    shown: list[tuple[str, str]] = []
+    for kind in ("warning", "information", "critical"):
+        monkeypatch.setattr(QMessageBox, kind, staticmethod(lambda *a, _k=kind, **kw: shown.append((_k, str(a[2])))
+                                                            or QMessageBox.StandardButton.Ok))
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(
+        lambda *a, **kw: shown.append(("question", str(a[2]))) or QMessageBox.StandardButton.Discard))
+    return shown

@@ -11,6 +11,7 @@
  *                                 result {last, cache, state}
  *   (run may carry `state` from an earlier partial run and `exact_event` to use the event as given)
  *   preview {trigger, event, state, secrets} -> event {event}: what the next action of a chain would see
+ *   check {code, filename}     -> checked {error}: a syntax error with its line, or null
  *   ping                       -> pong
  *   anything else              -> error {message}
  *
@@ -177,6 +178,17 @@ function chainState(shared) {
   };
 }
 
+/** Compile code without running it: the editor's as-you-type syntax check. */
+function check(msg) {
+  try {
+    require('vm').compileFunction(msg.code, ['exports', 'require', 'module', '__filename', '__dirname'],
+      { filename: msg.filename });
+    return { type: 'checked', error: null };
+  } catch (err) {
+    return { type: 'checked', error: loader.describeError(err, msg.filename) };
+  }
+}
+
 /** The event an action would receive next in a chain (for a stepper that shows it before it runs). */
 function preview(msg) {
   const carried = msg.state || {};
@@ -194,6 +206,9 @@ async function handle(msg) {
     case 'configure':
       for (const record of msg.triggers) triggers.set(record.id, compileTrigger(record));
       send({ type: 'ready', id: msg.id, node: process.version, pid: process.pid });
+      return;
+    case 'check':
+      send({ id: msg.id, ...check(msg) });
       return;
     case 'preview':
       send({ id: msg.id, ...preview(msg) });

@@ -1,0 +1,61 @@
+"""How widgets call the core: one place that shows errors (Auth0's messages, in a dialog or a label),
+runs async work on the qasync loop with a busy state, and broadcasts what changed so views refresh
+precisely (design §6, §8)."""
+from __future__ import annotations
+
+import asyncio
+from typing import Any, Awaitable, Callable
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+from emulator.changes import Changes
+from emulator.emulator import Emulator
+from emulator.errors import EmulatorError
+
+
+class Ops(QObject):
+    changed = Signal(object)  # Changes
+    busy = Signal(str)  # a status message while async work runs ("" when done)
+
+    def __init__(self, core: Emulator):
+        super().__init__()
+        self.core = core
+        self.tasks: set[asyncio.Task] = set()
+
+    def call(self, parent: QWidget, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """A synchronous core call. Returns its value, or None after showing the refusal."""
+        try:
+            value = fn(*args, **kwargs)
+        except EmulatorError as exc:
+            QMessageBox.warning(parent, "Not done", str(exc))
+            return None
+        changes = value[-1] if isinstance(value, tuple) and value and isinstance(value[-1], Changes) else value
+        if isinstance(changes, Changes):
+            self.changed.emit(changes)
+        return value
+
+    def run(self, message: str, coro: Awaitable, done: Callable[[Any], None],
+            failed: Callable[[Exception], None] | None = None) -> asyncio.Task:
+        """Async core work (Node): the UI stays responsive; `done` gets the result on the UI thread."""
+        self.busy.emit(message)
+        QApplication.setOverrideCursor(Qt.CursorShape.BusyCursor)
+
+        async def wrapper():
+            try:
+                result = await coro
+            except Exception as exc:  # shown, never lost
+                (failed or (lambda e: QMessageBox.warning(None, "Failed", str(e))))(exc)
+            else:
+                changes = result[-1] if isinstance(result, tuple) and result and isinstance(result[-1], Changes) else None
+                if changes:
+                    self.changed.emit(changes)
+                done(result)
+            finally:
+                QApplication.restoreOverrideCursor()
+                self.busy.emit("")
+
+        task = asyncio.ensure_future(wrapper())
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+        return task

@@ -1,0 +1,85 @@
+"""Real screenshots of the app for the README: starts the window offscreen over a fresh workspace with
+the sample tenant, drives it like a person would, and grabs each area.
+
+    QT_QPA_PLATFORM=offscreen python -m app.screenshots packaging/screenshots
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QSettings  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+import qasync  # noqa: E402
+
+from .startup import open_core  # noqa: E402
+from .window import MainWindow  # noqa: E402
+
+
+async def _shoot(window: MainWindow, out: Path) -> list[Path]:
+    await window.start_core()
+    view = window.actions_view
+    shots = []
+
+    def grab(name: str) -> None:
+        QApplication.processEvents()
+        path = out / f"{name}.png"
+        window.grab().save(str(path))
+        shots.append(path)
+
+    checked = asyncio.get_running_loop().create_future()
+    view.checked.connect(lambda e: checked.done() or checked.set_result(e))
+    view.select("verify-age-redirect")
+    await checked
+    grab("actions-editor")
+
+    view.select("email-domain-policy")
+    view.tabs.setCurrentWidget(view.versions)
+    view.versions.a.setCurrentText("v1")
+    view.versions.b.setCurrentText("v2")
+    view.versions.show_diff()
+    grab("versions-diff")
+
+    view.tabs.setCurrentWidget(view.test)
+    event = view.test.current_event()
+    event["user"]["email"] = "spy@competitor.example"
+    view.test.event_editor.setPlainText(json.dumps(event, indent=2))
+    finished = asyncio.get_running_loop().create_future()
+    view.test_finished.connect(lambda r: finished.done() or finished.set_result(r))
+    view.test.run()
+    await finished
+    grab("test-panel")
+
+    window.tabs.setCurrentWidget(window.bindings_view)
+    grab("flows-bindings")
+    return shots
+
+
+def main(argv: list[str] | None = None) -> int:
+    out = Path((argv or sys.argv[1:] or ["packaging/screenshots"])[0])
+    out.mkdir(parents=True, exist_ok=True)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    with tempfile.TemporaryDirectory() as tmp:
+        core = open_core(str(Path(tmp) / "workspace.sqlite"))
+        window = MainWindow(core, QSettings(str(Path(tmp) / "settings.ini"), QSettings.Format.IniFormat))
+        window.resize(1320, 820)
+        window.show()
+        with loop:
+            shots = loop.run_until_complete(_shoot(window, out))
+            loop.run_until_complete(core.close())
+    for path in shots:
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,333 @@
+"""The Actions area: the tenant's actions per trigger; for the selected one, its draft in the code editor
+(checked for syntax errors as you type), dependencies and secrets, versions, and the Test panel."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
+                               QMessageBox, QPushButton, QSplitter, QTabWidget, QTreeWidget, QTreeWidgetItem,
+                               QVBoxLayout, QWidget)
+
+from emulator import triggers
+from emulator.errors import EmulatorError
+
+from ..widgets.code_editor import CodeEditor
+from .action_settings import ActionSettings
+from .test_panel import TestPanel
+from .versions_panel import VersionsPanel
+
+NAME_ROLE = Qt.ItemDataRole.UserRole
+
+
+class NewActionDialog(QDialog):
+    def __init__(self, parent, trigger_id: str | None):
+        super().__init__(parent)
+        self.setWindowTitle("New action")
+        self.name = QLineEdit()
+        self.trigger = QComboBox()
+        self.trigger.addItems(triggers.ids())
+        if trigger_id:
+            self.trigger.setCurrentText(trigger_id)
+        form = QFormLayout(self)
+        form.addRow("Name", self.name)
+        form.addRow("Trigger", self.trigger)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+
+class ActionsView(QWidget):
+    dirty_changed = Signal(bool)
+    checked = Signal(object)  # the syntax error found (dict) or None, after each check
+    test_finished = Signal(object)  # ChainResult or exception
+
+    def __init__(self, ops):
+        super().__init__()
+        self.ops = ops
+        self.tenant: str | None = None
+        self.action: dict | None = None
+        self._dirty = False
+        self.tree = QTreeWidget()
+        self.tree.setHeaderLabels(["Action", "Deployed"])
+        self.tree.setColumnWidth(0, 220)
+        self.tree.currentItemChanged.connect(self._selected)
+        new, delete = QPushButton("New action…"), QPushButton("Delete")
+        new.clicked.connect(self.new_action)
+        delete.clicked.connect(self.delete_action)
+
+        self.title = QLabel()
+        self.save_button, self.deploy_button = QPushButton("Save draft (Ctrl+S)"), QPushButton("Deploy (Ctrl+D)")
+        self.save_button.clicked.connect(self.save_draft)
+        self.deploy_button.clicked.connect(self.deploy)
+        self.editor = CodeEditor()
+        self.editor.textChanged.connect(self._edited)
+        self.check_status = QLabel()
+        self.settings = ActionSettings()
+        self.settings.edited.connect(lambda: self._set_dirty(True))
+        self.versions = VersionsPanel(ops)
+        self.test = TestPanel(ops)
+        self.test.run_requested.connect(self.run_test)
+        self.test.jump_to_line.connect(self._jump)
+        self.tabs = QTabWidget()
+        code = QWidget()
+        code_layout = QVBoxLayout(code)
+        code_layout.setContentsMargins(0, 0, 0, 0)
+        code_layout.addWidget(self.editor)
+        code_layout.addWidget(self.check_status)
+        self.tabs.addTab(code, "Code")
+        self.tabs.addTab(self.settings, "Dependencies && secrets")
+        self.tabs.addTab(self.versions, "Versions")
+        self.tabs.addTab(self.test, "Test")
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.addWidget(self.tree)
+        buttons = QHBoxLayout()
+        buttons.addWidget(new)
+        buttons.addWidget(delete)
+        left_layout.addLayout(buttons)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        header = QHBoxLayout()
+        header.addWidget(self.title, 1)
+        header.addWidget(self.save_button)
+        header.addWidget(self.deploy_button)
+        right_layout.addLayout(header)
+        right_layout.addWidget(self.tabs)
+        split = QSplitter()
+        split.addWidget(left)
+        split.addWidget(right)
+        split.setStretchFactor(1, 3)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(split)
+
+        self._check_timer = QTimer(self, singleShot=True, interval=400)
+        self._check_timer.timeout.connect(self.check_syntax)
+        self._loading = False
+
+    # ---- the list ----------------------------------------------------------------------------------------
+    def set_tenant(self, tenant: str | None) -> None:
+        self.tenant, self.action = tenant, None
+        self.reload_tree()
+
+    def reload_tree(self, select: str | None = None) -> None:
+        select = select or (self.action or {}).get("name")
+        self.tree.blockSignals(True)
+        self.tree.clear()
+        first = chosen = None
+        actions = self.ops.core.actions(self.tenant) if self.tenant else []
+        for trigger in triggers.all_triggers():
+            parent = QTreeWidgetItem([trigger.id, ""])
+            parent.setData(0, NAME_ROLE, None)
+            parent.setToolTip(0, trigger.doc)
+            self.tree.addTopLevelItem(parent)
+            for a in (a for a in actions if a["supported_triggers"][0]["id"] == trigger.id):
+                state = f"v{a['deployed_version']}" if a["deployed_version"] else "never"
+                if a["deployed_version"] and not a["all_changes_deployed"]:
+                    state += " + draft"
+                child = QTreeWidgetItem([a["name"], state])
+                child.setData(0, NAME_ROLE, a["name"])
+                parent.addChild(child)
+                first = first or child
+                chosen = child if a["name"] == select else chosen
+            parent.setExpanded(True)
+        self.tree.blockSignals(False)
+        target = chosen or first
+        if target is None:
+            self._show(None)
+        elif target.data(0, NAME_ROLE) != (self.action or {}).get("name"):
+            self.tree.setCurrentItem(target)
+        else:
+            self.tree.blockSignals(True)
+            self.tree.setCurrentItem(target)  # the same action: keep the editor as it is
+            self.tree.blockSignals(False)
+
+    def select(self, name: str) -> None:
+        for i in range(self.tree.topLevelItemCount()):
+            parent = self.tree.topLevelItem(i)
+            for j in range(parent.childCount()):
+                if parent.child(j).data(0, NAME_ROLE) == name:
+                    self.tree.setCurrentItem(parent.child(j))
+                    return
+        raise KeyError(name)
+
+    def _selected(self, current: QTreeWidgetItem | None, previous: QTreeWidgetItem | None) -> None:
+        name = current.data(0, NAME_ROLE) if current else None
+        if self.action and name == self.action["name"]:
+            return
+        if self._dirty and not self.confirm_discard():
+            self.tree.blockSignals(True)
+            self.tree.setCurrentItem(previous)
+            self.tree.blockSignals(False)
+            return
+        self._show(self.ops.core.action(self.tenant, name) if name else None)
+
+    def confirm_discard(self) -> bool:
+        """Ask before unsaved edits could be lost. True when it is fine to go on."""
+        answer = QMessageBox.question(self, "Unsaved changes",
+                                      f"Save the changes to {self.action['name']} before leaving it?",
+                                      QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+                                      | QMessageBox.StandardButton.Cancel)
+        if answer == QMessageBox.StandardButton.Save:
+            return self.save_draft()
+        return answer == QMessageBox.StandardButton.Discard
+
+    def _show(self, action: dict | None) -> None:
+        self._loading = True
+        self.action = action
+        for w in (self.save_button, self.deploy_button, self.tabs):
+            w.setEnabled(action is not None)
+        if action is None:
+            self.title.setText("No action selected: create one with New action…")
+            self.editor.set_trigger(None)
+            self.editor.setPlainText("")
+        else:
+            self.editor.set_trigger(action["supported_triggers"][0]["id"])
+            self.editor.setPlainText(action["code"])
+            self._refresh_meta(action)
+        self.editor.set_errors({})
+        self.check_status.setText("")
+        self._loading = False
+        self._set_dirty(False)
+        if action:
+            self._check_timer.start()
+
+    def _refresh_meta(self, action: dict) -> None:
+        """Everything but the editor's text (which keeps its cursor and undo history)."""
+        self.action = action
+        trig = action["supported_triggers"][0]
+        deployed = f"deployed v{action['deployed_version']}" if action["deployed_version"] else "never deployed"
+        pending = "" if action["all_changes_deployed"] or not action["deployed_version"] else ", the draft has changes"
+        self.title.setText(f"<b>{action['name']}</b> · {trig['id']} {trig['version']} · {deployed}{pending}")
+        self.settings.load(action)
+        self.versions.load(self.tenant, action)
+        self.test.load(self.tenant, action)
+
+    # ---- editing -------------------------------------------------------------------------------------------
+    def _edited(self) -> None:
+        if not self._loading and self.action:
+            self._set_dirty(self.editor.toPlainText() != self.action["code"] or self._dirty)
+            self._check_timer.start()
+
+    def _set_dirty(self, dirty: bool) -> None:
+        if dirty != self._dirty:
+            self._dirty = dirty
+            self.dirty_changed.emit(dirty)
+
+    @property
+    def dirty(self) -> bool:
+        return self._dirty
+
+    def check_syntax(self) -> None:
+        if not self.action:
+            return
+        name, code = self.action["name"], self.editor.toPlainText()
+
+        def done(error: dict | None) -> None:
+            if not self.action or self.action["name"] != name or self.editor.toPlainText() != code:
+                return  # the code changed meanwhile; a newer check is on its way
+            if error and error.get("line"):
+                self.editor.set_errors({error["line"]: f"{error['name']}: {error['message']}"})
+                self.check_status.setText(f"<span style='color:#c41a16'>Line {error['line']}: "
+                                          f"{error['name']}: {error['message']}</span>")
+            else:
+                self.editor.set_errors({})
+                self.check_status.setText("<span style='color:#067d17'>No syntax errors</span>")
+            self.checked.emit(error)
+
+        self.ops.run("", self.ops.core.check_code(code, name, self.tenant), done)
+
+    def save_draft(self) -> bool:
+        if not self.action:
+            return False
+        result = self.ops.call(self, self.ops.core.update_draft, self.tenant, self.action["name"],
+                               code=self.editor.toPlainText(), dependencies=self.settings.dependencies(),
+                               secrets=self.settings.secret_changes())
+        if result is None:
+            return False
+        self._set_dirty(False)
+        self._refresh_meta(result[0])
+        return True
+
+    def deploy(self) -> None:
+        if self.action and (not self._dirty or self.save_draft()):
+            self.ops.call(self, self.ops.core.deploy, self.tenant, self.action["name"])
+
+    def new_action(self) -> None:
+        item = self.tree.currentItem()
+        trigger = None
+        if item:
+            trigger = (item.parent() or item).text(0)
+        dialog = NewActionDialog(self, trigger)
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.name.text().strip():
+            self.create_action(dialog.name.text().strip(), dialog.trigger.currentText())
+
+    def create_action(self, name: str, trigger_id: str) -> None:
+        """A new action prefilled with its trigger's handler skeleton."""
+        if self._dirty and not self.confirm_discard():
+            return
+        if self.ops.call(self, self.ops.core.create_action, self.tenant, name, trigger_id) is not None:
+            self._set_dirty(False)
+            self.reload_tree(select=name)
+
+    def delete_action(self) -> None:
+        if not self.action:
+            return
+        name = self.action["name"]
+        if QMessageBox.question(self, "Delete action", f"Delete {name} and all its versions?") == \
+                QMessageBox.StandardButton.Yes:
+            self._set_dirty(False)
+            self.action = None
+            self.ops.call(self, self.ops.core.delete_action, self.tenant, name)
+
+    def run_test(self, version, event: dict) -> None:
+        """Run the saved draft (saving edits first) or a version; never deploys."""
+        if not self.action:
+            return
+        if version == "draft" and self._dirty and not self.save_draft():
+            return
+        self.test.run_button.setEnabled(False)
+
+        def done(outcome) -> None:
+            result, record, _changes = outcome
+            self.test.run_button.setEnabled(True)
+            self.test.show_result(result, record["id"])
+            errors = {a.error.line: f"{a.error.name}: {a.error.message}" for a in result.actions
+                      if a.error and a.error.line and version == "draft"}
+            if errors:
+                self.editor.set_errors(errors)
+            self.test_finished.emit(result)
+
+        def failed(exc: Exception) -> None:
+            self.test.run_button.setEnabled(True)
+            QMessageBox.warning(self, "Run failed", str(exc))
+            self.test_finished.emit(exc)
+
+        self.ops.run(f"Running {self.action['name']} ({version})…",
+                     self.ops.core.run_action(self.tenant, self.action["name"], version, event,
+                                              progress=self.ops.busy.emit),  # e.g. "installing lodash@4 with npm"
+                     done, failed)
+
+    def _jump(self, line: int) -> None:
+        self.tabs.setCurrentIndex(0)
+        self.editor.go_to_line(line)
+
+    # ---- what changed elsewhere ------------------------------------------------------------------------------
+    def apply_changes(self, changes) -> None:
+        if not self.tenant:
+            return
+        touched = {name for tenant, name in changes.actions if tenant == self.tenant}
+        if not (touched or self.tenant in changes.tenants):
+            return
+        current = (self.action or {}).get("name")
+        self.reload_tree(select=current)
+        if current in touched and self.action and self.action.get("name") == current:
+            try:
+                fresh = self.ops.core.action(self.tenant, current)
+            except EmulatorError:  # deleted meanwhile: the tree already moved on
+                return
+            if not self._dirty and fresh["code"] != self.editor.toPlainText():
+                self._show(fresh)  # changed elsewhere (a rollback that updated the draft)
+            else:
+                self._refresh_meta(fresh)

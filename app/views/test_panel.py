@@ -1,0 +1,161 @@
+"""The Test panel, like Auth0's: an event editor prefilled with the trigger's default event and validated
+as you type, saved test events per action, a choice of draft or any version, and the result: commands,
+console output, the error (double-click to jump to its line) and timings. Running never deploys."""
+from __future__ import annotations
+
+import json
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QInputDialog, QLabel, QPlainTextEdit, QPushButton, QSplitter,
+                               QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
+
+from emulator import triggers
+
+from ..widgets.highlighter import JsonHighlighter
+
+DEFAULT = "(default event)"
+
+
+class TestPanel(QWidget):
+    run_requested = Signal(object, dict)  # version ("draft" or a number), event
+    jump_to_line = Signal(int)
+
+    def __init__(self, ops):
+        super().__init__()
+        self.ops = ops
+        self.tenant = self.action = self.trigger_id = None
+        self.saved = QComboBox()
+        self.saved.currentTextChanged.connect(self._load_saved)
+        save_as, delete = QPushButton("Save as…"), QPushButton("Delete")
+        save_as.clicked.connect(self.save_event_as)
+        delete.clicked.connect(self.delete_event)
+        self.version = QComboBox()
+        self.run_button = QPushButton("Run  (Ctrl+Enter)")
+        self.run_button.clicked.connect(self.run)
+        self.event_editor = QPlainTextEdit()
+        self.event_editor.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self._highlighter = JsonHighlighter(self.event_editor.document())  # kept: Qt does not own it for Python
+        self.event_editor.textChanged.connect(self._validate)
+        self.validity = QLabel()
+        self.results = QTreeWidget()
+        self.results.setHeaderLabels(["Result", ""])
+        self.results.setColumnWidth(0, 260)
+        self.results.itemDoubleClicked.connect(self._activated)
+
+        top = QHBoxLayout()
+        for w in (QLabel("Event:"), self.saved, save_as, delete, QLabel("Run:"), self.version, self.run_button):
+            top.addWidget(w)
+        editor = QWidget()
+        left = QVBoxLayout(editor)
+        left.setContentsMargins(0, 0, 0, 0)
+        left.addWidget(self.event_editor)
+        left.addWidget(self.validity)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(editor)
+        split.addWidget(self.results)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(split)
+
+    # ---- the event -------------------------------------------------------------------------------------
+    def load(self, tenant: str, action: dict) -> None:
+        self.tenant, self.action = tenant, action["name"]
+        self.trigger_id = action["supported_triggers"][0]["id"]
+        self.version.clear()
+        self.version.addItem("draft", "draft")
+        for v in self.ops.core.versions(tenant, self.action):
+            self.version.addItem(f"v{v['number']}{' (deployed)' if v['deployed'] else ''}", v["number"])
+        self._fill_saved()
+        self.results.clear()
+
+    def _fill_saved(self, select: str | None = None) -> None:
+        self.saved.blockSignals(True)
+        self.saved.clear()
+        self.saved.addItem(DEFAULT)
+        self.saved.addItems(list(self.ops.core.test_events(self.tenant, self.action)))
+        self.saved.blockSignals(False)
+        self.saved.setCurrentText(select or DEFAULT)
+        self._load_saved(self.saved.currentText())
+
+    def _load_saved(self, name: str) -> None:
+        if not self.action:
+            return
+        events = self.ops.core.test_events(self.tenant, self.action)
+        event = events.get(name) or triggers.get(self.trigger_id).default_event()
+        self.event_editor.setPlainText(json.dumps(event, indent=2))
+
+    def current_event(self) -> dict | None:
+        try:
+            value = json.loads(self.event_editor.toPlainText())
+        except json.JSONDecodeError:
+            return None
+        return value if isinstance(value, dict) else None
+
+    def _validate(self) -> None:
+        try:
+            value = json.loads(self.event_editor.toPlainText())
+            ok = isinstance(value, dict)
+            message = "Valid event" if ok else "The event must be a JSON object"
+        except json.JSONDecodeError as exc:
+            ok, message = False, f"Invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
+        self.validity.setText(message)
+        self.validity.setStyleSheet("color: #067d17" if ok else "color: #c41a16")
+        self.run_button.setEnabled(ok)
+
+    def save_event_as(self, name: str | None = None) -> None:
+        event = self.current_event()
+        if event is None or not self.action:
+            return
+        if not name:
+            name, ok = QInputDialog.getText(self, "Save test event", "Name:")
+            if not ok or not name.strip():
+                return
+        if self.ops.call(self, self.ops.core.save_test_event, self.tenant, self.action, name, event) is not None:
+            self._fill_saved(select=name.strip())
+
+    def delete_event(self) -> None:
+        name = self.saved.currentText()
+        if name != DEFAULT:
+            self.ops.call(self, self.ops.core.delete_test_event, self.tenant, self.action, name)
+            self._fill_saved()
+
+    # ---- running -----------------------------------------------------------------------------------------
+    def run(self) -> None:
+        event = self.current_event()
+        if event is not None and self.action and self.run_button.isEnabled():
+            self.run_requested.emit(self.version.currentData(), event)
+
+    def show_result(self, result, execution_id: str) -> None:
+        self.results.clear()
+        outcome = result.outcome
+        head = QTreeWidgetItem(["Outcome", f"{outcome.status} in {result.total_ms:.1f} ms (Node {result.node_version})"])
+        self.results.addTopLevelItem(head)
+        for action in result.actions:
+            commands = QTreeWidgetItem(["Commands", str(len(action.commands))])
+            for cmd in action.commands:
+                args = ", ".join(json.dumps(a) for a in cmd["args"])
+                detail = f" → {json.dumps(cmd['result'])}" if "result" in cmd else ""
+                detail += f"  ✗ {cmd['error']}" if cmd.get("error") else ""
+                commands.addChild(QTreeWidgetItem([cmd["name"], f"({args}){detail}"]))
+            console = QTreeWidgetItem(["Console", str(len(action.logs))])
+            for entry in action.logs:
+                console.addChild(QTreeWidgetItem([entry["level"], entry["message"]]))
+            timings = QTreeWidgetItem(["Timings", ", ".join(f"{k} {v} ms" for k, v in action.timings.items())])
+            items = [commands, console, timings]
+            if action.error:
+                where = f" (line {action.error.line})" if action.error.line else ""
+                error = QTreeWidgetItem(["Error", f"{action.error.error_class}: {action.error.name}: "
+                                                  f"{action.error.message}{where}"])
+                error.setData(0, Qt.ItemDataRole.UserRole, action.error.line)
+                error.setForeground(1, Qt.GlobalColor.red)
+                items.insert(0, error)
+            self.results.addTopLevelItems(items)
+            for item in items:
+                item.setExpanded(True)
+        self.results.addTopLevelItem(QTreeWidgetItem(["Execution", execution_id]))
+
+    def _activated(self, item: QTreeWidgetItem) -> None:
+        line = item.data(0, Qt.ItemDataRole.UserRole)
+        if line:
+            self.jump_to_line.emit(int(line))

@@ -1,0 +1,73 @@
+"""An action's version history: roll back to any version (Auth0 deploys a copy as a new number) and diff
+any two of draft, deployed and the numbered versions."""
+from __future__ import annotations
+
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QPlainTextEdit,
+                               QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+
+from ..widgets.highlighter import DiffHighlighter
+
+
+class VersionsPanel(QWidget):
+    def __init__(self, ops):
+        super().__init__()
+        self.ops = ops
+        self.tenant = self.action = None
+        self.table = QTableWidget(0, 3)
+        self.table.setHorizontalHeaderLabels(["Version", "Deployed", "Created"])
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.rollback_button = QPushButton("Roll back to selected version")
+        self.rollback_button.clicked.connect(self.rollback_selected)
+        self.a, self.b = QComboBox(), QComboBox()
+        diff_button = QPushButton("Diff")
+        diff_button.clicked.connect(self.show_diff)
+        self.diff = QPlainTextEdit(readOnly=True)
+        self.diff.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self._highlighter = DiffHighlighter(self.diff.document())
+        row = QHBoxLayout()
+        for w in (QLabel("Compare"), self.a, QLabel("with"), self.b, diff_button):
+            row.addWidget(w)
+        row.addStretch()
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table)
+        layout.addWidget(self.rollback_button)
+        layout.addLayout(row)
+        layout.addWidget(self.diff)
+
+    def load(self, tenant: str, action: dict) -> None:
+        self.tenant, self.action = tenant, action["name"]
+        versions = self.ops.core.versions(tenant, self.action)
+        self.table.setRowCount(0)
+        for v in versions:
+            row = self.table.rowCount()
+            self.table.insertRow(row)
+            for col, text in enumerate((f"v{v['number']}", "yes" if v["deployed"] else "", v["created_at"])):
+                self.table.setItem(row, col, QTableWidgetItem(text))
+        choices = [("draft", "draft")] + ([("deployed", "deployed")] if action["deployed_version"] else []) + [
+            (f"v{v['number']}", v["number"]) for v in versions]
+        for combo, default in ((self.a, "deployed" if action["deployed_version"] else "draft"), (self.b, "draft")):
+            combo.clear()
+            for label, data in choices:
+                combo.addItem(label, data)
+            combo.setCurrentText(default)
+        self.rollback_button.setEnabled(bool(versions))
+        self.diff.clear()
+
+    def selected_number(self) -> int | None:
+        row = self.table.currentRow()
+        return int(self.table.item(row, 0).text()[1:]) if row >= 0 else None
+
+    def rollback_selected(self) -> None:
+        number = self.selected_number()
+        if number is not None:
+            self.ops.call(self, self.ops.core.rollback, self.tenant, self.action, number)
+
+    def show_diff(self) -> str:
+        text = self.ops.call(self, self.ops.core.diff, self.tenant, self.action, self.a.currentData(),
+                             self.b.currentData())
+        if text is not None:
+            self.diff.setPlainText(text or f"No differences between {self.a.currentText()} and {self.b.currentText()}.")
+        return text or ""

@@ -1,0 +1,223 @@
+"""The actions workbench over a real core and workspace: create an action, type with completions, save,
+deploy, roll back, diff, test with saved events, errors marked on their line, bindings reordered,
+settings, import/export, unsaved edits guarded, layout remembered, and the UI responsive while an
+action spins. No sleeps: waits are on signals or conditions."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from PySide6.QtCore import QModelIndex, QSettings, Qt, QTimer
+from PySide6.QtWidgets import QMessageBox
+
+from app.startup import open_core
+from app.window import MainWindow
+
+from .conftest import wait_signal
+
+
+@pytest.fixture
+def win(qtbot, aloop, tmp_path):
+    core = open_core(str(tmp_path / "ws.sqlite"))
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(core, settings)
+    qtbot.addWidget(window)
+    window.show()
+    aloop.run_until_complete(window.start_core())
+    yield window
+    window.actions_view._set_dirty(False)
+    aloop.run_until_complete(window.core.close())
+
+
+def _new_action(win, name="my-claims"):
+    win.actions_view.create_action(name, "post-login")
+    assert win.actions_view.action["name"] == name
+    return win.actions_view
+
+
+def test_lands_on_the_sample_tenant(win):
+    assert win.tenant == "sample"
+    names = [win.actions_view.tree.topLevelItem(3).child(i).text(0)
+             for i in range(win.actions_view.tree.topLevelItem(3).childCount())]
+    assert win.actions_view.tree.topLevelItem(3).text(0) == "post-login" and "add-role-claims" in names
+    assert win.node_label.text().startswith("Node v18") and "(bundled)" in win.node_label.text()
+
+
+def test_create_type_complete_save_deploy(win, qtbot, aloop):
+    view = _new_action(win)
+    editor = view.editor
+    assert "exports.onExecutePostLogin = async (event, api)" in editor.toPlainText()
+    assert "exports.onContinuePostLogin" in editor.toPlainText()  # the trigger's skeleton
+    editor.setPlainText("exports.onExecutePostLogin = async (event, api) => {\n  \n};\n")
+    editor.go_to_line(2)
+    editor.moveCursor(editor.textCursor().MoveOperation.EndOfLine)
+    with qtbot.waitSignal(editor.completions_shown) as shown:
+        qtbot.keyClicks(editor, "api.")
+    assert {"access", "accessToken", "idToken", "redirect"} <= set(shown.args[0])
+    # Typing narrows the list as it goes; after the dot come the namespace's methods.
+    with qtbot.waitSignal(editor.completions_shown, check_params_cb=lambda names: "." not in names[0]
+                          and names == ["setCustomClaim"]):
+        qtbot.keyClicks(editor, "idToken.")
+    editor.completer.popup().hide()
+    qtbot.keyClicks(editor, "setCustomClaim('https://example.com/x', event.user.email);")
+    assert view.dirty and win.windowTitle().startswith("Actions Emulator — sample *")
+    qtbot.keyClick(editor, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)  # Save draft
+    assert not view.dirty
+    assert "setCustomClaim('https://example.com/x'" in win.core.action("sample", "my-claims")["code"]
+    qtbot.keyClick(editor, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)  # Deploy
+    assert win.core.action("sample", "my-claims")["deployed_version"] == 1
+    assert "deployed v1" in view.title.text()
+
+
+def test_hover_docs_come_from_the_registry(win):
+    view = _new_action(win)
+    view.editor.setPlainText("exports.onExecutePostLogin = async (event, api) => {\n  api.access.deny('x');\n};\n")
+    block = view.editor.document().findBlockByNumber(1)
+    cursor = view.editor.textCursor()
+    cursor.setPosition(block.position() + 10)
+    doc = view.editor.doc_at(view.editor.cursorRect(cursor).center())
+    assert doc.startswith("api.access.deny(reason)") and "Deny the transaction" in doc
+
+
+def test_versions_rollback_and_diff(win):
+    view = _new_action(win)
+    for n in (1, 2):
+        view.editor.setPlainText(f"exports.onExecutePostLogin = async (event, api) => {{ console.log('v{n}'); }};\n")
+        view.deploy()
+    versions = view.versions
+    assert versions.table.rowCount() == 2 and versions.table.item(0, 0).text() == "v2"
+    versions.table.selectRow(1)  # v1
+    versions.rollback_selected()
+    assert win.core.action("sample", "my-claims")["deployed_version"] == 3
+    assert versions.table.item(0, 0).text() == "v3" and versions.table.item(0, 1).text() == "yes"
+    versions.a.setCurrentText("v1")
+    versions.b.setCurrentText("v2")
+    text = versions.show_diff()
+    assert "-exports.onExecutePostLogin = async (event, api) => { console.log('v1'); };" in text
+    assert "+exports.onExecutePostLogin = async (event, api) => { console.log('v2'); };" in versions.diff.toPlainText()
+
+
+def test_test_panel_runs_the_draft_with_a_saved_event(win, aloop):
+    view = _new_action(win)
+    view.editor.setPlainText("exports.onExecutePostLogin = async (event, api) => {\n"
+                             "  console.log('from ' + event.request.geoip.countryCode);\n"
+                             "  api.idToken.setCustomClaim('https://e/c', event.request.geoip.countryCode);\n};\n")
+    test = view.test
+    event = test.current_event()
+    event["request"]["geoip"]["countryCode"] = "NZ"
+    test.event_editor.setPlainText(json.dumps(event))
+    test.save_event_as("from NZ")
+    assert test.saved.currentText() == "from NZ" and "from NZ" in win.core.test_events("sample", "my-claims")
+    result = wait_signal(aloop, view.test_finished, test.run)
+    assert result.outcome.status == "completed"
+    rows = {test.results.topLevelItem(i).text(0): test.results.topLevelItem(i) for i in range(test.results.topLevelItemCount())}
+    commands, console = rows["Commands"], rows["Console"]
+    assert commands.child(0).text(0) == "idToken.setCustomClaim" and '"NZ"' in commands.child(0).text(1)
+    assert console.child(0).text(1) == "from NZ"
+    assert win.core.action("sample", "my-claims")["deployed_version"] is None  # a test run never deploys
+
+
+def test_invalid_event_json_disables_run(win):
+    view = _new_action(win)
+    view.test.event_editor.setPlainText('{"user": ')
+    assert not view.test.run_button.isEnabled()
+    assert view.test.validity.text().startswith("Invalid JSON at line 1")
+
+
+def test_syntax_error_is_marked_on_its_line(win, aloop):
+    view = _new_action(win)
+    error = wait_signal(aloop, view.checked, lambda: view.editor.setPlainText(
+        "exports.onExecutePostLogin = async (event, api) => {\n  const ok = 1;\n  const broken = ;\n};\n"))
+    assert error["line"] == 3 and 3 in view.editor.errors
+    assert "Line 3" in view.check_status.text()
+    fixed = wait_signal(aloop, view.checked, lambda: view.editor.setPlainText(
+        "exports.onExecutePostLogin = async () => {};\n"))
+    assert fixed is None and view.editor.errors == {}
+
+
+def test_a_runtime_error_jumps_to_its_line(win, aloop):
+    view = _new_action(win)
+    view.editor.setPlainText("exports.onExecutePostLogin = async () => {\n\n\n  throw new Error('boom');\n};\n")
+    result = wait_signal(aloop, view.test_finished, view.test.run)
+    assert result.actions[0].error.line == 4 and 4 in view.editor.errors
+    error_item = next(view.test.results.topLevelItem(i) for i in range(view.test.results.topLevelItemCount())
+                      if view.test.results.topLevelItem(i).text(0) == "Error")
+    view.test.results.itemDoubleClicked.emit(error_item, 0)
+    assert view.tabs.currentIndex() == 0 and view.editor.textCursor().blockNumber() == 3
+
+
+def test_reorder_bindings_by_drag_and_refusals_explain_why(win):
+    box = win.bindings_view.boxes["post-login"]
+    before = box.names()
+    # What a drop does in an InternalMove list: the view moves the row in its model.
+    assert box.list.model().moveRow(QModelIndex(), 2, QModelIndex(), 0)
+    expected = [before[2], before[0], before[1], *before[3:]]
+    assert box.names() == expected
+    assert [b["action"]["name"] for b in win.core.bindings("sample", "post-login")["post-login"]] == expected
+    _new_action(win, "undeployed-one")
+    box.candidates.setCurrentIndex(box.candidates.findData("undeployed-one"))
+    box.add_selected()
+    assert "has not been deployed; deploy it before binding it" in box.message.text()
+    assert box.names() == expected
+    box.candidates.setCurrentIndex(box.candidates.findData("validate-signup"))
+    box.add_selected()
+    assert "incompatible action and trigger" in box.message.text()
+
+
+def test_closing_with_unsaved_edits_asks(win, monkeypatch):
+    view = _new_action(win)
+    view.editor.insertPlainText("// unsaved\n")
+    assert view.dirty
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Cancel)
+    assert not win.close() and win.isVisible()
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Save)
+    assert win.close()
+    assert "// unsaved" in win.core.action("sample", "my-claims")["code"]
+
+
+def test_settings_and_remembered_layout(win, qtbot, aloop, tmp_path):
+    aloop.run_until_complete(win.apply_settings("", 1500, str(win.core.ws.path)))
+    assert win.core.deadline_ms == 1500 and win.settings.value("deadline_ms", type=int) == 1500
+    win.core.create_tenant("second")
+    win.reload_tenants("second")
+    win.resize(700, 500)  # within the offscreen screen (the width stops at the window's minimum)
+    size = win.size()
+    win.tabs.setCurrentIndex(1)
+    assert win.close()
+    again = MainWindow(win.core, win.settings)
+    qtbot.addWidget(again)
+    assert again.tenant == "second" and again.size().height() == size.height() == 500
+    assert again.tabs.currentIndex() == 1
+
+
+def test_export_then_import_with_progress(win, aloop, tmp_path):
+    wait_signal(aloop, win.ops.busy, lambda: win.export_path(str(tmp_path / "out"), "directory"), value="")
+    assert (tmp_path / "out" / "triggers" / "triggers.json").exists()
+    wait_signal(aloop, win.ops.busy, lambda: win.import_path(str(tmp_path / "out"), "copied"), value="")
+    assert win.tenant == "copied" and len(win.core.actions("copied")) == 14
+
+
+def test_the_window_stays_responsive_while_an_action_spins(win, aloop):
+    win.core.deadline_ms = 1500
+    view = _new_action(win, "spinner")
+    view.editor.setPlainText("exports.onExecutePostLogin = async () => { while (true) {} };\n")
+    ticks = []
+    timer = QTimer(interval=50)
+    timer.timeout.connect(lambda: ticks.append(1))
+    timer.start()
+    result = wait_signal(aloop, view.test_finished, view.test.run)
+    timer.stop()
+    assert result.actions[0].error.error_class == "action_timeout"
+    assert len(ticks) >= 15  # the UI thread kept serving its timers while Node spun for 1.5 s
+
+
+def test_the_readme_screenshots_script_still_works(tmp_path):
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-m", "app.screenshots", str(tmp_path)], capture_output=True, text=True,
+                         timeout=120, env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert out.returncode == 0, out.stderr
+    shots = sorted(p.name for p in tmp_path.glob("*.png"))
+    assert shots == ["actions-editor.png", "flows-bindings.png", "test-panel.png", "versions-diff.png"]
+    assert all(p.stat().st_size > 20_000 for p in tmp_path.glob("*.png"))
