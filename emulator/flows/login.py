@@ -91,33 +91,8 @@ def log_failure(emu, run: FlowRun, error: dict, status: str = FAILED) -> None:
 
 
 async def _post_login(emu, run: FlowRun, answer: dict | None) -> None:
-    if run.cursor is None:
-        run.cursor = chain.start(emu, run, POST_LOGIN_TRIGGER, events.build(emu, run, POST_LOGIN_TRIGGER))
-    elif not await steps.resume(emu, run, answer):
-        return
-    if run.cursor.index >= len(run.cursor.actions):
-        _end_of_chain(emu, run)
-        return
-    action = await steps.advance(emu, run)
-    if action is None:
-        return
-    steps.collect(run, action.result.commands, emu.ws.clock.iso())
-    if action.result.error:
-        steps.persist_metadata(emu, run)
-        log_failure(emu, run, {"error": "access_denied", "error_description": action.result.error.message})
-        return
-    command = action.effect_command
-    if command and command["name"] in ("access.deny", "validation.error", "session.revoke", "refreshToken.revoke"):
-        steps.persist_metadata(emu, run)  # the denying action's side effects are kept (spec §1.4)
-        log_failure(emu, run, steps.denial(command), status="denied")
-        return
-    if command:
-        if command["name"] in ("redirect.sendUserTo", "prompt.render"):
-            steps.persist_metadata(emu, run)  # metadata is written before a redirect
-        await steps.suspend(emu, run, command)
-        return
-    if action.finished:
-        _end_of_chain(emu, run)
+    await steps.blocking_chain(emu, run, POST_LOGIN_TRIGGER, answer, on_end=lambda: _end_of_chain(emu, run),
+                               on_fail=lambda error, status: log_failure(emu, run, error, status))
 
 
 def _end_of_chain(emu, run: FlowRun) -> None:

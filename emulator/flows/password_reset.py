@@ -64,29 +64,8 @@ def _link(emu, run: FlowRun, answer: dict | None) -> None:
 
 
 async def _post_challenge(emu, run: FlowRun, answer: dict | None) -> None:
-    if run.cursor is None:
-        run.cursor = chain.start(emu, run, CHALLENGE_TRIGGER, events.build(emu, run, CHALLENGE_TRIGGER))
-    elif not await steps.resume(emu, run, answer):
-        return
-    if run.cursor.index >= len(run.cursor.actions):
-        _to_new_password(run)
-        return
-    action = await steps.advance(emu, run)
-    if action is None:
-        return
-    steps.collect(run, action.result.commands, emu.ws.clock.iso())
-    if action.result.error:
-        _fail(emu, run, {"error": "access_denied", "error_description": action.result.error.message})
-        return
-    command = action.effect_command
-    if command and command["name"] == "access.deny":
-        _fail(emu, run, steps.denial(command), status="denied")
-        return
-    if command:
-        await steps.suspend(emu, run, command)
-        return
-    if action.finished:
-        _to_new_password(run)
+    await steps.blocking_chain(emu, run, CHALLENGE_TRIGGER, answer, on_end=lambda: _to_new_password(run),
+                               on_fail=lambda error, status: _fail(emu, run, error, status))
 
 
 def _to_new_password(run: FlowRun) -> None:

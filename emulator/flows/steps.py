@@ -2,6 +2,8 @@
 (claims, scopes, MFA, redirects), logging, and finishing a run."""
 from __future__ import annotations
 
+from typing import Callable
+
 from .. import store
 from .. import tokens, triggers
 from . import chain, events, mfa
@@ -78,6 +80,42 @@ def collect(run: FlowRun, commands: list[dict], now_iso: str) -> None:
             ctx["primary_user"] = args[0]
         elif name == "transaction.setResultUrl":
             ctx["result_url"] = cmd.get("result")
+
+
+async def blocking_chain(emu, run: FlowRun, trigger_id: str, answer: dict | None, *,
+                         on_end: Callable[[], None], on_fail: Callable[[dict, str], None]) -> None:
+    """One step of a blocking trigger's chain inside a journey: start it, resume it after a pause, run
+    its next action, and act on what that action asked for. A STOP command (the registry's effect)
+    ends the journey denied, a throw ends it failed, a SUSPEND command pauses it; the end of the chain
+    calls `on_end`. The failing or denying action's metadata is still written (spec §1.4)."""
+    if run.cursor is None:
+        run.cursor = chain.start(emu, run, trigger_id, events.build(emu, run, trigger_id))
+    elif not await resume(emu, run, answer):
+        return
+    if run.cursor.index >= len(run.cursor.actions):
+        on_end()
+        return
+    action = await advance(emu, run)
+    if action is None:
+        return
+    collect(run, action.result.commands, emu.ws.clock.iso())
+    if action.result.error:
+        persist_metadata(emu, run)
+        on_fail({"error": "access_denied", "error_description": action.result.error.message}, FAILED)
+        return
+    command = action.effect_command
+    method = triggers.get(trigger_id).method(command["name"]) if command else None
+    if method and method.effect == triggers.STOP:
+        persist_metadata(emu, run)
+        on_fail(denial(command), DENIED)
+        return
+    if command:
+        if command["name"] in ("redirect.sendUserTo", "prompt.render"):
+            persist_metadata(emu, run)  # metadata is written before a redirect
+        await suspend(emu, run, command)
+        return
+    if action.finished:
+        on_end()
 
 
 def denial(command: dict) -> dict:
