@@ -3,6 +3,7 @@ trigger's namespaces and methods with their signatures and docs; `event.` offers
 trigger's default event, nested. The app only looks things up here; it decides nothing."""
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 
@@ -52,8 +53,18 @@ class Completions:
         return [Item(k, type(v).__name__ if not isinstance(v, dict) else "object") for k, v in node.items()]
 
     def doc_at(self, expression: str) -> str | None:
-        """Hover text for `api.ns.method` (or a namespace) under the mouse."""
+        """Hover text for `api.ns.method` (or a namespace), or `event.a.b` (its sample value)."""
         path = expression.split(".")
+        if path[0] == "event" and len(path) >= 2:
+            node = self.event
+            for key in path[1:]:
+                if not isinstance(node, dict) or key not in node:
+                    return None
+                node = node[key]
+            sample = json.dumps(node, indent=2)
+            sample = sample if len(sample) < 600 else sample[:600] + "\n…"
+            return f"{expression} ({type(node).__name__ if not isinstance(node, dict) else 'object'}), " \
+                   f"in the {self.trigger.id} default event:\n{sample}"
         if path[0] != "api" or len(path) < 2:
             return None
         method = self.trigger.method(".".join(path[1:]))

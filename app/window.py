@@ -69,7 +69,8 @@ class MainWindow(QMainWindow):
             return action
 
         add("&File", "New tenant…", self.new_tenant)
-        add("&File", "Import Deploy CLI folder or tenant.yaml…", self.import_dialog, "Ctrl+I")
+        add("&File", "Import Deploy CLI folder…", self.import_dialog, "Ctrl+I")
+        add("&File", "Import tenant.yaml…", self.import_yaml_dialog)
         add("&File", "Export tenant…", self.export_dialog, "Ctrl+E")
         add("&File", "Settings…", self.settings_dialog, QKeySequence.StandardKey.Preferences)
         add("&File", "Quit", self.close, QKeySequence.StandardKey.Quit)
@@ -128,6 +129,14 @@ class MainWindow(QMainWindow):
         tenant, ok = QInputDialog.getText(self, "Import", "Into tenant (created if needed):", text=self.tenant)
         if ok and tenant.strip():
             self.import_path(folder, tenant.strip())
+
+    def import_yaml_dialog(self) -> None:
+        path = QFileDialog.getOpenFileName(self, "Import a Deploy CLI tenant.yaml", "", "YAML (*.yaml *.yml)")[0]
+        if not path:
+            return
+        tenant, ok = QInputDialog.getText(self, "Import", "Into tenant (created if needed):", text=self.tenant)
+        if ok and tenant.strip():
+            self.import_path(path, tenant.strip())
 
     def import_path(self, path: str, tenant: str, mappings: dict | None = None) -> asyncio.Task:
         progress = self._progress(f"Importing {path} into {tenant}…")

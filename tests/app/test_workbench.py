@@ -77,6 +77,10 @@ def test_hover_docs_come_from_the_registry(win):
     cursor.setPosition(block.position() + 10)
     doc = view.editor.doc_at(view.editor.cursorRect(cursor).center())
     assert doc.startswith("api.access.deny(reason)") and "Deny the transaction" in doc
+    view.editor.setPlainText("exports.onExecutePostLogin = async (event, api) => {\n  event.request.geoip;\n};\n")
+    cursor.setPosition(view.editor.document().findBlockByNumber(1).position() + 12)
+    doc = view.editor.doc_at(view.editor.cursorRect(cursor).center())
+    assert doc.startswith("event.request.geoip (object), in the post-login default event:") and '"countryCode"' in doc
 
 
 def test_versions_rollback_and_diff(win):
@@ -188,6 +192,13 @@ def test_settings_and_remembered_layout(win, qtbot, aloop, tmp_path):
     qtbot.addWidget(again)
     assert again.tenant == "second" and again.size().height() == size.height() == 500
     assert again.tabs.currentIndex() == 1
+
+
+def test_import_a_tenant_yaml(win, aloop, tmp_path):
+    win.core.export_tenant("sample", tmp_path / "y", "yaml")
+    wait_signal(aloop, win.ops.busy, lambda: win.import_path(str(tmp_path / "y" / "tenant.yaml"), "from-yaml"),
+                value="")
+    assert win.tenant == "from-yaml" and len(win.core.actions("from-yaml")) == 14
 
 
 def test_export_then_import_with_progress(win, aloop, tmp_path):
