@@ -162,14 +162,18 @@ class Emulator:
                             dependencies=[(d["name"], d.get("version") or "latest") for d in src["dependencies"]])
 
     async def _run(self, tenant: str, trigger_id: str, srcs: list[dict], event: dict | None, *, kind: str,
-                   handler: str | None, progress: Progress | None) -> tuple[ChainResult, dict, Changes]:
+                   handler: str | None, progress: Progress | None, http: dict | None,
+                   record_into_workspace: bool) -> tuple[ChainResult, dict, Changes]:
         full_event = build_event(trigger_id, event)
         host = await self.pool.host(tenant)
+        http = http or self.http_config(tenant)
         result = await run_chain(host, trigger_id, [self.action_source(s, handler) for s in srcs], full_event,
                                  deadline_ms=self.deadline_ms, cache=store.cache.load(self.ws, tenant, trigger_id),
                                  now_ms=self.ws.clock.now_ms(),
-                                 dependency_cache=self.dependency_cache, progress=progress)
+                                 dependency_cache=self.dependency_cache, progress=progress, http=http)
         changes = Changes(cache=frozenset([(tenant, trigger_id)]))
+        if http["mode"] == "record" and record_into_workspace:
+            self.record_http(tenant, [c for a in result.actions for c in a.http])
         with transaction(self.ws):
             store.cache.save(self.ws, tenant, trigger_id, result.cache)
             record = self.record_run(tenant, result, full_event, srcs, kind=kind)
@@ -197,19 +201,23 @@ class Emulator:
         return record
 
     async def run_action(self, tenant: str, name: str, version: int | str = store.actions.DRAFT, event: dict | None = None,
-                         *, handler: str | None = None, progress: Progress | None = None) -> tuple[ChainResult, dict, Changes]:
-        """Run one stored action (its draft by default, as Auth0's Test panel does) on an event."""
+                         *, handler: str | None = None, progress: Progress | None = None, http: dict | None = None,
+                         record_into_workspace: bool = True) -> tuple[ChainResult, dict, Changes]:
+        """Run one stored action (its draft by default, as Auth0's Test panel does) on an event.
+        `http` overrides the tenant's outbound-HTTP mode and stubs for this run."""
         src = store.actions.source(self.ws, tenant, name, version)
-        return await self._run(tenant, src["trigger_id"], [src], event, kind="test", handler=handler, progress=progress)
+        return await self._run(tenant, src["trigger_id"], [src], event, kind="test", handler=handler, progress=progress,
+                               http=http, record_into_workspace=record_into_workspace)
 
     async def run_trigger(self, tenant: str, trigger_id: str, event: dict | None = None, *,
-                          progress: Progress | None = None) -> tuple[ChainResult, dict, Changes]:
+                          progress: Progress | None = None, http: dict | None = None,
+                          record_into_workspace: bool = True) -> tuple[ChainResult, dict, Changes]:
         """Run the deployed versions of the actions bound to a trigger, in binding order."""
         store.tenants.require(self.ws, tenant)
         srcs = [store.actions.source(self.ws, tenant, b["action"]["name"], store.actions.DEPLOYED)
                 for b in store.bindings.get(self.ws, tenant, trigger_id)]
         return await self._run(tenant, triggers.get(trigger_id).id, srcs, event, kind="trigger", handler=None,
-                               progress=progress)
+                               progress=progress, http=http, record_into_workspace=record_into_workspace)
 
     async def check_code(self, code: str, name: str = "action", tenant: str = "default") -> dict | None:
         """A syntax error in `code` (name, message, line) or None: compiled in Node, not run."""
@@ -226,6 +234,27 @@ class Emulator:
             node_version(path)
         old, self.pool = self.pool, HostPool(path)
         self._retired.append(old)
+
+    # ---- outbound HTTP -------------------------------------------------------------------------------
+    def http_config(self, tenant: str) -> dict:
+        """The tenant's outbound-HTTP mode (live, record, stub, replay) and stubs."""
+        return store.http.config(self.ws, tenant)
+
+    def set_http_mode(self, tenant: str, mode: str) -> Changes:
+        store.http.set_mode(self.ws, tenant, mode)
+        return Changes(tenants=frozenset([tenant]))
+
+    def set_http_stubs(self, tenant: str, stubs: list[dict]) -> Changes:
+        store.http.set_stubs(self.ws, tenant, stubs)
+        return Changes(tenants=frozenset([tenant]))
+
+    def record_http(self, tenant: str, calls: list[dict]) -> None:
+        """Add what went out (record mode) to the tenant's stubs, for replay."""
+        from .runtime import http_stubs
+
+        recorded = http_stubs.from_calls(calls)
+        if recorded:
+            store.http.set_stubs(self.ws, tenant, http_stubs.merge(self.http_config(tenant)["stubs"], recorded))
 
     # ---- test events ---------------------------------------------------------------------------------
     def test_events(self, tenant: str, action: str) -> dict[str, dict]:

@@ -141,8 +141,15 @@ class TestPanel(QWidget):
             console = QTreeWidgetItem(["Console", str(len(action.logs))])
             for entry in action.logs:
                 console.addChild(QTreeWidgetItem([entry["level"], entry["message"]]))
+            calls = QTreeWidgetItem(["HTTP", str(len(action.http))])
+            for call in action.http:
+                outcome = call.get("error") or f"{call.get('status')} in {call.get('duration_ms')} ms"
+                child = QTreeWidgetItem([f"{call['method']} {call['url']}",
+                                         f"{outcome}{' (stub)' if call.get('stubbed') else ''}"])
+                child.setToolTip(1, (call.get("response_body") or "")[:2000])
+                calls.addChild(child)
             timings = QTreeWidgetItem(["Timings", ", ".join(f"{k} {v} ms" for k, v in action.timings.items())])
-            items = [commands, console, timings]
+            items = [commands, console, calls, timings]
             if action.error:
                 where = f" (line {action.error.line})" if action.error.line else ""
                 error = QTreeWidgetItem(["Error", f"{action.error.error_class}: {action.error.name}: "

@@ -11,6 +11,7 @@ from ..errors import UsageError
 from ..flows.report import report
 from ..runtime.harness_tokens import sign_hs256
 from .common import event_arg, open_emulator
+from .run import add_http_args, http_for_run, save_recorded_calls
 from .output import emit_json, table
 
 KIND = {"signup": "signup", "login": "login", "reset-password": "password_reset"}
@@ -42,6 +43,7 @@ def add_parsers(sub) -> None:
         p.add_argument("--audience", help="API audience (login)")
         p.add_argument("--deterministic", action="store_true", help="fixed clock, ids and OTP (123456)")
         p.add_argument("--seed", type=int, default=42)
+        add_http_args(p)
         _answer_args(p)
         p.set_defaults(run=flow_start, kind=KIND[verb])
     p = verbs.add_parser("resume", help="continue a waiting run with the user's answer")
@@ -61,6 +63,16 @@ def add_parsers(sub) -> None:
     p.add_argument("--recipient")
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=outbox)
+    http = sub.add_parser("http", help="a tenant's outbound-HTTP mode and stubs").add_subparsers(dest="verb", required=True)
+    p = http.add_parser("mode", help="show or set the mode: live, record, stub or replay")
+    p.add_argument("mode", nargs="?")
+    p.add_argument("--tenant", required=True)
+    p.set_defaults(run=http_mode)
+    p = http.add_parser("stubs", help="list the stubs, or replace them from / write them to a JSON or YAML file")
+    p.add_argument("--tenant", required=True)
+    p.add_argument("--import", dest="import_file", metavar="FILE")
+    p.add_argument("--export", dest="export_file", metavar="FILE")
+    p.set_defaults(run=http_stubs_cmd)
     p = sub.add_parser("jwks", help="the tenant's JSON Web Key Set (verifies its tokens)")
     p.add_argument("--tenant", required=True)
     p.set_defaults(run=jwks)
@@ -100,10 +112,15 @@ async def flow_start(args) -> int:
                                 "phone": args.phone, "scope": args.scope, "audience": args.audience,
                                 "connection": args.connection, "event": event_arg(args.event)}.items() if v}
     emu = open_emulator(args)
+    if args.http or args.http_stubs:  # this run's own HTTP settings (else the tenant's)
+        inputs["http"] = http_for_run(args, emu, args.tenant)
     run = flows.start(emu, args.tenant, args.kind, inputs, client=args.client, connection=args.connection,
                       deterministic=args.deterministic, seed=args.seed)
     run = await flows.run_to_end(emu, run, _answers(args))
-    return _exit(report(emu, run))
+    out = report(emu, run)
+    calls = [c for refs in out["executions"].values() for e in refs for a in e["actions"] for c in a["http"]]
+    save_recorded_calls(args, inputs.get("http"), calls)
+    return _exit(out)
 
 
 async def flow_resume(args) -> int:
@@ -167,4 +184,27 @@ def redirect_token(args) -> int:
     payload = {"iss": tokens.domain(run.tenant), "sub": run.ctx["user_id"], "state": run.id, "iat": now,
                "exp": now + 900, **claims}
     print(sign_hs256(payload, args.secret))
+    return 0
+
+
+def http_mode(args) -> int:
+    emu = open_emulator(args)
+    if args.mode:
+        emu.set_http_mode(args.tenant, args.mode)
+    print(emu.http_config(args.tenant)["mode"])
+    return 0
+
+
+def http_stubs_cmd(args) -> int:
+    from ..runtime import http_stubs
+
+    emu = open_emulator(args)
+    if args.import_file:
+        emu.set_http_stubs(args.tenant, http_stubs.load(args.import_file))
+    stubs = emu.http_config(args.tenant)["stubs"]
+    if args.export_file:
+        http_stubs.save(args.export_file, stubs)
+        print(f"wrote {len(stubs)} stub(s) to {args.export_file}")
+    else:
+        emit_json(stubs)
     return 0

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from .. import triggers
 from ..errors import UsageError
-from ..runtime import DEFAULT_DEADLINE_MS, ActionSource, DependencyCache, HostPool, build_event, parse_spec, run_chain
+from ..runtime import (DEFAULT_DEADLINE_MS, ActionSource, DependencyCache, HostPool, build_event, http_stubs,
+                       parse_spec, run_chain)
 from ..runtime.node import bundled_node, node_version
 from .common import event_arg, open_emulator, read_text, secrets, version_arg
 from .output import emit_json
@@ -29,6 +30,7 @@ def add_parsers(sub) -> None:
                      help=f"deadline of the whole execution (default {DEFAULT_DEADLINE_MS})")
     run.add_argument("--node", metavar="PATH",
                      help="Node binary to use instead of the bundled one (default: $ACTIONS_EMULATOR_NODE)")
+    add_http_args(run)
     run.set_defaults(run=run_action)
 
     trig = sub.add_parser("run-trigger", help="run the deployed actions bound to a trigger of a tenant")
@@ -37,6 +39,7 @@ def add_parsers(sub) -> None:
     trig.add_argument("--event", metavar="FILE|-", help="JSON merged onto the trigger's default event")
     trig.add_argument("--timeout-ms", type=int, default=DEFAULT_DEADLINE_MS, metavar="N")
     trig.add_argument("--node", metavar="PATH", help="Node binary to use instead of the bundled one")
+    add_http_args(trig)
     trig.set_defaults(run=run_trigger)
 
     lst = sub.add_parser("triggers", help="list the triggers and their api methods")
@@ -49,6 +52,35 @@ def add_parsers(sub) -> None:
     bench.add_argument("--node", metavar="PATH", help="Node binary to use instead of the bundled one")
     bench.add_argument("--quick", action="store_true", help="fewer iterations (a smoke run)")
     bench.set_defaults(run=run_bench)
+
+
+def add_http_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--http", metavar="MODE", help="outbound HTTP: live, record, stub or replay "
+                                                  "(default: the tenant's mode, else live)")
+    p.add_argument("--http-stubs", metavar="FILE", help="stubs (JSON or YAML) for stub/replay; record writes here")
+
+
+def http_for_run(args: argparse.Namespace, emu=None, tenant: str | None = None) -> dict | None:
+    """The run's HTTP settings: flags first, then the tenant's own (in a workspace)."""
+    mode = http_stubs.check_mode(args.http) if args.http else None
+    if args.http_stubs and mode == "record":
+        stubs = http_stubs.load(args.http_stubs) if Path(args.http_stubs).exists() else []
+    else:
+        stubs = http_stubs.load(args.http_stubs) if args.http_stubs else None
+    if emu is not None and tenant:
+        base = emu.http_config(tenant)
+        return {"mode": mode or base["mode"], "stubs": base["stubs"] if stubs is None else stubs}
+    return {"mode": mode or "live", "stubs": stubs or []}
+
+
+def save_recorded(args: argparse.Namespace, http: dict | None, results) -> None:
+    """In record mode with --http-stubs, write what went out as stubs (merged into the file)."""
+    save_recorded_calls(args, http, [c for r in results for a in r.actions for c in a.http])
+
+
+def save_recorded_calls(args: argparse.Namespace, http: dict | None, calls: list[dict]) -> None:
+    if http and http["mode"] == "record" and args.http_stubs:
+        http_stubs.save(args.http_stubs, http_stubs.merge(http["stubs"], http_stubs.from_calls(calls)))
 
 
 def _check_timeout(args: argparse.Namespace) -> None:
@@ -82,10 +114,13 @@ async def run_action(args: argparse.Namespace) -> int:
         node_version(pool.node)  # a user-chosen binary: check it is a recent enough Node first
     try:
         host = await pool.host("default")
+        http = http_for_run(args)
         result = await run_chain(host, trigger.id, sources, event, deadline_ms=args.timeout_ms,
-                                 dependency_cache=DependencyCache.default() if deps else None, progress=_progress)
+                                 dependency_cache=DependencyCache.default() if deps else None, progress=_progress,
+                                 http=http)
     finally:
         await pool.close()
+    save_recorded(args, http, [result])
     emit_json(result.to_json())
     return 0 if result.ok else 1
 
@@ -96,8 +131,11 @@ async def _run_stored(args: argparse.Namespace) -> int:
     if args.files or args.trigger or args.secret or args.dependency:
         raise UsageError("with --action, give no FILE, --trigger, --secret or --dependency: the stored action has them")
     emu = open_emulator(args, deadline_ms=args.timeout_ms)
+    http = http_for_run(args, emu, args.tenant)
     result, record, _ = await emu.run_action(args.tenant, args.action, version_arg(args.version),
-                                             event_arg(args.event), handler=args.handler, progress=_progress)
+                                             event_arg(args.event), handler=args.handler, progress=_progress,
+                                             http=http, record_into_workspace=not args.http_stubs)
+    save_recorded(args, http, [result])
     emit_json({**result.to_json(), "execution_id": record["id"]})
     return 0 if result.ok else 1
 
@@ -105,7 +143,10 @@ async def _run_stored(args: argparse.Namespace) -> int:
 async def run_trigger(args: argparse.Namespace) -> int:
     _check_timeout(args)
     emu = open_emulator(args, deadline_ms=args.timeout_ms)
-    result, record, _ = await emu.run_trigger(args.tenant, args.trigger, event_arg(args.event), progress=_progress)
+    http = http_for_run(args, emu, args.tenant)
+    result, record, _ = await emu.run_trigger(args.tenant, args.trigger, event_arg(args.event), progress=_progress,
+                                              http=http, record_into_workspace=not args.http_stubs)
+    save_recorded(args, http, [result])
     emit_json({**result.to_json(), "execution_id": record["id"]})
     return 0 if result.ok else 1
 

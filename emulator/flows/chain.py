@@ -54,10 +54,13 @@ async def step_action(emu, run: FlowRun) -> ActionStep:
     src = _source(emu, run, ref)
     host = await emu.pool.host(run.tenant)
     event, exact = (cur.edited_event, True) if cur.edited_event is not None else (cur.event, False)
+    http = run.inputs.get("http") or emu.http_config(run.tenant)
     result = await run_chain(host, cur.trigger, [emu.action_source(src, cur.handler)], event,
                              deadline_ms=emu.deadline_ms, cache=store.cache.load(emu.ws, run.tenant, cur.trigger),
                              now_ms=emu.ws.clock.now_ms(), state=cur.state, exact_event=exact,
-                             dependency_cache=emu.dependency_cache)
+                             dependency_cache=emu.dependency_cache, http=http)
+    if http["mode"] == "record" and not run.inputs.get("http"):
+        emu.record_http(run.tenant, result.actions[0].http)
     store.cache.save(emu.ws, run.tenant, cur.trigger, result.cache)
     cur.state, cur.edited_event, cur.handler, cur.at_breakpoint = result.state, None, None, False
     action = result.actions[0]

@@ -27,7 +27,8 @@ def report(emu, run: FlowRun) -> dict:
             "execution_id": ref["id"], "outcome": execution["outcome"],
             "actions": [{"name": r["action_name"], "version": r["emulator"]["version"],
                          "handler": r["emulator"]["handler"], "commands": r["emulator"]["commands"],
-                         "logs": r["emulator"]["logs"], "error": r["emulator"]["error"]} for r in execution["results"]]})
+                         "logs": r["emulator"]["logs"], "http": r["emulator"].get("http", []),
+                         "error": r["emulator"]["error"]} for r in execution["results"]]})
     logs = {l["log_id"]: l for l in store.logs.list_(emu.ws, run.tenant, limit=1000)}
     out["logs"] = [{"type": logs[i]["type"], "description": logs[i].get("description")} for i in run.logs if i in logs]
     return out

@@ -49,17 +49,18 @@ class ActionResult:
     error: ActionError | None = None
     timings: dict[str, float] = field(default_factory=dict)
     file: str | None = None
+    http: list[dict] = field(default_factory=list)  # outbound calls, secrets masked
 
     @classmethod
     def from_harness(cls, d: dict, file: str | None) -> ActionResult:
-        return cls(name=d["name"], handler=d["handler"], commands=d["commands"], logs=d["logs"],
+        return cls(name=d["name"], handler=d["handler"], commands=d["commands"], logs=d["logs"], http=d.get("http", []),
                    logs_truncated=d.get("logs_truncated", False),
                    error=ActionError.from_harness(d["error"]) if d.get("error") else None,
                    timings=d.get("timings", {}), file=file)
 
     def to_json(self) -> dict[str, Any]:
         out = {"name": self.name, "handler": self.handler, "commands": self.commands, "logs": self.logs,
-               "error": self.error.to_json() if self.error else None, "timings": self.timings}
+               "http": self.http, "error": self.error.to_json() if self.error else None, "timings": self.timings}
         if self.file:
             out = {"name": self.name, "file": self.file, **{k: v for k, v in out.items() if k != "name"}}
         if self.logs_truncated:

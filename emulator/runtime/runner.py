@@ -73,11 +73,12 @@ async def run_chain(host: NodeHost, trigger_id: str, sources: list[ActionSource]
                     deadline_ms: int = DEFAULT_DEADLINE_MS, cache: dict | None = None, now_ms: int | None = None,
                     dependency_cache: deps_mod.DependencyCache | None = None,
                     progress: Callable[[str], None] | None = None, state: dict | None = None,
-                    exact_event: bool = False) -> ChainResult:
+                    exact_event: bool = False, http: dict | None = None) -> ChainResult:
     """Run `sources` in order as one execution of `trigger_id`. `event` is complete (see build_event).
 
     `state` continues a chain run in parts (one action at a time, for stepping): pass the previous
-    result's `state`. With `exact_event` the first action receives `event` exactly as given.
+    result's `state`. With `exact_event` the first action receives `event` exactly as given. `http` is
+    `{"mode": live|record|stub|replay, "stubs": [...]}` for outbound calls (default: live, captured).
     """
     trigger = triggers.get(trigger_id)
     for source in sources:
@@ -93,7 +94,7 @@ async def run_chain(host: NodeHost, trigger_id: str, sources: list[ActionSource]
                       "deps_dir": str(deps_dir) if deps_dir else None})
     request = {"trigger": trigger.id, "event": event if event is not None else trigger.default_event(),
                "actions": specs, "cache": cache or {}, "now": now_ms, "deadline_ms": deadline_ms,
-               "state": state, "exact_event": exact_event}
+               "state": state, "exact_event": exact_event, "http": http}
     t0 = time.perf_counter()
     final: dict = {}
     try:

@@ -22,7 +22,8 @@ def record(ws: Workspace, tenant: str, result: ChainResult, *, event: dict, vers
             "error": {"id": action.error.error_class, "msg": action.error.message, "url": ""} if action.error else None,
             "started_at": now, "ended_at": now,
             "emulator": {"action_id": action_id, "version": version, "handler": action.handler,
-                         "commands": action.commands, "logs": action.logs, "timings": action.timings,
+                         "commands": action.commands, "logs": action.logs, "http": action.http,
+                         "timings": action.timings,
                          "error": action.error.to_json() if action.error else None},
         })
     doc = {"id": execution_id, "trigger_id": result.trigger, "status": status, "kind": kind, "results": results,

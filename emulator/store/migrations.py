@@ -129,7 +129,7 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
             created_at TEXT NOT NULL
         )""",
     ]),
-    (4, "flows (token signing keys, stored runs, MFA enrolments) and saved test events", [
+    (4, "flows (token signing keys, stored runs, MFA enrolments), saved test events, HTTP stubs", [
         """CREATE TABLE test_events (
             action_id TEXT NOT NULL REFERENCES actions(id) ON DELETE CASCADE,
             name TEXT NOT NULL,
@@ -152,6 +152,13 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
             snapshot TEXT NOT NULL,
             created_at TEXT NOT NULL,
             updated_at TEXT NOT NULL
+        )""",
+        "ALTER TABLE tenants ADD COLUMN http_mode TEXT NOT NULL DEFAULT 'live'",
+        """CREATE TABLE http_stubs (
+            tenant TEXT NOT NULL REFERENCES tenants(name) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            stub TEXT NOT NULL,
+            PRIMARY KEY (tenant, position)
         )""",
         "ALTER TABLE users ADD COLUMN logins_count INTEGER NOT NULL DEFAULT 0",
         "ALTER TABLE users ADD COLUMN last_login TEXT",

@@ -232,3 +232,18 @@ def test_the_readme_screenshots_script_still_works(tmp_path):
     shots = sorted(p.name for p in tmp_path.glob("*.png"))
     assert shots == ["actions-editor.png", "flows-bindings.png", "test-panel.png", "versions-diff.png"]
     assert all(p.stat().st_size > 20_000 for p in tmp_path.glob("*.png"))
+
+
+def test_outbound_http_calls_show_in_the_test_panel(win, aloop):
+    win.core.set_http_mode("sample", "stub")
+    win.core.set_http_stubs("sample", [{"method": "GET", "url": "https://crm.example.com/*", "json": {"tier": "gold"}}])
+    view = _new_action(win, "crm-lookup")
+    view.editor.setPlainText("exports.onExecutePostLogin = async (event, api) => {\n"
+                             "  const r = await fetch('https://crm.example.com/users/1');\n"
+                             "  console.log((await r.json()).tier);\n};\n")
+    result = wait_signal(aloop, view.test_finished, view.test.run)
+    assert result.actions[0].logs[0]["message"] == "gold"
+    rows = {view.test.results.topLevelItem(i).text(0): view.test.results.topLevelItem(i)
+            for i in range(view.test.results.topLevelItemCount())}
+    call = rows["HTTP"].child(0)
+    assert call.text(0) == "GET https://crm.example.com/users/1" and call.text(1).endswith("(stub)")

@@ -9,7 +9,8 @@
  *   run {trigger, event, actions:[{key,name,filename,code,handler,secrets,deps_dir}], cache, now,
  *        deadline_ms}          -> action {index, result} for each action but the last one run, then
  *                                 result {last, cache, state}
- *   (run may carry `state` from an earlier partial run and `exact_event` to use the event as given)
+ *   (run may carry `state` from an earlier partial run, `exact_event` to use the event as given, and
+ *    `http` {mode: live|record|stub|replay, stubs} for outbound calls; see http.js)
  *   preview {trigger, event, state, secrets} -> event {event}: what the next action of a chain would see
  *   check {code, filename}     -> checked {error}: a syntax error with its line, or null
  *   ping                       -> pong
@@ -21,6 +22,7 @@
  */
 const fs = require('fs');
 const consoleCapture = require('./console');
+const httpCapture = require('./http');
 const loader = require('./loader');
 const { compileTrigger, buildApi } = require('./api');
 const { snapshot } = require('./snapshot');
@@ -35,6 +37,15 @@ function send(msg) {
 }
 
 consoleCapture.install();
+httpCapture.install();
+httpCapture.ensureStubServer();
+// Node 18 flags fetch as experimental; Auth0's runtimes do not, so that warning is not the action's.
+process.removeAllListeners('warning');
+process.on('warning', (w) => {
+  if (w.name === 'ExperimentalWarning' && /fetch/i.test(w.message)) return;
+  const store = consoleCapture.als.getStore();
+  if (store && store.logs) store.logs.push('warn', `${w.name}: ${w.message}`);
+});
 
 // An action that calls process.exit() takes the host down, as it would crash Auth0's sandbox; say so
 // first so that Python can report it as that action's result rather than as a mystery.
@@ -100,7 +111,9 @@ async function runAction(trigger, spec, event, shared, now, deadlineAt) {
   let timer;
   let failAsync;
   const failed = new Promise((_, reject) => { failAsync = reject; });
-  const store = { logs, fail: (err) => failAsync(err), runId: shared.runId };
+  const http = { mode: shared.http.mode || 'live', stubs: shared.http.stubs || [], secrets: spec.secrets || {},
+    calls: [] };
+  const store = { logs, fail: (err) => failAsync(err), runId: shared.runId, http };
   const work = consoleCapture.als.run(store, async () => {
     const mod = loader.get(spec);
     loadMs = loader.init(mod);
@@ -126,7 +139,7 @@ async function runAction(trigger, spec, event, shared, now, deadlineAt) {
   }
   const total = performance.now() - t0;
   return {
-    name: spec.name, handler: handlerName, commands: ctx.commands, logs: logs.entries,
+    name: spec.name, handler: handlerName, commands: ctx.commands, logs: logs.entries, http: http.calls,
     logs_truncated: logs.truncated, error, effects: ctx.effects,
     timings: { load_ms: round(loadMs), run_ms: round(total - loadMs), total_ms: round(total) },
   };
@@ -150,7 +163,7 @@ async function runChain(msg) {
     txMetadata: carried.transaction_metadata || { ...((base.transaction && base.transaction.metadata) || {}) },
     scopeAdds: carried.scope_adds || 0, once: new Set(carried.once || []),
     samlAttributes: carried.saml_attributes || {}, samlChanges: carried.saml_changes || 0,
-    deadlineMs: msg.deadline_ms, runId: msg.id,
+    deadlineMs: msg.deadline_ms, runId: msg.id, http: msg.http || {},
   };
   const deadlineAt = started + msg.deadline_ms;
   let last = null;
