@@ -266,17 +266,10 @@ def _read_yaml(file: Path, mappings: dict | None) -> tuple[Bundle, list[str], li
 
 def load_mappings(path: str | Path) -> dict:
     """A keyword mapping file (JSON or YAML object)."""
+    from .. import data_files
     from ..errors import UsageError
 
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise UsageError(f"{path}: {exc.strerror or exc}") from None
-    try:
-        data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
-    except (json.JSONDecodeError, yaml.YAMLError) as exc:
-        raise UsageError(f"{path}: not valid {'JSON' if path.suffix == '.json' else 'YAML'}: {exc}") from None
+    data = data_files.load(path)
     if not isinstance(data, dict):
         raise UsageError(f"{path}: the keyword mappings must be an object of KEY: value")
     return data

@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from .. import data_files
 from ..errors import UsageError
 
 MODES = ("live", "record", "stub", "replay")
@@ -58,17 +59,7 @@ def validate(stubs: Any, where: str) -> list[dict]:
 
 
 def load(path: str | Path) -> list[dict]:
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise UsageError(f"{path}: {exc.strerror or exc}") from None
-    try:
-        data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
-    except json.JSONDecodeError as exc:
-        raise UsageError(f"{path}: invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
-    except yaml.YAMLError as exc:
-        raise UsageError(f"{path}: invalid YAML: {exc}") from None
+    data = data_files.load(path)
     return validate(data if data is not None else [], str(path))
 
 
