@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 
+from pathlib import Path
+
 from PySide6.QtCore import QSettings
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 import qasync
@@ -17,15 +21,25 @@ from emulator.runtime import DEFAULT_DEADLINE_MS
 from .startup import open_core
 from .window import MainWindow
 
+ICON = Path(__file__).parent / "resources" / "actions-emulator.svg"
+
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="actions-emulator-app", description="Actions Emulator desktop app")
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["cli"]:
+        # The frozen app ships one executable: `actions-emulator-app cli ...` is the command line.
+        from emulator.cli import main as cli_main
+
+        return cli_main(argv[1:])
+    parser = argparse.ArgumentParser(prog="actions-emulator-app", description="Actions Emulator desktop app "
+                                     "(`actions-emulator-app cli --help` for the command line)")
     parser.add_argument("--workspace", metavar="PATH", help="workspace file (default: in your user data folder)")
     parser.add_argument("--node", metavar="PATH", help="Node binary to use instead of the bundled one")
     args = parser.parse_args(argv)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Actions Emulator")
     app.setOrganizationName("Actions Emulator")
+    app.setWindowIcon(QIcon(str(ICON)))
     settings = QSettings()
     workspace = args.workspace or settings.value("workspace", "", str) or None
     node = args.node or settings.value("node", "", str) or None
@@ -41,7 +55,10 @@ def main(argv: list[str] | None = None) -> int:
     closed = asyncio.Event()
     app.aboutToQuit.connect(closed.set)
     with loop:
-        loop.create_task(window.start_core())
+        started = loop.create_task(window.start_core())
+        if os.environ.get("ACTIONS_EMULATOR_QUIT_AFTER_START"):
+            # For cold-start measurements and smoke tests: quit once the window is up and Node is warm.
+            started.add_done_callback(lambda _: app.quit())
         loop.run_until_complete(closed.wait())
         loop.run_until_complete(window.core.close())
     return 0
