@@ -42,6 +42,17 @@ def add_parsers(sub) -> None:
     add_http_args(trig)
     trig.set_defaults(run=run_trigger)
 
+    cmp_ = sub.add_parser("compare", help="run two versions of an action on the same events and show what differs")
+    cmp_.add_argument("action", metavar="ACTION")
+    cmp_.add_argument("a", metavar="A", help="N, draft or deployed")
+    cmp_.add_argument("b", metavar="B", help="N, draft or deployed")
+    cmp_.add_argument("--tenant", required=True)
+    cmp_.add_argument("--event", action="append", default=[], metavar="FILE",
+                      help="an event file (repeatable; default: the default event and every saved test event)")
+    cmp_.add_argument("--node", metavar="PATH", help="Node binary to use instead of the bundled one")
+    add_http_args(cmp_)
+    cmp_.set_defaults(run=run_compare)
+
     lst = sub.add_parser("triggers", help="list the triggers and their api methods")
     fmt = lst.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true", help="machine-readable output")
@@ -149,6 +160,24 @@ async def run_trigger(args: argparse.Namespace) -> int:
     save_recorded(args, http, [result])
     emit_json({**result.to_json(), "execution_id": record["id"]})
     return 0 if result.ok else 1
+
+
+async def run_compare(args: argparse.Namespace) -> int:
+    """Exit 0 when the versions behave the same on every event, 1 when any event differs."""
+    from ..compare import compare_versions
+
+    emu = open_emulator(args)
+    if args.event:
+        events = {path: event_arg(path) for path in args.event}
+    else:
+        events = {"(default event)": None, **emu.test_events(args.tenant, args.action)}
+    http = http_for_run(args, emu, args.tenant)
+    results = await compare_versions(emu, args.tenant, args.action, version_arg(args.a), version_arg(args.b),
+                                     events, http=http)
+    emit_json({"action": args.action, "a": args.a, "b": args.b,
+               "differing_events": [r.event_name for r in results if r.differences],
+               "events": [r.to_json() for r in results]})
+    return 1 if any(r.differences for r in results) else 0
 
 
 def triggers_markdown() -> str:
