@@ -5,22 +5,38 @@ from __future__ import annotations
 
 import asyncio
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QComboBox, QFileDialog, QInputDialog, QLabel, QMainWindow, QMessageBox,
                                QProgressDialog, QTabWidget, QToolBar)
 
 from emulator.emulator import Emulator
 from emulator.errors import EmulatorError
+from emulator.store import open_workspace
 
 from .ops import Ops
 from .startup import open_core
 from .views.actions_view import ActionsView
 from .views.bindings_view import BindingsView
+from .views.compare_view import CompareView
+from .views.logs_view import LogsView
 from .views.settings_dialog import SettingsDialog
 
 
+def _in_own_connection(workspace, method: str, *args):
+    """Run a long facade call in a worker thread on a connection of its own: an SQLite connection is
+    never shared between threads (the UI keeps reading the workspace meanwhile; WAL allows both)."""
+    worker = Emulator(open_workspace(workspace))
+    try:
+        return getattr(worker, method)(*args)
+    finally:
+        worker.ws.close()
+
+
 class MainWindow(QMainWindow):
+    imported = Signal(str)  # tenant, once an import finished (or was refused: then "")
+    exported = Signal(str)  # folder, once an export finished (or failed: then "")
+
     def __init__(self, core: Emulator, settings: QSettings | None = None):
         super().__init__()
         self.settings = settings or QSettings()
@@ -31,15 +47,21 @@ class MainWindow(QMainWindow):
         self.tenant_box.currentTextChanged.connect(self._tenant_changed)
         self.actions_view = ActionsView(self.ops)
         self.bindings_view = BindingsView(self.ops)
+        self.compare_view = CompareView(self.ops)
+        self.logs_view = LogsView(self.ops)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.actions_view, "Actions")
         self.tabs.addTab(self.bindings_view, "Flows")
+        self.tabs.addTab(self.compare_view, "Compare")
+        self.tabs.addTab(self.logs_view, "Logs")
         self.setCentralWidget(self.tabs)
         self.node_label = QLabel("Node: starting…")
         self.statusBar().addPermanentWidget(self.node_label)
         self._build_menus()
+        # Bound methods, not lambdas: Qt disconnects them when this window goes, so late work never
+        # reaches a deleted widget.
         self.ops.changed.connect(self._changed)
-        self.ops.busy.connect(lambda text: self.statusBar().showMessage(text) if text else self.statusBar().clearMessage())
+        self.ops.busy.connect(self._show_busy)
         self.actions_view.dirty_changed.connect(self._update_title)
         self._update_title()
         self.reload_tenants(self.settings.value("last_tenant", "", str))
@@ -47,6 +69,12 @@ class MainWindow(QMainWindow):
         if geometry is not None:
             self.restoreGeometry(geometry)
         self.tabs.setCurrentIndex(int(self.settings.value("tab", 0)))
+
+    def _show_busy(self, text: str) -> None:
+        if text:
+            self.statusBar().showMessage(text)
+        else:
+            self.statusBar().clearMessage()
 
     @property
     def core(self) -> Emulator:
@@ -104,8 +132,8 @@ class MainWindow(QMainWindow):
             self.tenant_box.setCurrentText(self.actions_view.tenant or "")
             self.tenant_box.blockSignals(False)
             return
-        self.actions_view.set_tenant(tenant or None)
-        self.bindings_view.set_tenant(tenant or None)
+        for view in (self.actions_view, self.bindings_view, self.compare_view, self.logs_view):
+            view.set_tenant(tenant or None)
         if tenant:
             self.settings.setValue("last_tenant", tenant)
         self._update_title()
@@ -118,8 +146,8 @@ class MainWindow(QMainWindow):
     def _changed(self, changes) -> None:
         if changes.tenants - {self.tenant_box.itemText(i) for i in range(self.tenant_box.count())}:
             self.reload_tenants()
-        self.actions_view.apply_changes(changes)
-        self.bindings_view.apply_changes(changes)
+        for view in (self.actions_view, self.bindings_view, self.compare_view, self.logs_view):
+            view.apply_changes(changes)
 
     # ---- import and export (off the UI thread, with progress) -----------------------------------------------
     def import_dialog(self) -> None:
@@ -142,18 +170,20 @@ class MainWindow(QMainWindow):
         progress = self._progress(f"Importing {path} into {tenant}…")
 
         def done(result) -> None:
-            progress.close()
+            self._done_with(progress)
             changes, warnings = result
             self.reload_tenants(tenant)
             if warnings:
                 QMessageBox.information(self, "Imported with warnings", "\n".join(warnings))
+            self.imported.emit(tenant)
 
         def failed(exc: Exception) -> None:
-            progress.close()
+            self._done_with(progress)
             QMessageBox.warning(self, "Import refused", str(exc))
+            self.imported.emit("")
 
         return self.ops.run(f"Importing into {tenant}…", asyncio.to_thread(
-            self.core.import_tenant, path, tenant, mappings), done, failed)
+            _in_own_connection, self.core.ws.path, "import_tenant", path, tenant, mappings), done, failed)
 
     def export_dialog(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Export into an empty folder")
@@ -164,15 +194,24 @@ class MainWindow(QMainWindow):
         progress = self._progress(f"Exporting {self.tenant}…")
 
         def done(target) -> None:
-            progress.close()
+            self._done_with(progress)
             self.statusBar().showMessage(f"Exported {self.tenant} to {target}", 8000)
+            self.exported.emit(str(target))
 
         def failed(exc: Exception) -> None:
-            progress.close()
+            self._done_with(progress)
             QMessageBox.warning(self, "Export failed", str(exc))
+            self.exported.emit("")
 
-        return self.ops.run("Exporting…", asyncio.to_thread(self.core.export_tenant, self.tenant, path, fmt),
-                            done, failed)
+        return self.ops.run("Exporting…", asyncio.to_thread(
+            _in_own_connection, self.core.ws.path, "export_tenant", self.tenant, path, fmt), done, failed)
+
+    @staticmethod
+    def _done_with(progress: QProgressDialog) -> None:
+        # reset() also stops the dialog's own show-after-a-delay timer; close() would leave it running,
+        # to pop the dialog up later (even over a window that is gone).
+        progress.reset()
+        progress.deleteLater()
 
     def _progress(self, text: str) -> QProgressDialog:
         progress = QProgressDialog(text, None, 0, 0, self)  # busy indicator: no steps to count
@@ -225,5 +264,7 @@ class MainWindow(QMainWindow):
             return
         self.settings.setValue("geometry", self.saveGeometry())
         self.settings.setValue("tab", self.tabs.currentIndex())
+        for task in list(self.ops.tasks):  # nothing may call back into a closed window
+            task.cancel()
         super().closeEvent(event)
 

@@ -106,6 +106,10 @@ class ActionsView(QWidget):
         self._check_timer.timeout.connect(self.check_syntax)
         self._loading = False
 
+    def hideEvent(self, event) -> None:  # noqa: N802
+        self._check_timer.stop()  # no syntax check for a view nobody sees (or a closed window)
+        super().hideEvent(event)
+
     # ---- the list ----------------------------------------------------------------------------------------
     def set_tenant(self, tenant: str | None) -> None:
         self.tenant, self.action = tenant, None

@@ -196,15 +196,15 @@ def test_settings_and_remembered_layout(win, qtbot, aloop, tmp_path):
 
 def test_import_a_tenant_yaml(win, aloop, tmp_path):
     win.core.export_tenant("sample", tmp_path / "y", "yaml")
-    wait_signal(aloop, win.ops.busy, lambda: win.import_path(str(tmp_path / "y" / "tenant.yaml"), "from-yaml"),
-                value="")
+    assert wait_signal(aloop, win.imported, lambda: win.import_path(str(tmp_path / "y" / "tenant.yaml"),
+                                                                    "from-yaml")) == "from-yaml"
     assert win.tenant == "from-yaml" and len(win.core.actions("from-yaml")) == 14
 
 
 def test_export_then_import_with_progress(win, aloop, tmp_path):
-    wait_signal(aloop, win.ops.busy, lambda: win.export_path(str(tmp_path / "out"), "directory"), value="")
+    assert wait_signal(aloop, win.exported, lambda: win.export_path(str(tmp_path / "out"), "directory"))
     assert (tmp_path / "out" / "triggers" / "triggers.json").exists()
-    wait_signal(aloop, win.ops.busy, lambda: win.import_path(str(tmp_path / "out"), "copied"), value="")
+    assert wait_signal(aloop, win.imported, lambda: win.import_path(str(tmp_path / "out"), "copied")) == "copied"
     assert win.tenant == "copied" and len(win.core.actions("copied")) == 14
 
 
@@ -247,3 +247,46 @@ def test_outbound_http_calls_show_in_the_test_panel(win, aloop):
             for i in range(view.test.results.topLevelItemCount())}
     call = rows["HTTP"].child(0)
     assert call.text(0) == "GET https://crm.example.com/users/1" and call.text(1).endswith("(stub)")
+
+
+def test_a_log_line_appears_live_and_filters_and_export(win, aloop, tmp_path):
+    logs = win.logs_view
+    view = _new_action(win, "failing")
+    view.editor.setPlainText("exports.onExecutePostLogin = async () => { console.log('about to fail');"
+                             " throw new Error('kaput'); };\n")
+    wait_signal(aloop, view.test_finished, view.test.run)  # no refresh asked for: the run's changes bring it
+    types = [logs.table.item(r, 1).text() for r in range(logs.table.rowCount())]
+    assert "actions_execution_failed" in types
+    logs.type_box.setCurrentIndex(logs.type_box.findData("actions_execution_failed"))
+    assert {logs.table.item(r, 1).text() for r in range(logs.table.rowCount())} == {"actions_execution_failed"}
+    logs.table.selectRow(0)
+    assert json.loads(logs.detail.toPlainText())["details"]["action_name"] == "failing"
+    written = logs.export(str(tmp_path / "logs.jsonl"))
+    lines = (tmp_path / "logs.jsonl").read_text().splitlines()
+    assert written == len(lines) >= 1 and json.loads(lines[-1])["type"] == "actions_execution_failed"
+    console = [logs.console.item(r, 4).text() for r in range(logs.console.rowCount())]
+    assert "about to fail" in console
+
+
+def test_compare_two_versions_over_saved_events(win, aloop):
+    compare = win.compare_view
+    win.core.save_test_event("sample", "email-domain-policy", "competitor", {"user": {"email": "spy@competitor.example"}})
+    compare.action_box.setCurrentText("email-domain-policy")
+    assert (compare.a.currentText(), compare.b.currentText()) == ("v1", "v2")
+    results = wait_signal(aloop, compare.finished, compare.start)
+    assert [(r.event_name, bool(r.differences)) for r in results] == [("(default event)", False), ("competitor", True)]
+    assert compare.table.item(1, 1).text() == "differs" and compare.progress.value() == 2
+    compare.table.selectRow(1)
+    rows = {compare.sides.topLevelItem(i).text(0): compare.sides.topLevelItem(i)
+            for i in range(compare.sides.topLevelItemCount())}
+    assert '"denied"' in rows["outcome"].text(2) and rows["outcome"].background(0).color().name() == "#fde7e9"
+    assert rows["duration_ms"].background(0).style() == Qt.BrushStyle.NoBrush  # durations always differ: not flagged
+
+
+def test_a_comparison_batch_can_be_cancelled(win, aloop):
+    compare = win.compare_view
+    for i in range(5):
+        win.core.save_test_event("sample", "sync-crm-profile", f"e{i}", {})
+    compare.action_box.setCurrentText("sync-crm-profile")  # 750 ms per run: plenty of time to cancel
+    results = wait_signal(aloop, compare.finished, lambda: (compare.start(), QTimer.singleShot(200, compare.cancel)))
+    assert len(results) < 6 and compare.run_button.isEnabled()

@@ -1,0 +1,150 @@
+"""The Compare area: two versions of an action (or draft and deployed) run on the same events; a table
+of which events behave differently; each row opens the side-by-side view, differing fields highlighted.
+A batch shows progress and can be cancelled."""
+from __future__ import annotations
+
+import asyncio
+import json
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QProgressBar,
+                               QPushButton, QSplitter, QTableWidget, QTableWidgetItem, QTreeWidget, QTreeWidgetItem,
+                               QVBoxLayout, QWidget)
+
+from emulator.compare import COMPARED, compare
+
+DIFF = QBrush(QColor("#fde7e9"))
+
+
+class CompareView(QWidget):
+    finished = Signal(list)  # the Comparisons of a batch (possibly cut short by Cancel)
+
+    def __init__(self, ops):
+        super().__init__()
+        self.ops = ops
+        self.tenant: str | None = None
+        self.results = []
+        self._task: asyncio.Task | None = None
+        self.action_box, self.a, self.b = QComboBox(), QComboBox(), QComboBox()
+        self.action_box.currentTextChanged.connect(self._action_changed)
+        self.run_button, self.cancel_button = QPushButton("Compare on all events"), QPushButton("Cancel")
+        self.run_button.clicked.connect(self.start)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.cancel_button.setEnabled(False)
+        self.progress = QProgressBar()
+        self.table = QTableWidget(0, 3)
+        self.table.setHorizontalHeaderLabels(["Event", "Behaviour", "Differences"])
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.currentCellChanged.connect(lambda row, *_: self.show_side_by_side(row))
+        self.sides = QTreeWidget()
+        self.sides.setHeaderLabels(["Field", "A", "B"])
+        self.sides.setColumnWidth(0, 120)
+        top = QHBoxLayout()
+        for w in (QLabel("Action"), self.action_box, QLabel("A"), self.a, QLabel("B"), self.b, self.run_button,
+                  self.cancel_button, self.progress):
+            top.addWidget(w)
+        split = QSplitter()
+        split.addWidget(self.table)
+        split.addWidget(self.sides)
+        split.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(split)
+
+    def set_tenant(self, tenant: str | None) -> None:
+        self.tenant = tenant
+        self.action_box.blockSignals(True)
+        self.action_box.clear()
+        if tenant:
+            self.action_box.addItems([a["name"] for a in self.ops.core.actions(tenant)])
+        self.action_box.blockSignals(False)
+        self._action_changed(self.action_box.currentText())
+
+    def _action_changed(self, name: str) -> None:
+        for combo in (self.a, self.b):
+            combo.clear()
+        if not name:
+            return
+        action = self.ops.core.action(self.tenant, name)
+        choices = [("draft", "draft")] + ([("deployed", "deployed")] if action["deployed_version"] else []) + [
+            (f"v{v['number']}", v["number"]) for v in self.ops.core.versions(self.tenant, name)]
+        for combo in (self.a, self.b):
+            for label, data in choices:
+                combo.addItem(label, data)
+        versions = [c for c in choices if isinstance(c[1], int)]
+        if len(versions) >= 2:  # the two newest versions, a natural first comparison
+            self.a.setCurrentText(versions[1][0])
+            self.b.setCurrentText(versions[0][0])
+        else:
+            self.a.setCurrentText("deployed" if action["deployed_version"] else "draft")
+            self.b.setCurrentText("draft")
+
+    def events(self) -> dict[str, dict | None]:
+        name = self.action_box.currentText()
+        return {"(default event)": None, **self.ops.core.test_events(self.tenant, name)}
+
+    def start(self) -> asyncio.Task | None:
+        name = self.action_box.currentText()
+        if not name or (self._task and not self._task.done()):
+            return None
+        events, a, b = self.events(), self.a.currentData(), self.b.currentData()
+        self.results = []
+        self.table.setRowCount(0)
+        self.progress.setRange(0, len(events))
+        self.progress.setValue(0)
+        self.run_button.setEnabled(False)
+        self.cancel_button.setEnabled(True)
+
+        async def batch():
+            try:
+                for event_name, event in events.items():
+                    left, _, _ = await self.ops.core.run_action(self.tenant, name, a, event)
+                    right, _, _ = await self.ops.core.run_action(self.tenant, name, b, event)
+                    self._add(compare(left, right, event_name))
+                    self.progress.setValue(self.progress.value() + 1)
+            finally:
+                self.run_button.setEnabled(True)
+                self.cancel_button.setEnabled(False)
+                self.finished.emit(self.results)
+
+        self._task = asyncio.ensure_future(batch())
+        return self._task
+
+    def cancel(self) -> None:
+        if self._task and not self._task.done():
+            self._task.cancel()
+
+    def _add(self, comparison) -> None:
+        self.results.append(comparison)
+        row = self.table.rowCount()
+        self.table.insertRow(row)
+        cells = (comparison.event_name, "differs" if comparison.differences else "same",
+                 ", ".join(comparison.differences))
+        for col, text in enumerate(cells):
+            item = QTableWidgetItem(text)
+            if comparison.differences:
+                item.setBackground(DIFF)
+            self.table.setItem(row, col, item)
+        if row == 0:
+            self.table.selectRow(0)
+
+    def show_side_by_side(self, row: int) -> None:
+        self.sides.clear()
+        if not 0 <= row < len(self.results):
+            return
+        comparison = self.results[row]
+        for key in (*COMPARED, "duration_ms"):
+            item = QTreeWidgetItem([key, json.dumps(comparison.a[key]), json.dumps(comparison.b[key])])
+            if key in comparison.differences:
+                for col in range(3):
+                    item.setBackground(col, DIFF)
+            self.sides.addTopLevelItem(item)
+
+    def apply_changes(self, changes) -> None:
+        if self.tenant and any(t == self.tenant for t, _ in changes.actions):
+            current = self.action_box.currentText()
+            self.set_tenant(self.tenant)
+            self.action_box.setCurrentText(current)

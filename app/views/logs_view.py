@@ -1,0 +1,156 @@
+"""The Logs area: the tenant's logs (Auth0's shape and type codes) and the console output of recent
+executions, appearing live as runs happen (here, or in another process such as the CLI), filterable by
+type code, user, action, trigger and free text, with a detail view and an export of the filtered set as
+JSON lines."""
+from __future__ import annotations
+
+import json
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QHBoxLayout, QHeaderView, QLineEdit,
+                               QPlainTextEdit, QPushButton, QSplitter, QTableWidget, QTableWidgetItem, QTabWidget,
+                               QVBoxLayout, QWidget)
+
+from emulator import triggers
+
+LIMIT = 500
+COLUMNS = [("date", "Date"), ("type", "Type"), ("description", "Description"), ("user_name", "User"),
+           ("client_name", "Application")]
+
+
+def _table(headings: list[str]) -> QTableWidget:
+    table = QTableWidget(0, len(headings))
+    table.setHorizontalHeaderLabels(headings)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    table.horizontalHeader().setStretchLastSection(True)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    return table
+
+
+class LogsView(QWidget):
+    refreshed = Signal(int)  # rows shown, after each refresh
+
+    def __init__(self, ops):
+        super().__init__()
+        self.ops = ops
+        self.tenant: str | None = None
+        self.records: list[dict] = []
+        self.type_box = QComboBox()
+        self.type_box.addItem("all types", None)
+        for code in ("s", "f", "fp", "fu", "ss", "fs", "scpr", "fcpr", "scp", "fcp", "sapi", "actions_execution_failed",
+                     "gd_start_enroll", "gd_enrollment_complete", "gd_start_auth", "gd_auth_succeed", "gd_auth_failed",
+                     "gd_send_sms", "gd_send_sms_failure", "gd_otp_rate_limit_exceed"):
+            self.type_box.addItem(code, code)
+        self.trigger_box = QComboBox()
+        self.trigger_box.addItem("all triggers", None)
+        for trigger_id in triggers.ids():
+            self.trigger_box.addItem(trigger_id, trigger_id)
+        self.user, self.action, self.search = QLineEdit(), QLineEdit(), QLineEdit()
+        for line, hint in ((self.user, "user id or e-mail"), (self.action, "action"), (self.search, "search")):
+            line.setPlaceholderText(hint)
+            line.textChanged.connect(lambda _: self._debounce.start())
+        self.type_box.currentIndexChanged.connect(lambda _: self.refresh())
+        self.trigger_box.currentIndexChanged.connect(lambda _: self.refresh())
+        export = QPushButton("Export JSON lines…")
+        export.clicked.connect(self.export_dialog)
+        self.table = _table([h for _, h in COLUMNS])
+        self.table.currentCellChanged.connect(lambda row, *_: self._detail(row))
+        self.detail = QPlainTextEdit(readOnly=True)
+        self.detail.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.console = _table(["Time", "Trigger", "Action", "Level", "Message"])
+
+        filters = QHBoxLayout()
+        for w in (self.type_box, self.trigger_box, self.user, self.action, self.search, export):
+            filters.addWidget(w)
+        split = QSplitter()
+        split.addWidget(self.table)
+        split.addWidget(self.detail)
+        split.setStretchFactor(0, 3)
+        tenant_logs = QWidget()
+        tl = QVBoxLayout(tenant_logs)
+        tl.setContentsMargins(0, 0, 0, 0)
+        tl.addLayout(filters)
+        tl.addWidget(split)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(tenant_logs, "Tenant logs")
+        self.tabs.addTab(self.console, "Console output")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs)
+        self._debounce = QTimer(self, singleShot=True, interval=250)
+        self._debounce.timeout.connect(self.refresh)
+        # Records written by other processes (the CLI on the same workspace) show up too, checked while
+        # the view is on screen (a hidden or closed view does no work).
+        self._poll = QTimer(self, interval=1000)
+        self._poll.timeout.connect(self._poll_new)
+
+    def showEvent(self, event) -> None:  # noqa: N802
+        super().showEvent(event)
+        self._poll_new()
+        self._poll.start()
+
+    def hideEvent(self, event) -> None:  # noqa: N802
+        self._poll.stop()
+        super().hideEvent(event)
+
+    def set_tenant(self, tenant: str | None) -> None:
+        self.tenant = tenant
+        self.refresh()
+
+    def filters(self) -> dict:
+        return {"type_": self.type_box.currentData(), "trigger_id": self.trigger_box.currentData(),
+                "user": self.user.text().strip() or None, "action": self.action.text().strip() or None,
+                "search": self.search.text().strip() or None}
+
+    def refresh(self) -> None:
+        self.records = self.ops.core.logs(self.tenant, limit=LIMIT, **self.filters()) if self.tenant else []
+        self.table.setRowCount(0)
+        for record in self.records:
+            row = self.table.rowCount()
+            self.table.insertRow(row)
+            for col, (key, _) in enumerate(COLUMNS):
+                self.table.setItem(row, col, QTableWidgetItem(str(record.get(key) or "")))
+        self._refresh_console()
+        self.refreshed.emit(len(self.records))
+
+    def _refresh_console(self) -> None:
+        self.console.setRowCount(0)
+        if not self.tenant:
+            return
+        for execution in self.ops.core.executions(self.tenant, limit=50):
+            for result in execution["results"]:
+                for entry in result["emulator"]["logs"]:
+                    row = self.console.rowCount()
+                    self.console.insertRow(row)
+                    values = (self.ops.core.ws.clock.iso(entry["time"]), execution["trigger_id"], result["action_name"],
+                              entry["level"], entry["message"])
+                    for col, value in enumerate(values):
+                        self.console.setItem(row, col, QTableWidgetItem(value))
+
+    def _poll_new(self) -> None:
+        if not self.tenant:
+            return
+        newest = self.ops.core.logs(self.tenant, limit=1)
+        if newest and (not self.records or newest[0]["log_id"] != self.records[0].get("log_id")):
+            self.refresh()
+
+    def _detail(self, row: int) -> None:
+        if 0 <= row < len(self.records):
+            self.detail.setPlainText(json.dumps(self.records[row], indent=2))
+
+    def export(self, path: str) -> int:
+        """The filtered records as JSON lines, oldest first. Returns how many were written."""
+        with open(path, "w", encoding="utf-8") as f:
+            for record in reversed(self.records):
+                f.write(json.dumps(record) + "\n")
+        return len(self.records)
+
+    def export_dialog(self) -> None:
+        path = QFileDialog.getSaveFileName(self, "Export logs", "logs.jsonl", "JSON lines (*.jsonl)")[0]
+        if path:
+            self.export(path)
+
+    def apply_changes(self, changes) -> None:
+        if self.tenant and (self.tenant in changes.logs or changes.executions):
+            self.refresh()
