@@ -28,8 +28,8 @@ async def _shoot(window: MainWindow, out: Path) -> list[Path]:
     view = window.actions_view
     shots = []
 
-    def grab(name: str) -> None:
-        QApplication.processEvents()
+    async def grab(name: str) -> None:
+        await asyncio.sleep(0.1)  # let Qt paint (never processEvents() inside a task: it re-enters the loop)
         path = out / f"{name}.png"
         window.grab().save(str(path))
         shots.append(path)
@@ -37,15 +37,16 @@ async def _shoot(window: MainWindow, out: Path) -> list[Path]:
     checked = asyncio.get_running_loop().create_future()
     view.checked.connect(lambda e: checked.done() or checked.set_result(e))
     view.select("verify-age-redirect")
-    await checked
-    grab("actions-editor")
+    view.check_syntax()
+    await asyncio.wait_for(checked, 60)
+    await grab("actions-editor")
 
     view.select("email-domain-policy")
     view.tabs.setCurrentWidget(view.versions)
     view.versions.a.setCurrentText("v1")
     view.versions.b.setCurrentText("v2")
     view.versions.show_diff()
-    grab("versions-diff")
+    await grab("versions-diff")
 
     view.tabs.setCurrentWidget(view.test)
     event = view.test.current_event()
@@ -54,11 +55,11 @@ async def _shoot(window: MainWindow, out: Path) -> list[Path]:
     finished = asyncio.get_running_loop().create_future()
     view.test_finished.connect(lambda r: finished.done() or finished.set_result(r))
     view.test.run()
-    await finished
-    grab("test-panel")
+    await asyncio.wait_for(finished, 60)
+    await grab("test-panel")
 
     window.tabs.setCurrentWidget(window.bindings_view)
-    grab("flows-bindings")
+    await grab("flows-bindings")
     return shots
 
 

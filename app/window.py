@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (QComboBox, QFileDialog, QInputDialog, QLabel, QMa
 
 from emulator.emulator import Emulator
 from emulator.errors import EmulatorError
-from emulator.store import open_workspace
 
 from .ops import Ops
 from .startup import open_core
@@ -21,16 +20,6 @@ from .views.bindings_view import BindingsView
 from .views.compare_view import CompareView
 from .views.logs_view import LogsView
 from .views.settings_dialog import SettingsDialog
-
-
-def _in_own_connection(workspace, method: str, *args):
-    """Run a long facade call in a worker thread on a connection of its own: an SQLite connection is
-    never shared between threads (the UI keeps reading the workspace meanwhile; WAL allows both)."""
-    worker = Emulator(open_workspace(workspace))
-    try:
-        return getattr(worker, method)(*args)
-    finally:
-        worker.ws.close()
 
 
 class MainWindow(QMainWindow):
@@ -149,7 +138,7 @@ class MainWindow(QMainWindow):
         for view in (self.actions_view, self.bindings_view, self.compare_view, self.logs_view):
             view.apply_changes(changes)
 
-    # ---- import and export (off the UI thread, with progress) -----------------------------------------------
+    # ---- import and export (with progress) -----------------------------------------------
     def import_dialog(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Import a Deploy CLI folder")
         if not folder:
@@ -166,45 +155,41 @@ class MainWindow(QMainWindow):
         if ok and tenant.strip():
             self.import_path(path, tenant.strip())
 
-    def import_path(self, path: str, tenant: str, mappings: dict | None = None) -> asyncio.Task:
+    def import_path(self, path: str, tenant: str, mappings: dict | None = None) -> None:
+        """Import with a progress dialog. It runs here on the UI thread: it touches only SQLite and takes
+        well under a second at Auth0's sizes, and no worker thread ever shares the workspace connection."""
         progress = self._progress(f"Importing {path} into {tenant}…")
-
-        def done(result) -> None:
-            self._done_with(progress)
-            changes, warnings = result
-            self.reload_tenants(tenant)
-            if warnings:
-                QMessageBox.information(self, "Imported with warnings", "\n".join(warnings))
-            self.imported.emit(tenant)
-
-        def failed(exc: Exception) -> None:
+        try:
+            changes, warnings = self.core.import_tenant(path, tenant, mappings)
+        except EmulatorError as exc:
             self._done_with(progress)
             QMessageBox.warning(self, "Import refused", str(exc))
             self.imported.emit("")
-
-        return self.ops.run(f"Importing into {tenant}…", asyncio.to_thread(
-            _in_own_connection, self.core.ws.path, "import_tenant", path, tenant, mappings), done, failed)
+            return
+        self._done_with(progress)
+        self.ops.changed.emit(changes)
+        self.reload_tenants(tenant)
+        if warnings:
+            QMessageBox.information(self, "Imported with warnings", "\n".join(warnings))
+        self.imported.emit(tenant)
 
     def export_dialog(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Export into an empty folder")
         if folder:
             self.export_path(folder, "directory")
 
-    def export_path(self, path: str, fmt: str) -> asyncio.Task:
+    def export_path(self, path: str, fmt: str) -> None:
         progress = self._progress(f"Exporting {self.tenant}…")
-
-        def done(target) -> None:
-            self._done_with(progress)
-            self.statusBar().showMessage(f"Exported {self.tenant} to {target}", 8000)
-            self.exported.emit(str(target))
-
-        def failed(exc: Exception) -> None:
+        try:
+            target = self.core.export_tenant(self.tenant, path, fmt)
+        except EmulatorError as exc:
             self._done_with(progress)
             QMessageBox.warning(self, "Export failed", str(exc))
             self.exported.emit("")
-
-        return self.ops.run("Exporting…", asyncio.to_thread(
-            _in_own_connection, self.core.ws.path, "export_tenant", self.tenant, path, fmt), done, failed)
+            return
+        self._done_with(progress)
+        self.statusBar().showMessage(f"Exported {self.tenant} to {target}", 8000)
+        self.exported.emit(str(target))
 
     @staticmethod
     def _done_with(progress: QProgressDialog) -> None:
@@ -216,7 +201,9 @@ class MainWindow(QMainWindow):
     def _progress(self, text: str) -> QProgressDialog:
         progress = QProgressDialog(text, None, 0, 0, self)  # busy indicator: no steps to count
         progress.setWindowTitle("Working")
-        progress.setMinimumDuration(300)
+        progress.setMinimumDuration(0)
+        progress.show()
+        progress.repaint()  # painted before the work starts (processEvents could re-enter the asyncio loop)
         return progress
 
     # ---- settings -------------------------------------------------------------------------------------------

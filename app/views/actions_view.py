@@ -110,6 +110,11 @@ class ActionsView(QWidget):
         self._check_timer.stop()  # no syntax check for a view nobody sees (or a closed window)
         super().hideEvent(event)
 
+    def showEvent(self, event) -> None:  # noqa: N802
+        super().showEvent(event)
+        if self.action:
+            self._check_timer.start()  # a check stopped while hidden is done now
+
     # ---- the list ----------------------------------------------------------------------------------------
     def set_tenant(self, tenant: str | None) -> None:
         self.tenant, self.action = tenant, None
