@@ -17,9 +17,12 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import ctypes
 import itertools
 import logging
 import os
+import signal
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +37,16 @@ log = logging.getLogger(__name__)
 PROTOCOL = 1
 HARNESS = Path(__file__).parent / "harness" / "host.js"
 READ_LIMIT = 256 * 1024 * 1024  # one reply line may carry large events and 256 KB of logs per action
+
+
+def _die_with_parent() -> None:
+    """In the child before Node starts: on Linux the kernel kills it when the emulator dies, even if the
+    action is spinning in a synchronous loop and never reads the end of its input."""
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        if os.getppid() == 1:  # the parent died before prctl took effect
+            os._exit(1)
 
 
 @dataclass
@@ -110,6 +123,7 @@ class NodeHost:
                 # action sees only its own secrets). UTC, as Auth0's runtime.
                 env={"TZ": "UTC"},
                 limit=READ_LIMIT,
+                preexec_fn=_die_with_parent,
             )
         finally:
             os.close(write_fd)

@@ -85,3 +85,39 @@ def test_innocent_invocations_on_a_killed_host_are_told_why(fresh_emu):
     assert culprit.actions[0].error.error_class == "action_timeout"
     assert victim.actions[0].error.error_class == "platform_error"
     assert "Another invocation" in victim.actions[0].error.message
+
+
+def test_a_spinning_host_does_not_outlive_a_crashed_emulator(tmp_path):
+    """The emulator is killed (SIGKILL) while an action spins: its Node host must go too."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    script = tmp_path / "spin.py"
+    script.write_text(
+        "import asyncio\n"
+        "from emulator.runtime import ActionSource, HostPool, build_event, run_chain\n"
+        "async def main():\n"
+        "    host = await HostPool().host('t')\n"
+        "    print(host.pid, flush=True)\n"
+        "    src = [ActionSource('spin', 'exports.onExecutePostLogin = async () => { while (true) {} };', '/a.js')]\n"
+        "    await run_chain(host, 'post-login', src, build_event('post-login', None), deadline_ms=600_000)\n"
+        "asyncio.run(main())\n")
+    proc = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    node_pid = int(proc.stdout.readline())
+    time.sleep(0.5)  # let the action start spinning
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        try:
+            os.kill(node_pid, 0)
+        except ProcessLookupError:
+            return
+        with open(f"/proc/{node_pid}/stat") as f:
+            if f.read().split()[2] == "Z":  # a zombie is dead, only not reaped yet
+                return
+        time.sleep(0.05)
+    os.kill(node_pid, signal.SIGKILL)
+    raise AssertionError("the Node host outlived the emulator")
