@@ -18,6 +18,7 @@ class Changes:
     logs: frozenset[str] = frozenset()  # tenants with new log records
     executions: frozenset[str] = frozenset()  # execution ids
     cache: frozenset[tuple[str, str]] = frozenset()  # (tenant, trigger id)
+    flow_runs: frozenset[tuple[str, str]] = frozenset()  # (tenant, run id)
 
     def __or__(self, other: Changes) -> Changes:
         return Changes(**{f.name: getattr(self, f.name) | getattr(other, f.name) for f in fields(self)})

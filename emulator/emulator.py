@@ -8,7 +8,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Callable
 
-from . import deploy_cli, triggers
+from . import deploy_cli, flows, timings, triggers
+from .flows import inspect
+from .flows.report import report
 from .changes import Changes
 from .runtime import DEFAULT_DEADLINE_MS, ActionSource, ChainResult, DependencyCache, HostPool, build_event, run_chain
 from . import store
@@ -267,6 +269,59 @@ class Emulator:
     def delete_test_event(self, tenant: str, action: str, name: str) -> Changes:
         store.test_events.delete(self.ws, tenant, action, name)
         return Changes(actions=frozenset([(tenant, action)]))
+
+    # ---- flows (journeys), the outbox, timings --------------------------------------------------------
+    def start_flow(self, tenant: str, kind: str, inputs: dict, **kw: Any) -> tuple[flows.FlowRun, Changes]:
+        run = flows.start(self, tenant, kind, inputs, **kw)
+        return run, Changes(flow_runs=frozenset([(tenant, run.id)]))
+
+    def rerun_flow(self, run: flows.FlowRun) -> tuple[flows.FlowRun, Changes]:
+        new = flows.rerun(self, run)
+        return new, Changes(flow_runs=frozenset([(new.tenant, new.id)]))
+
+    @staticmethod
+    def _flow_changes(run: flows.FlowRun, logs_before: int, executions_before: int) -> Changes:
+        return Changes(flow_runs=frozenset([(run.tenant, run.id)]),
+                       logs=frozenset([run.tenant]) if len(run.logs) > logs_before else frozenset(),
+                       executions=frozenset(e["id"] for e in run.executions[executions_before:]),
+                       users=frozenset([(run.tenant, run.ctx["user_id"])]) if run.ctx.get("user_id") else frozenset())
+
+    async def step_flow(self, run: flows.FlowRun, answer: dict | None = None) -> tuple[flows.FlowRun, Changes]:
+        """One unit of the journey (a state, or one action), with the user's answer if it was waiting."""
+        before = len(run.logs), len(run.executions)
+        await flows.step(self, run, answer)
+        return run, self._flow_changes(run, *before)
+
+    async def run_flow(self, run: flows.FlowRun, answers: flows.Answers | None = None,
+                       on_step: Callable[[flows.FlowRun], None] | None = None) -> tuple[flows.FlowRun, Changes]:
+        """Step until the run ends, pauses at a breakpoint or waits for the user."""
+        before = len(run.logs), len(run.executions)
+        await flows.run_to_end(self, run, answers, on_step)
+        return run, self._flow_changes(run, *before)
+
+    def flow_run(self, run_id: str) -> flows.FlowRun:
+        return flows.load(self.ws, run_id)
+
+    def flow_runs(self, tenant: str, limit: int = 50) -> list[dict]:
+        return flows.list_(self.ws, tenant, limit)
+
+    def flow_view(self, run: flows.FlowRun) -> dict:
+        """Everything the Simulator shows of a run (see emulator.flows.inspect)."""
+        return {"stepper": inspect.stepper(run), "chain": inspect.chain(run),
+                "last_action": inspect.last_action(self, run), "state": inspect.state_so_far(run),
+                "report": report(self, run)}
+
+    def outbox(self, tenant: str, recipient: str | None = None, limit: int = 50) -> list[dict]:
+        return store.outbox.list_(self.ws, tenant, recipient, limit)
+
+    def action_durations(self, tenant: str, runs: int = 200, action: str | None = None) -> list[dict]:
+        return timings.action_durations(self.ws, tenant, runs=runs, action=action)
+
+    def waterfall(self, *, run_id: str | None = None, execution_id: str | None = None) -> list[dict]:
+        """One run's bars on a time axis: a flow run's states, triggers and actions, or one execution's."""
+        if run_id:
+            return timings.run_waterfall(self.flow_run(run_id))
+        return timings.execution_waterfall(self.ws, execution_id)
 
     # ---- import and export ---------------------------------------------------------------------------------
     def import_tenant(self, path: str | Path, tenant: str, mappings: dict | None = None) -> tuple[Changes, list[str]]:

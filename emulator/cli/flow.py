@@ -14,7 +14,8 @@ from .common import event_arg, open_emulator
 from .run import add_http_args, http_for_run, save_recorded_calls
 from .output import emit_json, table
 
-KIND = {"signup": "signup", "login": "login", "reset-password": "password_reset"}
+KIND = {"signup": "signup", "login": "login", "reset-password": "password_reset", "sms-mfa": "sms_mfa"}
+HELP = {"sms-mfa": "a login that always asks for the SMS second factor (MFA policy 'Always')"}
 
 
 def _answer_args(p: argparse.ArgumentParser) -> None:
@@ -29,10 +30,10 @@ def _answer_args(p: argparse.ArgumentParser) -> None:
 
 
 def add_parsers(sub) -> None:
-    flow = sub.add_parser("flow", help="run a signup, login or password reset with the tenant's actions")
+    flow = sub.add_parser("flow", help="run a signup, login, SMS MFA login or password reset with the tenant's actions")
     verbs = flow.add_subparsers(dest="verb", required=True)
     for verb in KIND:
-        p = verbs.add_parser(verb, help=f"a {verb.replace('-', ' ')} journey; prints its outcome as JSON")
+        p = verbs.add_parser(verb, help=HELP.get(verb, f"a {verb.replace('-', ' ')} journey") + "; prints its outcome as JSON")
         p.add_argument("--tenant", required=True)
         p.add_argument("--email", required=True)
         p.add_argument("--password", help="the password typed (signup, login)")
@@ -106,7 +107,7 @@ def _exit(out: dict) -> int:
 
 
 async def flow_start(args) -> int:
-    if args.kind in ("signup", "login") and not args.password:
+    if args.kind in ("signup", "login", "sms_mfa") and not args.password:
         raise UsageError("--password is required")
     inputs = {k: v for k, v in {"email": args.email, "password": args.password, "new_password": args.new_password,
                                 "phone": args.phone, "scope": args.scope, "audience": args.audience,

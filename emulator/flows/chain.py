@@ -65,6 +65,8 @@ async def step_action(emu, run: FlowRun) -> ActionStep:
     cur.state, cur.edited_event, cur.handler, cur.at_breakpoint = result.state, None, None, False
     action = result.actions[0]
     cur.results.append({"result": action.to_json(), "version": src["version"], "action_id": src["action_id"]})
+    run.ctx.setdefault("step_actions", []).append({"trigger": cur.trigger, "name": action.name, "version": src["version"],
+                                                   "ms": action.timings.get("total_ms", 0)})
     outcome = decide_outcome(cur.trigger, [action], [action.name])
     effect = outcome.command if outcome.status in ("denied", "suspended") else None
     cur.index += 1

@@ -20,7 +20,9 @@ from . import login, password_reset, signup
 from .run import RUNNING, FlowRun, save
 
 KINDS = {"login": (login, login.IDENTIFIER), "signup": (signup, signup.VALIDATE),
-         "password_reset": (password_reset, password_reset.REQUEST)}
+         "password_reset": (password_reset, password_reset.REQUEST), login.SMS_MFA: (login, login.IDENTIFIER)}
+STATES = {"login": login.STATES, "signup": signup.STATES, "password_reset": password_reset.STATES,
+          login.SMS_MFA: login.STATES}
 DEFAULT_SEED, DEFAULT_START_MS = 42, 1_800_000_000_000
 MAX_STEPS = 500
 
@@ -95,8 +97,10 @@ async def step(emu, run: FlowRun, answer: dict | None = None) -> FlowRun:
     t0 = time.perf_counter()
     with _clock(emu, run):
         await module.step(emu, run, answer)
+        # The actions this step ran (one of a chain, or a whole async chain), for the run's waterfall.
+        ran = run.ctx.pop("step_actions", [])
         run.steps.append({"state": before[0], "action_index": before[1], "answered": before[2] if answer else None,
-                          "status": run.status, "ms": round((time.perf_counter() - t0) * 1000, 3)})
+                          "status": run.status, "ms": round((time.perf_counter() - t0) * 1000, 3), "actions": ran})
         save(emu.ws, run)
     return run
 

@@ -9,12 +9,16 @@ tokens      -> RS256 ID and access tokens; `s` log with the executions
 """
 from __future__ import annotations
 
+import asyncio
+
 from .. import store, tokens, triggers
 from ..errors import ManagementError
 from . import chain, events, mfa, steps
 from .run import FAILED, RUNNING, FlowRun
 
 IDENTIFIER, PASSWORD, POST_LOGIN, MFA, TOKENS = "identifier", "password", "post_login", "mfa", "tokens"
+STATES = (IDENTIFIER, PASSWORD, POST_LOGIN, MFA, TOKENS)
+SMS_MFA = "sms_mfa"  # the journey kind: a login that always asks for the SMS second factor
 LOGIN_POST_IDENTIFIER, POST_LOGIN_TRIGGER = triggers.LOGIN_POST_IDENTIFIER, triggers.POST_LOGIN
 WRONG = {"error": "invalid_user_password", "error_description": "Wrong email or password."}
 
@@ -23,7 +27,7 @@ async def step(emu, run: FlowRun, answer: dict | None) -> None:
     if run.state == IDENTIFIER:
         await _identifier(emu, run, answer)
     elif run.state == PASSWORD:
-        _password(emu, run)
+        await _password(emu, run)
     elif run.state == POST_LOGIN:
         await _post_login(emu, run, answer)
     elif run.state == MFA:
@@ -59,7 +63,7 @@ async def _identifier(emu, run: FlowRun, answer: dict | None) -> None:
         run.cursor, run.state = None, PASSWORD
 
 
-def _password(emu, run: FlowRun) -> None:
+async def _password(emu, run: FlowRun) -> None:
     conn = run.ctx["connection"]
     if conn["strategy"] != "auth0":
         log_failure(emu, run, {"error": "invalid_request", "error_description":
@@ -73,8 +77,10 @@ def _password(emu, run: FlowRun) -> None:
         steps.finish(run, FAILED, error=WRONG)
         return
     run.ctx["user_id"] = user["user_id"]
-    if not store.directory.verify_password(store.directory.password_hash(emu.ws, run.tenant, user["user_id"]),
-                                           run.inputs.get("password") or ""):
+    # bcrypt takes tens of milliseconds: off the event loop, so the app keeps redrawing during batches.
+    if not await asyncio.to_thread(store.directory.verify_password,
+                                   store.directory.password_hash(emu.ws, run.tenant, user["user_id"]),
+                                   run.inputs.get("password") or ""):
         steps.log(emu, run, "fp", "Wrong email or password.", details={"error": {"message": "Wrong email or password."}})
         steps.finish(run, FAILED, error=WRONG)
         return
@@ -98,8 +104,9 @@ async def _post_login(emu, run: FlowRun, answer: dict | None) -> None:
 def _end_of_chain(emu, run: FlowRun) -> None:
     steps.persist_metadata(emu, run)  # one batched user update at the end of the trigger
     run.cursor = None
-    run.state = MFA if run.ctx.get("mfa_provider") not in (None, "none") and not \
-        run.ctx.get("mfa", {}).get("satisfied") else TOKENS
+    # The SMS MFA journey is a login on a tenant whose MFA policy is "Always" (README behaviour notes).
+    wanted = run.kind == SMS_MFA or run.ctx.get("mfa_provider") not in (None, "none")
+    run.state = MFA if wanted and not run.ctx.get("mfa", {}).get("satisfied") else TOKENS
 
 
 async def _final_mfa(emu, run: FlowRun, answer: dict | None) -> None:
@@ -112,7 +119,7 @@ async def _final_mfa(emu, run: FlowRun, answer: dict | None) -> None:
         run.state, run.status = TOKENS, RUNNING
 
 
-def _scopes(run: FlowRun) -> list[str]:
+def scopes(run: FlowRun) -> list[str]:
     scopes = (run.inputs.get("scope") or "openid profile email").split()
     for op, scope in run.ctx.get("scope_ops", []):
         if op == "add" and scope not in scopes:
@@ -132,7 +139,7 @@ def _tokens(emu, run: FlowRun) -> None:
         profile = {**profile, "user_id": subject}
     claims = ctx.get("claims", {"id_token": {}, "access_token": {}})
     minted = tokens.mint(emu.ws, run.tenant, user=profile, client_id=ctx["client"]["client_id"],
-                         audience=run.inputs.get("audience"), scopes=_scopes(run), id_claims=claims["id_token"],
+                         audience=run.inputs.get("audience"), scopes=scopes(run), id_claims=claims["id_token"],
                          access_claims=claims["access_token"], session_id=f"sess_{run.id[:12]}",
                          auth_time_s=emu.ws.clock.now_ms() // 1000)
     steps.log(emu, run, "s", "Success Login", with_executions=True, details={"stats": {"loginsCount": count}})

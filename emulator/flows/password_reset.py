@@ -10,12 +10,15 @@ post_change    -> the async post-change-password chain
 """
 from __future__ import annotations
 
+import asyncio
+
 from .. import password_policy, store, tokens, triggers
 from . import chain, events, steps
 from .run import FAILED, RUNNING, WAITING, FlowRun
 
 REQUEST, LINK, POST_CHALLENGE, NEW_PASSWORD, POST_CHANGE = (
     "request", "link", "post_challenge", "new_password", "post_change")
+STATES = (REQUEST, LINK, POST_CHALLENGE, NEW_PASSWORD, POST_CHANGE)
 CHALLENGE_TRIGGER, CHANGE_TRIGGER = triggers.PASSWORD_RESET_POST_CHALLENGE, triggers.POST_CHANGE_PASSWORD
 SENT = "We've just sent you an email to reset your password."
 
@@ -28,7 +31,7 @@ async def step(emu, run: FlowRun, answer: dict | None) -> None:
     elif run.state == POST_CHALLENGE:
         await _post_challenge(emu, run, answer)
     elif run.state == NEW_PASSWORD:
-        _new_password(emu, run, answer)
+        await _new_password(emu, run, answer)
     elif run.state == POST_CHANGE:
         await chain.run_whole(emu, run, CHANGE_TRIGGER, events.build(emu, run, CHANGE_TRIGGER))
         steps.success(run, run.result)
@@ -80,7 +83,7 @@ def _fail(emu, run: FlowRun, error: dict, status: str = FAILED) -> None:
     steps.finish(run, status, error=error)
 
 
-def _new_password(emu, run: FlowRun, answer: dict | None) -> None:
+async def _new_password(emu, run: FlowRun, answer: dict | None) -> None:
     password = (answer or {}).get("new_password")
     if not password:
         return
@@ -92,7 +95,8 @@ def _new_password(emu, run: FlowRun, answer: dict | None) -> None:
         run.waiting = {"for": "new_password", "error": {"name": "PasswordStrengthError", "code": "invalid_password",
                                                         "description": problem, "statusCode": 400}}
         return
-    store.directory.set_password(emu.ws, run.tenant, run.ctx["user_id"], password)
+    hashed = await asyncio.to_thread(store.directory.hash_password, password)  # bcrypt, off the event loop
+    store.directory.set_password(emu.ws, run.tenant, run.ctx["user_id"], password_hash=hashed)
     steps.log(emu, run, "scp", "Success Change Password", with_executions=True)
     run.result = {"message": "Your password has been changed successfully.",
                   "result_url": run.ctx.get("result_url")}

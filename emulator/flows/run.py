@@ -36,7 +36,7 @@ class Cursor:
 class FlowRun:
     id: str
     tenant: str
-    kind: str  # signup | login | password_reset
+    kind: str  # signup | login | sms_mfa | password_reset
     inputs: dict[str, Any]
     state: str
     status: str = RUNNING

@@ -7,6 +7,8 @@ post_user_registration -> the async chain, after the outcome, which it never cha
 """
 from __future__ import annotations
 
+import asyncio
+
 import re
 
 from .. import password_policy, store, triggers
@@ -14,6 +16,7 @@ from . import chain, events, steps
 from .run import FAILED, FlowRun
 
 VALIDATE, PRE, CREATE, POST = "validate", "pre_user_registration", "create", "post_user_registration"
+STATES = (VALIDATE, PRE, CREATE, POST)
 PRE_TRIGGER, POST_TRIGGER = triggers.PRE_USER_REGISTRATION, triggers.POST_USER_REGISTRATION
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -34,7 +37,7 @@ async def step(emu, run: FlowRun, answer: dict | None) -> None:
     elif run.state == PRE:
         await _pre(emu, run, answer)
     elif run.state == CREATE:
-        _create(emu, run)
+        await _create(emu, run)
     elif run.state == POST:
         await _post(emu, run, answer)
 
@@ -104,14 +107,15 @@ async def _pre(emu, run: FlowRun, answer: dict | None) -> None:
         run.state = CREATE
 
 
-def _create(emu, run: FlowRun) -> None:
+async def _create(emu, run: FlowRun) -> None:
     pending = ((run.cursor.state or {}).get("pending_metadata") if run.cursor else None) or {}
     proposed = _proposed_user(run)
     meta = {f: {k: v for k, v in {**proposed[f], **(pending.get(f) or {})}.items() if v is not None}
             for f in ("app_metadata", "user_metadata")}
     override = run.ctx.get("user_id_override")
+    hashed = await asyncio.to_thread(store.directory.hash_password, run.inputs["password"])  # off the loop
     user = store.directory.create_user(
-        emu.ws, run.tenant, email=proposed["email"], password=run.inputs["password"],
+        emu.ws, run.tenant, email=proposed["email"], password_hash=hashed,
         connection_name=run.ctx["connection"]["name"], username=proposed.get("username"),
         phone_number=proposed.get("phone_number"), app_metadata=meta["app_metadata"],
         user_metadata=meta["user_metadata"], user_id=f"auth0|{override}" if override else None,

@@ -184,11 +184,13 @@ def logins_count(ws: Workspace, tenant: str, user_id: str) -> int:
     return row[0] if row else 0
 
 
-def set_password(ws: Workspace, tenant: str, user_id: str, password: str) -> None:
+def set_password(ws: Workspace, tenant: str, user_id: str, password: str | None = None, *,
+                 password_hash: str | None = None) -> None:
+    hashed = password_hash or hash_password(password)
     with transaction(ws):
         now = ws.clock.iso()
         ws.db.execute("UPDATE users SET password_hash = ?, last_password_reset = ?, updated_at = ? "
-                      "WHERE tenant = ? AND user_id = ?", [hash_password(password), now, now, tenant, user_id])
+                      "WHERE tenant = ? AND user_id = ?", [hashed, now, now, tenant, user_id])
 
 
 def find_user(ws: Workspace, tenant: str, email: str, connection_name: str) -> dict | None:

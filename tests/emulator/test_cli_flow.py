@@ -92,3 +92,13 @@ def test_flow_usage_errors(sample_ws):
     assert p.returncode == 2 and p.stderr.strip() == "actions-emulator: error: --password is required"
     p = cli(sample_ws, "flow", "resume", "nope")
     assert p.returncode == 2 and "The flow run 'nope' does not exist." in p.stderr
+
+
+def test_sms_mfa_journey_for_a_user_no_action_asks_mfa_of(sample_ws):
+    args = ("flow", "sms-mfa", "--tenant", "sample", "--email", "sam.lee@example.org", "--password",
+            "Battery-Staple-7", "--event", "-")
+    waiting = json.loads(ok(cli(sample_ws, *args, stdin='{"user": {"app_metadata": {"age_verified": true}}}')))
+    assert waiting["status"] == "mfa_required" and waiting["waiting"] == {"for": "phone"}
+    done = json.loads(ok(cli(sample_ws, "flow", "resume", waiting["run_id"], "--phone", "+15550100", "--auto")))
+    assert done["status"] == "success" and done["flow"] == "sms_mfa"
+    assert [l["type"] for l in done["logs"]][-3:] == ["gd_send_sms", "gd_enrollment_complete", "s"]

@@ -1,0 +1,58 @@
+"""Many runs of one journey, end to end, with the emulator playing the user (OTPs and reset links read
+from the outbox, redirects come back): to fill the timing charts, or to soak a tenant's actions. Each
+run is a normal stored run with its executions and logs. Cancelling (cancel the awaiting task) keeps the
+runs finished so far; the one in flight is left as it stood."""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+from ..errors import UsageError
+from .engine import Answers, run_to_end, start
+from .run import FlowRun
+
+MAX_RUNS = 100_000
+
+
+@dataclass
+class BatchResult:
+    runs: int = 0
+    statuses: dict[str, int] = field(default_factory=dict)
+    ms: list[float] = field(default_factory=list)  # wall time of each finished run
+    run_ids: list[str] = field(default_factory=list)
+
+    def add(self, run: FlowRun, ms: float) -> None:
+        self.runs += 1
+        self.statuses[run.status] = self.statuses.get(run.status, 0) + 1
+        self.ms.append(ms)
+        self.run_ids.append(run.id)
+
+
+def _inputs_for(kind: str, inputs: dict, i: int, batch_id: str) -> dict:
+    """A signup needs a new address each time (else the second run is `user_exists`)."""
+    if kind != "signup":
+        return inputs
+    local, _, domain = inputs["email"].partition("@")
+    return {**inputs, "email": f"{local}+{batch_id}-{i}@{domain}"}
+
+
+async def run_batch(emu, tenant: str, kind: str, inputs: dict, count: int, *, client: str | None = None,
+                    connection: str | None = None, deterministic: bool = False, seed: int = 42,
+                    on_progress: Callable[[int, FlowRun], None] | None = None,
+                    result: BatchResult | None = None) -> BatchResult:
+    """Run the journey `count` times. `result` (if given) fills as runs finish, so a caller that cancels
+    still has what was done."""
+    if not 1 <= count <= MAX_RUNS:
+        raise UsageError(f"a batch is 1 to {MAX_RUNS} runs, not {count}")
+    result = result if result is not None else BatchResult()
+    batch_id = emu.ws.ids.token(6).lower()
+    for i in range(count):
+        t0 = time.perf_counter()
+        run = start(emu, tenant, kind, _inputs_for(kind, inputs, i, batch_id), client=client, connection=connection,
+                    deterministic=deterministic, seed=seed + i)
+        run = await run_to_end(emu, run, Answers(auto=True))
+        result.add(run, (time.perf_counter() - t0) * 1000)
+        if on_progress:
+            on_progress(i + 1, run)
+    return result

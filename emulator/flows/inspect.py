@@ -1,0 +1,89 @@
+"""What a stepped run looks like to a person watching it (the app's Simulator): the journey's states and
+where the run is, the chain being stepped with its breakpoints, the action that just ran, and the run's
+state so far (claims, queued metadata, scopes, a denial, a redirect or MFA prompt). Plain data; the app
+only renders it."""
+from __future__ import annotations
+
+from .. import store
+from . import login
+from .engine import STATES
+from .run import DENIED, FlowRun
+
+LABELS = {
+    "identifier": "Identifier (login-post-identifier)", "password": "Password check",
+    "post_login": "post-login actions", "mfa": "SMS second factor", "tokens": "Tokens",
+    "validate": "Signup checks", "pre_user_registration": "pre-user-registration actions",
+    "create": "Create the user", "post_user_registration": "post-user-registration (async)",
+    "request": "Reset requested (e-mail)", "link": "Follow the e-mailed link",
+    "post_challenge": "password-reset-post-challenge actions", "new_password": "New password",
+    "post_change": "post-change-password (async)",
+}
+KIND_LABELS = {"login": "Login", "signup": "Signup", "password_reset": "Password reset", login.SMS_MFA: "SMS MFA"}
+NEEDS_PASSWORD = ("login", "signup", login.SMS_MFA)
+
+
+def stepper(run: FlowRun) -> list[dict]:
+    """The journey's states in order, each `done`, `current` or `todo`."""
+    states = list(STATES[run.kind])
+    current = states.index(run.state) if run.state in states else len(states)
+    return [{"state": s, "label": LABELS.get(s, s),
+             "mark": "done" if i < current else "current" if i == current else "todo"}
+            for i, s in enumerate(states)]
+
+
+def chain(run: FlowRun) -> dict | None:
+    """The trigger chain being stepped: each bound action `done`, `next` or `todo`, and its breakpoint."""
+    cur = run.cursor
+    if cur is None:
+        return None
+    every = "*" in run.breakpoints
+    return {"trigger": cur.trigger, "actions": [
+        {"name": a["name"], "version": a["version"], "breakpoint": every or a["name"] in run.breakpoints,
+         "mark": "done" if i < cur.index else "next" if i == cur.index else "todo"}
+        for i, a in enumerate(cur.actions)]}
+
+
+def last_action(emu, run: FlowRun) -> dict | None:
+    """The action the run ran most recently: trigger, name, version, commands, console, error, timings."""
+    ref = next((s["actions"][-1] for s in reversed(run.steps) if s.get("actions")), None)
+    if ref is None:
+        return None
+    found = None
+    if run.cursor and run.cursor.results and run.cursor.results[-1]["result"]["name"] == ref["name"]:
+        found = run.cursor.results[-1]["result"]
+    else:
+        for e in reversed(run.executions):
+            if e["trigger"] != ref["trigger"]:
+                continue
+            results = store.executions.get(emu.ws, e["id"])["results"]
+            hit = next((r for r in reversed(results) if r["action_name"] == ref["name"]), None)
+            if hit:
+                em = hit["emulator"]
+                found = {"name": hit["action_name"], "handler": em["handler"], "commands": em["commands"],
+                         "logs": em["logs"], "http": em.get("http", []), "error": em["error"], "timings": em["timings"]}
+            break
+    if found is None:
+        return None
+    return {"trigger": ref["trigger"], "version": ref["version"], **found}
+
+
+def state_so_far(run: FlowRun) -> dict:
+    """What the actions have asked for so far and what the run is doing about it."""
+    ctx = run.ctx
+    pending = ((run.cursor.state or {}).get("pending_metadata") if run.cursor else None) or {}
+    out = {"claims": ctx.get("claims", {"id_token": {}, "access_token": {}}),
+           "pending_metadata": {k: v for k, v in pending.items() if v},
+           "transaction_metadata": ((run.cursor.state or {}).get("transaction_metadata") if run.cursor else None) or {},
+           "user_id": ctx.get("user_id"), "connection": (ctx.get("connection") or {}).get("name")}
+    if run.kind in ("login", login.SMS_MFA):
+        out["scopes"] = login.scopes(run)
+        if ctx.get("mfa_provider"):
+            out["multifactor"] = ctx["mfa_provider"]
+    if run.status == DENIED or run.error:
+        out["denial"] = run.error
+    need = (run.waiting or {}).get("for")
+    if need in ("continue", "form"):
+        out["redirect"] = run.waiting
+    elif need in ("otp", "phone"):
+        out["mfa"] = {k: v for k, v in run.waiting.items() if k != "for"}
+    return out
