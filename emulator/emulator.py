@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from . import deploy_cli, flows, timings, triggers
-from .flows import inspect
+from .flows import inspect, redirect
 from .flows.report import report
 from .changes import Changes
 from .runtime import DEFAULT_DEADLINE_MS, ActionSource, ChainResult, DependencyCache, HostPool, build_event, run_chain
@@ -310,6 +310,17 @@ class Emulator:
         return {"stepper": inspect.stepper(run), "chain": inspect.chain(run),
                 "last_action": inspect.last_action(self, run), "state": inspect.state_so_far(run),
                 "report": report(self, run)}
+
+    def redirect_secret_names(self, run: flows.FlowRun) -> list[str]:
+        return sorted(redirect.redirecting_action_secrets(self, run))
+
+    def redirect_token(self, run: flows.FlowRun, claims: dict, *, secret: str | None = None,
+                       secret_name: str | None = None) -> str:
+        """The session token the redirect page sends back to /continue (signed on the run's clock)."""
+        return redirect.session_token(self, run, claims, secret=secret, secret_name=secret_name)
+
+    def clients(self, tenant: str) -> list[dict]:
+        return store.directory.clients(self.ws, tenant)
 
     def outbox(self, tenant: str, recipient: str | None = None, limit: int = 50) -> list[dict]:
         return store.outbox.list_(self.ws, tenant, recipient, limit)

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import time
 
 from .. import flows, store, tokens
 from ..errors import UsageError
+from ..flows import redirect
 from ..flows.report import report
-from ..runtime.harness_tokens import sign_hs256
 from .common import event_arg, open_emulator
 from .run import add_http_args, http_for_run, save_recorded_calls
 from .output import emit_json, table
@@ -172,19 +171,13 @@ def jwks(args) -> int:
 def redirect_token(args) -> int:
     """What the page an action redirected to would send back: an HS256 token with the run's state."""
     emu = open_emulator(args)
-    run = flows.load(emu.ws, args.run_id)
-    if not run.ctx.get("user_id"):
-        raise UsageError(f"run {args.run_id} has no user yet")
     claims = {}
     for key, value in _pairs(args.claims, "--claim").items():
         try:
             claims[key] = json.loads(value)
         except json.JSONDecodeError:
             claims[key] = value
-    now = int(time.time())
-    payload = {"iss": tokens.domain(run.tenant), "sub": run.ctx["user_id"], "state": run.id, "iat": now,
-               "exp": now + 900, **claims}
-    print(sign_hs256(payload, args.secret))
+    print(redirect.session_token(emu, flows.load(emu.ws, args.run_id), claims, secret=args.secret))
     return 0
 
 
