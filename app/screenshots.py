@@ -60,7 +60,35 @@ async def _shoot(window: MainWindow, out: Path) -> list[Path]:
 
     window.tabs.setCurrentWidget(window.bindings_view)
     await grab("flows-bindings")
+
+    await _simulate(window)
+    await grab("simulator-breakpoint")
+    await _batch(window)
+    window.tabs.setCurrentWidget(window.timings_view)
+    window.timings_view.log_scale.setChecked(True)
+    await grab("timings-charts")
     return shots
+
+
+async def _batch(window: MainWindow) -> None:
+    """Some runs to chart: a batch of logins of a user no action redirects, on draft-free versions."""
+    sim = window.simulator_view
+    sim.setup.user_box.setCurrentText("jane.doe@example.com")
+    sim.setup.password.setText("Correct-Horse-9")
+    sim.batch_count.setValue(8)  # under the 10 SMS per hour Auth0 allows a user
+    await sim.start_batch()
+
+
+async def _simulate(window: MainWindow) -> None:
+    """A login of the sample's admin, stepped up to a breakpoint before add-role-claims."""
+    sim = window.simulator_view
+    window.tabs.setCurrentWidget(sim)
+    sim.setup.user_box.setCurrentText("jane.doe@example.com")
+    sim.setup.password.setText("Correct-Horse-9")
+    sim.breakpoints.set_checked("add-role-claims")
+    while not (sim.run and sim.run.waiting):
+        await sim.advance(False)
+    sim.details.setCurrentWidget(sim.details.state)
 
 
 def main(argv: list[str] | None = None) -> int:

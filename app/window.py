@@ -20,6 +20,8 @@ from .views.bindings_view import BindingsView
 from .views.compare_view import CompareView
 from .views.logs_view import LogsView
 from .views.settings_dialog import SettingsDialog
+from .views.simulator import SimulatorView
+from .views.timings_view import TimingsView
 
 
 class MainWindow(QMainWindow):
@@ -36,13 +38,18 @@ class MainWindow(QMainWindow):
         self.tenant_box.currentTextChanged.connect(self._tenant_changed)
         self.actions_view = ActionsView(self.ops)
         self.bindings_view = BindingsView(self.ops)
+        self.simulator_view = SimulatorView(self.ops)
         self.compare_view = CompareView(self.ops)
         self.logs_view = LogsView(self.ops)
+        self.timings_view = TimingsView(self.ops)
+        self.timings_view.open_run.connect(self.open_flow_run)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.actions_view, "Actions")
         self.tabs.addTab(self.bindings_view, "Flows")
+        self.tabs.addTab(self.simulator_view, "Simulator")
         self.tabs.addTab(self.compare_view, "Compare")
         self.tabs.addTab(self.logs_view, "Logs")
+        self.tabs.addTab(self.timings_view, "Timings")
         self.setCentralWidget(self.tabs)
         self.node_label = QLabel("Node: starting…")
         self.statusBar().addPermanentWidget(self.node_label)
@@ -64,6 +71,16 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(text)
         else:
             self.statusBar().clearMessage()
+
+    @property
+    def views(self) -> tuple:
+        return (self.actions_view, self.bindings_view, self.simulator_view, self.compare_view, self.logs_view,
+                self.timings_view)
+
+    def open_flow_run(self, run_id: str) -> None:
+        """Reopen a stored run in the Simulator (from a point clicked in Timings)."""
+        self.simulator_view.reopen(run_id)
+        self.tabs.setCurrentWidget(self.simulator_view)
 
     @property
     def core(self) -> Emulator:
@@ -121,7 +138,7 @@ class MainWindow(QMainWindow):
             self.tenant_box.setCurrentText(self.actions_view.tenant or "")
             self.tenant_box.blockSignals(False)
             return
-        for view in (self.actions_view, self.bindings_view, self.compare_view, self.logs_view):
+        for view in self.views:
             view.set_tenant(tenant or None)
         if tenant:
             self.settings.setValue("last_tenant", tenant)
@@ -135,7 +152,7 @@ class MainWindow(QMainWindow):
     def _changed(self, changes) -> None:
         if changes.tenants - {self.tenant_box.itemText(i) for i in range(self.tenant_box.count())}:
             self.reload_tenants()
-        for view in (self.actions_view, self.bindings_view, self.compare_view, self.logs_view):
+        for view in self.views:
             view.apply_changes(changes)
 
     # ---- import and export (with progress) -----------------------------------------------

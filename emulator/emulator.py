@@ -311,6 +311,18 @@ class Emulator:
                 "last_action": inspect.last_action(self, run), "state": inspect.state_so_far(run),
                 "report": report(self, run)}
 
+    def auto_answer(self, run: flows.FlowRun) -> dict | None:
+        """What the emulator, playing the user, answers: the code from the outbox SMS, the link from the
+        reset e-mail, a plain return from a redirect (None when it has no answer)."""
+        return flows.engine.answer_for(self, run, flows.Answers(auto=True))
+
+    def breakpoint_choices(self, tenant: str, kind: str) -> list[dict]:
+        return inspect.breakpoint_choices(self, tenant, kind)
+
+    def flow_kinds(self) -> dict[str, str]:
+        """Journey kinds and their names, in the order a person picks from."""
+        return dict(inspect.KIND_LABELS)
+
     def redirect_secret_names(self, run: flows.FlowRun) -> list[str]:
         return sorted(redirect.redirecting_action_secrets(self, run))
 

@@ -64,12 +64,14 @@ def by_version(rows: list[dict]) -> dict[str, dict[int, dict]]:
 
 
 def run_waterfall(run) -> list[dict]:
-    """A flow run's bars: each step (a state or one action) and, inside it, the actions it ran; triggers
-    span their actions. Offsets in ms of active time from the run's start."""
+    """A flow run's bars: the actions each step ran (one of a chain, or a whole async chain), the steps
+    that ran none (password check, MFA, tokens...), and triggers spanning their actions. Offsets in ms
+    of active time from the run's start."""
     bars, offset = [], 0.0
     for step in run.steps:
         label = step["state"] + (f" (answer: {step['answered']})" if step.get("answered") else "")
-        bars.append({"kind": "step", "label": label, "start_ms": offset, "ms": step["ms"]})
+        if not step.get("actions"):  # a step that ran actions is shown by its actions' bars
+            bars.append({"kind": "step", "label": label, "start_ms": offset, "ms": step["ms"]})
         inner = offset
         for a in step.get("actions", []):
             bars.append({"kind": "action", "label": f"{a['trigger']} › {a['name']} v{a['version']}",

@@ -3,6 +3,7 @@ JWKS that verifies them (design §4). Custom claims set by actions are added, ex
 claim names, which are dropped silently as Auth0 does (spec §3.4)."""
 from __future__ import annotations
 
+import functools
 import json
 
 import jwt
@@ -28,11 +29,17 @@ def issuer(tenant: str) -> str:
     return f"https://{domain(tenant)}/"
 
 
+@functools.lru_cache(maxsize=64)
+def _parse(pem: str) -> rsa.RSAPrivateKey:
+    """Parsing checks the RSA key, which takes tens of milliseconds: once per key, not per token."""
+    return serialization.load_pem_private_key(pem.encode(), password=None)
+
+
 def _key(ws: Workspace, tenant: str) -> tuple[str, rsa.RSAPrivateKey]:
     row = ws.db.execute("SELECT kid, private_pem FROM signing_keys WHERE tenant = ? ORDER BY created_at LIMIT 1",
                         [tenant]).fetchone()
     if row:
-        return row[0], serialization.load_pem_private_key(row[1].encode(), password=None)
+        return row[0], _parse(row[1])
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                             serialization.NoEncryption()).decode()

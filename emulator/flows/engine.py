@@ -16,7 +16,7 @@ from typing import Callable
 from .. import store
 from ..clock import FixedClock, Ids
 from ..errors import UsageError, bad_request
-from . import login, password_reset, signup
+from . import login, mfa, password_reset, signup
 from .run import RUNNING, FlowRun, save
 
 KINDS = {"login": (login, login.IDENTIFIER), "signup": (signup, signup.VALIDATE),
@@ -71,6 +71,14 @@ def start(emu, tenant: str, kind: str, inputs: dict, *, client: str | None = Non
     return run
 
 
+def describe_deterministic(det: dict | None, seed: int = DEFAULT_SEED) -> str:
+    """One line saying what deterministic mode fixes, for a run (or for runs about to start)."""
+    det = det or {"seed": seed, "start_ms": DEFAULT_START_MS}
+    start_at = FixedClock(det["start_ms"]).iso()
+    return (f"Deterministic: seed {det['seed']} · clock starts {start_at}, one second per step · "
+            f"every SMS code is {mfa.FIXED_CODE}")
+
+
 @contextmanager
 def _clock(emu, run: FlowRun):
     """In deterministic mode the workspace's clock and ids are the run's own for the duration of a step."""
@@ -105,7 +113,8 @@ async def step(emu, run: FlowRun, answer: dict | None = None) -> FlowRun:
     return run
 
 
-def _answer_for(emu, run: FlowRun, answers: Answers) -> dict | None:
+def answer_for(emu, run: FlowRun, answers: Answers) -> dict | None:
+    """The answer `answers` give to what the run waits for (None: they have none)."""
     need = (run.waiting or {}).get("for")
     if need == "event":
         return {}
@@ -147,7 +156,7 @@ async def run_to_end(emu, run: FlowRun, answers: Answers | None = None,
             need = run.waiting["for"]
             if need in used and need in ("otp", "continue", "form") and not answers.auto:
                 break  # a scripted answer was already used (and was wrong): leave the run waiting
-            answer = _answer_for(emu, run, answers)
+            answer = answer_for(emu, run, answers)
             if answer is None:
                 break
             used.add(need)

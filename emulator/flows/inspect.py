@@ -4,7 +4,7 @@ state so far (claims, queued metadata, scopes, a denial, a redirect or MFA promp
 only renders it."""
 from __future__ import annotations
 
-from .. import store
+from .. import store, triggers
 from . import login
 from .engine import STATES
 from .run import DENIED, FlowRun
@@ -20,6 +20,18 @@ LABELS = {
 }
 KIND_LABELS = {"login": "Login", "signup": "Signup", "password_reset": "Password reset", login.SMS_MFA: "SMS MFA"}
 NEEDS_PASSWORD = ("login", "signup", login.SMS_MFA)
+# Triggers whose chains a journey steps one action at a time (and so can stop at a breakpoint). Async
+# triggers and send-phone-message run whole, in one step.
+STEPPED = {"login": (triggers.LOGIN_POST_IDENTIFIER, triggers.POST_LOGIN),
+           login.SMS_MFA: (triggers.LOGIN_POST_IDENTIFIER, triggers.POST_LOGIN),
+           "signup": (triggers.PRE_USER_REGISTRATION,),
+           "password_reset": (triggers.PASSWORD_RESET_POST_CHALLENGE,)}
+
+
+def breakpoint_choices(emu, tenant: str, kind: str) -> list[dict]:
+    """The bound actions a journey of this kind can stop before: [{trigger, actions: [name, ...]}]."""
+    return [{"trigger": t, "actions": [b["action"]["name"] for b in store.bindings.get(emu.ws, tenant, t)]}
+            for t in STEPPED[kind]]
 
 
 def stepper(run: FlowRun) -> list[dict]:

@@ -1,0 +1,208 @@
+"""The three QtCharts of the Timings area, built from the core's timing data: per-action duration over
+recent runs (hover a point for its run, click to open it), the distribution per version (box plots), and
+one run's waterfall (triggers, steps and actions as bars on a time axis)."""
+from __future__ import annotations
+
+from PySide6.QtCharts import (QBarCategoryAxis, QBarSet, QBoxPlotSeries, QBoxSet, QChart, QChartView,
+                              QHorizontalStackedBarSeries, QLineSeries, QLogValueAxis, QValueAxis)
+from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtGui import QColor, QCursor, QPainter
+from PySide6.QtWidgets import QToolTip
+
+KIND_COLORS = {"trigger": "#7a5af8", "step": "#b8c4d6", "action": "#0e7c86"}
+
+
+def _tip(state: bool, text: str) -> None:
+    """Show a tooltip while hovered. (Slots return nothing: PySide6 mishandles a bool returned to Qt.)"""
+    if state:
+        QToolTip.showText(QCursor.pos(), text)
+    else:
+        QToolTip.hideText()
+
+
+def _log_axis(low: float, high: float) -> QLogValueAxis:
+    axis = QLogValueAxis()
+    axis.setTitleText("ms (log)")
+    axis.setLabelFormat("%g")
+    axis.setRange(max(low / 2, 0.001), max(high, 0.01) * 2)
+    return axis
+
+
+class _ChartView(QChartView):
+    """A chart view that owns its chart and can be emptied and refilled."""
+
+    def __init__(self, title: str):
+        super().__init__()
+        self.chart_ = QChart()
+        self.chart_.setTitle(title)
+        self.chart_.setAnimationOptions(QChart.AnimationOption.NoAnimation)  # redraws stay cheap during batches
+        self.chart_.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+        self.setChart(self.chart_)
+        self.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.setMinimumHeight(150)
+
+    def clear(self) -> None:
+        self.chart_.removeAllSeries()
+        for axis in self.chart_.axes():
+            self.chart_.removeAxis(axis)
+
+
+def _value_axis(title: str, top: float) -> QValueAxis:
+    axis = QValueAxis()
+    axis.setTitleText(title)
+    axis.setRange(0, max(top, 1.0) * 1.1)
+    axis.applyNiceNumbers()
+    return axis
+
+
+class DurationsChart(_ChartView):
+    """ms per action over the recent runs (x = run number, oldest first)."""
+
+    point_clicked = Signal(dict)  # the row behind a clicked point
+    point_hovered = Signal(dict)
+
+    def __init__(self):
+        super().__init__("Per-action duration over recent runs")
+        self.rows_by_series: dict[str, dict[int, dict]] = {}
+        self.log_scale = False  # one slow action would flatten every other line on a linear axis
+
+    def show_rows(self, rows: list[dict]) -> None:
+        chart = self.chart_
+        self.clear()
+        runs = {e: i + 1 for i, e in enumerate(dict.fromkeys(r["execution_id"] for r in rows))}
+        self.rows_by_series = {}
+        for r in rows:
+            self.rows_by_series.setdefault(r["action"], {})[runs[r["execution_id"]]] = r
+        x_axis = _value_axis("run", len(runs))
+        x_axis.setLabelFormat("%d")
+        top = max((r["ms"] for r in rows), default=1)
+        if self.log_scale:
+            y_axis = _log_axis(min((r["ms"] for r in rows if r["ms"] > 0), default=0.01), top)
+        else:
+            y_axis = _value_axis("ms", top)
+        chart.addAxis(x_axis, Qt.AlignmentFlag.AlignBottom)
+        chart.addAxis(y_axis, Qt.AlignmentFlag.AlignLeft)
+        for action, points in sorted(self.rows_by_series.items()):
+            series = QLineSeries()
+            series.setName(action)
+            series.setPointsVisible(True)
+            floor = 0.001 if self.log_scale else 0.0  # a log axis has no zero
+            series.append([QPointF(x, max(r["ms"], floor)) for x, r in sorted(points.items())])
+            series.hovered.connect(lambda point, state, a=action: self._hovered(a, point, state))
+            series.clicked.connect(lambda point, a=action: self._clicked(a, point))
+            chart.addSeries(series)
+            series.attachAxis(x_axis)
+            series.attachAxis(y_axis)
+
+    def row_at(self, action: str, point: QPointF) -> dict | None:
+        points = self.rows_by_series.get(action) or {}
+        if not points:
+            return None
+        x = min(points, key=lambda k: abs(k - point.x()))
+        return points[x]
+
+    def _hovered(self, action: str, point: QPointF, state: bool) -> None:
+        row = self.row_at(action, point) if state else None
+        if row is None:
+            QToolTip.hideText()
+            return
+        QToolTip.showText(QCursor.pos(), describe(row))
+        self.point_hovered.emit(row)
+
+    def _clicked(self, action: str, point: QPointF) -> None:
+        row = self.row_at(action, point)
+        if row:
+            self.point_clicked.emit(row)
+
+
+def describe(row: dict) -> str:
+    where = f"flow run {row['flow_run']}" if row.get("flow_run") else "a single run (Test panel or CLI)"
+    return (f"{row['action']} v{row['version']}: {row['ms']:.2f} ms{' (failed)' if row['failed'] else ''}\n"
+            f"{row['trigger']} execution {row['execution_id']}\n{where}\nat {row['created_at']}")
+
+
+class VersionsChart(_ChartView):
+    """Box plots of the durations per action version."""
+
+    def __init__(self):
+        super().__init__("Duration distribution per version")
+        self.log_scale = False
+        self.boxes: list[QBoxSet] = []
+
+    def show_stats(self, stats: dict[str, dict[int, dict]]) -> None:
+        chart = self.chart_
+        self.clear()
+        series = QBoxPlotSeries()
+        series.setName("ms per invocation")
+        labels, top, self.boxes = [], 1.0, []
+        for action, versions in stats.items():
+            for version, s in versions.items():
+                label = f"{action} v{version}"
+                box = QBoxSet(s["min"], s["q1"], s["median"], s["q3"], s["max"], label)
+                box.hovered.connect(lambda state, b=label, st=s: _tip(state, (
+                    f"{b}: {st['count']} runs\nmin {st['min']:.2f} · q1 {st['q1']:.2f} · median "
+                    f"{st['median']:.2f} · q3 {st['q3']:.2f} · max {st['max']:.2f} ms")))
+                series.append(box)
+                self.boxes.append(box)
+                labels.append(label)
+                top = max(top, s["max"])
+        chart.addSeries(series)
+        x_axis = QBarCategoryAxis()
+        x_axis.append(labels)
+        x_axis.setLabelsAngle(-35)
+        x_axis.setTruncateLabels(False)
+        low = min((b.at(QBoxSet.ValuePositions.LowerExtreme) for b in self.boxes), default=0.01)
+        y_axis = _log_axis(low, top) if self.log_scale else _value_axis("ms", top)
+        chart.addAxis(x_axis, Qt.AlignmentFlag.AlignBottom)
+        chart.addAxis(y_axis, Qt.AlignmentFlag.AlignLeft)
+        series.attachAxis(x_axis)
+        series.attachAxis(y_axis)
+        chart.legend().hide()
+
+
+class WaterfallChart(_ChartView):
+    """One run's bars: an invisible offset bar, then the duration, coloured by kind."""
+
+    def __init__(self):
+        super().__init__("Waterfall (click a point above to pick a run)")
+        self.bars: list[dict] = []
+
+    def show_bars(self, title: str, bars: list[dict]) -> None:
+        chart = self.chart_
+        self.clear()
+        chart.setTitle(title)
+        self.bars = list(reversed(bars))  # the first bar on top
+        offset = QBarSet("offset")
+        offset.setColor(QColor(0, 0, 0, 0))
+        offset.setBorderColor(QColor(0, 0, 0, 0))
+        sets = {kind: QBarSet(kind) for kind in KIND_COLORS}
+        for kind, bar_set in sets.items():
+            bar_set.setColor(QColor(KIND_COLORS[kind]))
+        for bar in self.bars:
+            offset.append(bar["start_ms"])
+            for kind, bar_set in sets.items():
+                bar_set.append(bar["ms"] if bar["kind"] == kind else 0)
+        series = QHorizontalStackedBarSeries()
+        series.append(offset)
+        for bar_set in sets.values():
+            series.append(bar_set)
+            bar_set.hovered.connect(self._hovered)
+        series.setBarWidth(0.8)
+        chart.addSeries(series)
+        chart.legend().markers(series)[0].setVisible(False)  # no legend entry for the invisible offsets
+        y_axis = QBarCategoryAxis()
+        # Categories must be unique (a repeated label would merge rows): number them.
+        y_axis.append([f"{i}. {b['label']}"[:56] for i, b in zip(range(len(self.bars), 0, -1), self.bars)])
+        y_axis.setTruncateLabels(False)
+        font = y_axis.labelsFont()
+        font.setPointSizeF(max(6.5, font.pointSizeF() - 1.5))
+        y_axis.setLabelsFont(font)
+        x_axis = _value_axis("ms of active time", max((b["start_ms"] + b["ms"] for b in bars), default=1))
+        chart.addAxis(y_axis, Qt.AlignmentFlag.AlignLeft)
+        chart.addAxis(x_axis, Qt.AlignmentFlag.AlignBottom)
+        series.attachAxis(y_axis)
+        series.attachAxis(x_axis)
+
+    def _hovered(self, state: bool, index: int) -> None:
+        bar = self.bars[index]
+        _tip(state, f"{bar['label']}: starts at {bar['start_ms']:.1f} ms, takes {bar['ms']:.2f} ms")

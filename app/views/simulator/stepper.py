@@ -1,0 +1,76 @@
+"""Where a run is: the journey's states (done, current, to do), the trigger chain being stepped with each
+action's breakpoint, and the earlier runs of the tenant, any of which can be reopened."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+
+MARKS = {"done": "✓", "current": "▶", "next": "▶", "todo": "○"}
+CURRENT = QBrush(QColor("#fff4ce"))
+
+
+class Stepper(QWidget):
+    def __init__(self):
+        super().__init__()
+        self.states, self.chain = QListWidget(), QListWidget()
+        self.chain_title = QLabel("Chain")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(QLabel("Flow states"))
+        layout.addWidget(self.states)
+        layout.addWidget(self.chain_title)
+        layout.addWidget(self.chain)
+
+    def show_view(self, view: dict | None) -> None:
+        self.states.clear()
+        self.chain.clear()
+        if view is None:
+            self.chain_title.setText("Chain")
+            return
+        for s in view["stepper"]:
+            self._add(self.states, f"{MARKS[s['mark']]}  {s['label']}", s["mark"] == "current")
+        chain = view["chain"]
+        self.chain_title.setText(f"Chain: {chain['trigger']}" if chain else "Chain (none running)")
+        for a in (chain or {}).get("actions", []):
+            dot = "● " if a["breakpoint"] else ""
+            self._add(self.chain, f"{MARKS[a['mark']]}  {dot}{a['name']} v{a['version']}", a["mark"] == "next")
+
+    @staticmethod
+    def _add(widget: QListWidget, text: str, current: bool) -> None:
+        item = QListWidgetItem(text)
+        if current:
+            item.setBackground(CURRENT)
+            font = QFont(item.font())
+            font.setBold(True)
+            item.setFont(font)
+        widget.addItem(item)
+
+    def current_state(self) -> str:
+        for i in range(self.states.count()):
+            if self.states.item(i).text().startswith(MARKS["current"]):
+                return self.states.item(i).text()
+        return ""
+
+
+class RunList(QListWidget):
+    """The tenant's recent runs, newest first; activating one reopens it."""
+
+    reopen = Signal(str)  # run id
+
+    def __init__(self):
+        super().__init__()
+        self.itemActivated.connect(lambda item: self.reopen.emit(item.data(Qt.ItemDataRole.UserRole)))
+        self.itemClicked.connect(lambda item: self.reopen.emit(item.data(Qt.ItemDataRole.UserRole)))
+
+    def show_runs(self, runs: list[dict], kinds: dict[str, str], current: str | None) -> None:
+        self.blockSignals(True)
+        self.clear()
+        for r in runs:
+            item = QListWidgetItem(f"{r['created_at'][11:19]}  {kinds.get(r['kind'], r['kind'])}  {r['status']}")
+            item.setData(Qt.ItemDataRole.UserRole, r["id"])
+            item.setToolTip(f"run {r['id']}, created {r['created_at']}, last step {r['updated_at']}")
+            self.addItem(item)
+            if r["id"] == current:
+                self.setCurrentItem(item)
+        self.blockSignals(False)

@@ -1,0 +1,343 @@
+"""The Simulator area: pick a journey, an application and a user; Step (F10) one state or one action at a
+time, or Run (F5) to the next pause; stop at breakpoints and edit the event; answer OTPs, redirects and
+forms; see each action's commands and console, the state so far, the tokens and the tenant logs; re-run
+or reopen earlier runs; run a batch of many runs with progress and Cancel. All core work is awaited on
+the qasync loop, so the window keeps redrawing while Node runs."""
+from __future__ import annotations
+
+import asyncio
+import time
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QProgressBar, QPushButton, QScrollArea, QSpinBox, QSplitter,
+                               QTabWidget, QVBoxLayout, QWidget)
+
+from emulator.changes import Changes
+from emulator.errors import EmulatorError
+from emulator.flows import engine
+from emulator.flows.batch import BatchResult, run_batch
+
+from .details import RunDetails
+from .prompt import PromptPanel
+from .setup import Breakpoints, RunSetup
+from .stepper import RunList, Stepper
+
+BANNER = "background: #fff1b8; color: #5c3c00; padding: 4px 8px; border: 1px solid #e0b800; font-weight: bold"
+LIVE_EVERY_S = 1.0  # during a batch, tell the other views what changed at most this often
+
+
+def _scrolling(widget: QWidget) -> QScrollArea:
+    """Tall parts scroll rather than set the window's minimum height."""
+    scroll = QScrollArea()
+    scroll.setWidget(widget)
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+    return scroll
+
+
+class SimulatorView(QWidget):
+    stepped = Signal(object)  # the FlowRun, once a Step or Run has been rendered
+    batch_finished = Signal(object)  # the BatchResult (cut short if cancelled)
+
+    def __init__(self, ops):
+        super().__init__()
+        self.ops = ops
+        self.tenant: str | None = None
+        self.run = None
+        self._task: asyncio.Task | None = None
+        self._batch: asyncio.Task | None = None
+        self.setup = RunSetup(ops)
+        self.setup.kind_changed.connect(self._kind_changed)
+        self.setup.deterministic.toggled.connect(self._show_banner)
+        self.setup.seed.valueChanged.connect(self._show_banner)
+        self.breakpoints = Breakpoints()
+        self.breakpoints.changed.connect(self._breakpoints_changed)
+        self.stepper, self.runs, self.prompt, self.details = Stepper(), RunList(), PromptPanel(), RunDetails()
+        self.runs.reopen.connect(self.reopen)
+        # An answer goes on the way the person last moved: one step after Step, to the next pause after Run.
+        self._run_all = False
+        self.prompt.answered.connect(lambda answer: self.advance(self._run_all, answer))
+        self.prompt.sign_requested.connect(self._sign)
+        self.prompt.auto_requested.connect(self._auto_answer)
+        self.banner = QLabel()
+        self.banner.setStyleSheet(BANNER)
+        self.banner.setWordWrap(True)
+        self.status = QLabel("No run yet.")
+        self.step_button, self.run_button = QPushButton("Step  (F10)"), QPushButton("Run  (F5)")
+        self.rerun_button, self.new_button = QPushButton("Re-run"), QPushButton("New run")
+        self.step_button.clicked.connect(lambda: self.advance(False))
+        self.run_button.clicked.connect(lambda: self.advance(True))
+        self.rerun_button.clicked.connect(self.rerun)
+        self.new_button.clicked.connect(self.new_run)
+        for text, key, slot in (("Step", "F10", lambda: self.advance(False)), ("Run", "F5", lambda: self.advance(True))):
+            action = QAction(text, self)
+            action.setShortcut(QKeySequence(key))
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            action.triggered.connect(slot)
+            self.addAction(action)
+        self.batch_count = QSpinBox()
+        self.batch_count.setRange(1, 100_000)
+        self.batch_count.setValue(1000)
+        self.batch_count.setSuffix(" runs")
+        self.batch_button, self.cancel_button = QPushButton("Run batch"), QPushButton("Cancel")
+        self.batch_button.setToolTip("Run the journey end to end many times, answering as the user would "
+                                     "(codes from the outbox, redirects come back)")
+        self.batch_button.clicked.connect(self.start_batch)
+        self.cancel_button.clicked.connect(self.cancel_batch)
+        self.cancel_button.setEnabled(False)
+        self.batch_progress = QProgressBar()
+        self.batch_label = QLabel()
+        self._layout()
+
+    def _layout(self) -> None:
+        buttons = QHBoxLayout()
+        for w in (self.new_button, self.step_button, self.run_button, self.rerun_button):
+            buttons.addWidget(w)
+        batch = QHBoxLayout()
+        for w in (self.batch_count, self.batch_button, self.cancel_button):
+            batch.addWidget(w)
+        left = QWidget()
+        ll = QVBoxLayout(left)
+        ll.setContentsMargins(0, 0, 0, 0)
+        ll.addWidget(self.setup)
+        ll.addLayout(buttons)
+        ll.addLayout(batch)
+        ll.addWidget(self.batch_progress)
+        ll.addWidget(self.batch_label)
+        lower = QTabWidget()
+        lower.addTab(self.breakpoints, "Breakpoints")
+        lower.addTab(self.runs, "Earlier runs")
+        ll.addWidget(lower, 1)
+        middle = QWidget()
+        ml = QVBoxLayout(middle)
+        ml.setContentsMargins(0, 0, 0, 0)
+        ml.addWidget(self.status)
+        mid_split = QSplitter(Qt.Orientation.Vertical)
+        mid_split.addWidget(self.stepper)
+        mid_split.addWidget(_scrolling(self.prompt))
+        mid_split.setStretchFactor(1, 2)
+        ml.addWidget(mid_split)
+        split = QSplitter()
+        for w in (_scrolling(left), middle, self.details):
+            split.addWidget(w)
+        split.setStretchFactor(1, 2)
+        split.setStretchFactor(2, 3)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.banner)
+        layout.addWidget(split)
+        self._show_banner()
+
+    # ---- tenant and setup -------------------------------------------------------------------------------
+    def set_tenant(self, tenant: str | None) -> None:
+        self.tenant = tenant
+        self.run = None
+        self.setup.set_tenant(tenant)
+        self._kind_changed(self.setup.kind)
+        self.render()
+
+    def apply_changes(self, changes: Changes) -> None:
+        if not self.tenant:
+            return
+        if self.tenant in changes.directory or any(t == self.tenant for t, _ in changes.users):
+            if not (self._task and not self._task.done()) and not (self._batch and not self._batch.done()):
+                email, password = self.setup.email.text(), self.setup.password.text()
+                self.setup.set_tenant(self.tenant)
+                self.setup.email.setText(email)
+                self.setup.password.setText(password)
+        if any(t == self.tenant for t, _ in changes.bindings):
+            self._kind_changed(self.setup.kind)
+
+    def _kind_changed(self, kind: str) -> None:
+        if self.tenant and kind:
+            selected = self.breakpoints.selected() if self.breakpoints.topLevelItemCount() else []
+            self.breakpoints.set_choices(self.ops.core.breakpoint_choices(self.tenant, kind), selected)
+
+    def _breakpoints_changed(self, names: list[str]) -> None:
+        if self.run and not self.run.done:  # applies from the next step of the current run
+            self.run.breakpoints = names
+            self.render()
+
+    def _show_banner(self, *_: object) -> None:
+        det = self.run.deterministic if self.run else None
+        if det or (self.run is None and self.setup.deterministic.isChecked()):
+            self.banner.setText(engine.describe_deterministic(det, self.setup.seed.value()))
+            self.banner.show()
+        else:
+            self.banner.hide()
+
+    # ---- running ------------------------------------------------------------------------------------------
+    @property
+    def busy(self) -> bool:
+        return bool(self._task and not self._task.done())
+
+    def new_run(self) -> bool:
+        if not self.tenant or self.busy:
+            return False
+        p = self.setup.params()
+        started = self.ops.call(self, self.ops.core.start_flow, self.tenant, p["kind"], p["inputs"],
+                                client=p["client"], breakpoints=self.breakpoints.selected(),
+                                deterministic=p["deterministic"], seed=p["seed"])
+        if started is None:
+            return False
+        self.run = started[0]
+        self.render()
+        return True
+
+    def advance(self, run_all: bool, answer: dict | None = None) -> asyncio.Task | None:
+        """Step (one unit) or Run (until the run ends or pauses), starting a new run if none is open."""
+        if self.busy or not self.tenant:
+            return None
+        if (self.run is None or self.run.done) and not self.new_run():
+            return None
+        if self.run.waiting and answer is None:
+            answer = self.prompt.current_answer()
+            if answer is None:
+                self.status.setText(f"The run waits for {self.run.waiting['for']}: answer it first.")
+                return None
+        self._run_all = run_all
+        self._set_running(True)
+        self._task = self.ops.run("Stepping…" if not run_all else "Running…", self._go(run_all, answer),
+                                  self._stepped, self._failed)
+        return self._task
+
+    async def _go(self, run_all: bool, answer: dict | None):
+        core = self.ops.core
+        run, changes = await core.step_flow(self.run, answer)
+        while run_all and not run.done and not run.waiting:
+            run, more = await core.step_flow(run)
+            changes |= more
+        return run, changes
+
+    def _stepped(self, result) -> None:
+        self.run = result[0]
+        self._set_running(False)
+        self.render()
+        self.stepped.emit(self.run)
+
+    def _failed(self, exc: Exception) -> None:
+        self._set_running(False)
+        self.status.setText(f"Not done: {exc}")
+        self.stepped.emit(self.run)
+
+    def _set_running(self, on: bool) -> None:
+        for w in (self.step_button, self.run_button, self.rerun_button, self.new_button, self.batch_button):
+            w.setEnabled(not on)
+
+    def rerun(self) -> asyncio.Task | None:
+        """The same inputs and settings again, run to the first pause."""
+        if self.run is None or self.busy:
+            return None
+        started = self.ops.call(self, self.ops.core.rerun_flow, self.run)
+        if started is None:
+            return None
+        self.run = started[0]
+        return self.advance(True)
+
+    def reopen(self, run_id: str) -> None:
+        if self.busy:
+            return
+        try:
+            self.run = self.ops.core.flow_run(run_id)
+        except EmulatorError as exc:
+            self.status.setText(str(exc))
+            return
+        self.setup.set_kind(self.run.kind)
+        self.breakpoints.set_choices(self.ops.core.breakpoint_choices(self.tenant, self.run.kind), self.run.breakpoints)
+        self.render()
+
+    def _sign(self, secret_name: str, claims: dict) -> None:
+        token = self.ops.call(self, self.ops.core.redirect_token, self.run, claims, secret_name=secret_name)
+        if token:
+            self.prompt.set_session_token(token)
+
+    def _auto_answer(self) -> None:
+        answer = self.ops.core.auto_answer(self.run) if self.run else None
+        if answer is None:
+            self.status.setText("Nothing in the outbox answers this yet.")
+        elif "otp" in answer:
+            self.prompt.set_otp(answer["otp"])
+        else:
+            self.advance(False, answer)
+
+    # ---- rendering ---------------------------------------------------------------------------------------
+    def render(self) -> None:
+        core, run = self.ops.core, self.run
+        kinds = core.flow_kinds()
+        self._show_banner()
+        if self.tenant:
+            self.runs.show_runs(core.flow_runs(self.tenant), kinds, run.id if run else None)
+            self.details.show_outbox(core.outbox(self.tenant))
+        if run is None:
+            self.stepper.show_view(None)
+            self.prompt.show_wait(None)
+            self.status.setText("No run yet: Step (F10) or Run (F5) starts one.")
+            return
+        view = core.flow_view(run)
+        self.stepper.show_view(view)
+        self.details.show_view(view)
+        waiting = run.waiting or {}
+        self.status.setText(f"{kinds.get(run.kind, run.kind)} run {run.id[:8]} · {run.status}"
+                            + (f" · waiting for {waiting['for']}" if waiting else ""))
+        if run.done:
+            error = run.error or {}
+            text = f"{run.status.upper()}" + (f": {error.get('error')}: {error.get('error_description')}"
+                                              if error else "")
+            self.prompt.show_wait(None, done_text=text + "\n\nRe-run repeats it with the same inputs.")
+        else:
+            secrets = core.redirect_secret_names(run) if waiting.get("for") == "continue" else []
+            self.prompt.show_wait(run.waiting, secrets=secrets)
+
+    # ---- batch ----------------------------------------------------------------------------------------------
+    def start_batch(self) -> asyncio.Task | None:
+        if not self.tenant or self.busy or (self._batch and not self._batch.done()):
+            return None
+        p, count = self.setup.params(), self.batch_count.value()
+        self.batch_result = BatchResult()
+        self.batch_progress.setRange(0, count)
+        self.batch_progress.setValue(0)
+        self._set_running(True)
+        self.cancel_button.setEnabled(True)
+        started, last_emit = time.perf_counter(), [time.perf_counter()]
+
+        def progress(done: int, run) -> None:
+            self.batch_progress.setValue(done)
+            rate = done / max(time.perf_counter() - started, 1e-6)
+            self.batch_label.setText(f"{done}/{count} runs · {rate:.1f} runs/s · {self._statuses()}")
+            if time.perf_counter() - last_emit[0] >= LIVE_EVERY_S:  # live logs and charts, not per run
+                last_emit[0] = time.perf_counter()
+                self.ops.changed.emit(Changes(logs=frozenset([self.tenant]), executions=frozenset(
+                    e["id"] for e in run.executions)))
+
+        async def batch():
+            try:
+                await run_batch(self.ops.core, self.tenant, p["kind"], p["inputs"], count, client=p["client"],
+                                deterministic=p["deterministic"], seed=p["seed"], on_progress=progress,
+                                result=self.batch_result)
+            except EmulatorError as exc:
+                self.batch_label.setText(f"Not done: {exc}")
+            finally:
+                self._batch_done(time.perf_counter() - started)
+
+        self._batch = asyncio.ensure_future(batch())
+        self.ops.tasks.add(self._batch)
+        self._batch.add_done_callback(self.ops.tasks.discard)
+        return self._batch
+
+    def _statuses(self) -> str:
+        return ", ".join(f"{n} {s}" for s, n in sorted(self.batch_result.statuses.items()))
+
+    def _batch_done(self, seconds: float) -> None:
+        result = self.batch_result
+        self._set_running(False)
+        self.cancel_button.setEnabled(False)
+        cancelled = " (cancelled)" if result.runs < self.batch_count.value() else ""
+        self.batch_label.setText(f"{result.runs} runs in {seconds:.1f} s{cancelled} · {self._statuses()}")
+        self.ops.changed.emit(Changes(logs=frozenset([self.tenant]), flow_runs=frozenset(
+            (self.tenant, i) for i in result.run_ids[-50:])))
+        self.render()
+        self.batch_finished.emit(result)
+
+    def cancel_batch(self) -> None:
+        if self._batch and not self._batch.done():
+            self._batch.cancel()
