@@ -63,11 +63,29 @@ async def _shoot(window: MainWindow, out: Path) -> list[Path]:
 
     await _simulate(window)
     await grab("simulator-breakpoint")
+    await _compare(window)
+    await grab("compare-versions")
     await _batch(window)
     window.tabs.setCurrentWidget(window.timings_view)
     window.timings_view.log_scale.setChecked(True)
     await grab("timings-charts")
     return shots
+
+
+async def _compare(window: MainWindow) -> None:
+    """email-domain-policy v1 against v2 over its saved events, the row that differs opened."""
+    compare = window.compare_view
+    window.core.save_test_event(window.tenant, "email-domain-policy", "competitor",
+                                {"user": {"email": "spy@competitor.example"}})
+    window.core.save_test_event(window.tenant, "email-domain-policy", "customer",
+                                {"user": {"email": "ann@customer.example"}})
+    window.tabs.setCurrentWidget(compare)
+    compare.action_box.setCurrentText("email-domain-policy")
+    done = asyncio.get_running_loop().create_future()
+    compare.finished.connect(lambda r: done.done() or done.set_result(r))
+    compare.start()
+    results = await asyncio.wait_for(done, 60)
+    compare.table.selectRow(next((i for i, c in enumerate(results) if c.differences), 0))
 
 
 async def _batch(window: MainWindow) -> None:

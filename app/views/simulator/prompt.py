@@ -136,6 +136,9 @@ class PromptPanel(QStackedWidget):
             self.addWidget(page)
         for label in (self.event_error, self.otp_error, self.continue_error, self.password_error):
             label.setStyleSheet("color: #b00020")
+        for label in (self.event_label, self.otp_label, self.form_label, self.title, self.event_error,
+                      self.continue_error):
+            label.setWordWrap(True)
 
     def show_wait(self, waiting: dict | None, *, done_text: str | None = None, secrets: list[str] = ()) -> None:
         """Show the page for what the run waits for (or the idle or done page)."""

@@ -30,11 +30,18 @@ class Stepper(QWidget):
             return
         for s in view["stepper"]:
             self._add(self.states, f"{MARKS[s['mark']]}  {s['label']}", s["mark"] == "current")
+        self._fit(self.states, self.states.count())  # a handful of states: no empty space below them
         chain = view["chain"]
         self.chain_title.setText(f"Chain: {chain['trigger']}" if chain else "Chain (none running)")
         for a in (chain or {}).get("actions", []):
             dot = "● " if a["breakpoint"] else ""
             self._add(self.chain, f"{MARKS[a['mark']]}  {dot}{a['name']} v{a['version']}", a["mark"] == "next")
+        self._fit(self.chain, max(4, self.chain.count()))
+
+    @staticmethod
+    def _fit(widget: QListWidget, rows: int) -> None:
+        row = widget.sizeHintForRow(0) if widget.count() else widget.fontMetrics().height() + 2
+        widget.setMaximumHeight(row * rows + 2 * widget.frameWidth() + 4)
 
     @staticmethod
     def _add(widget: QListWidget, text: str, current: bool) -> None:

@@ -87,6 +87,7 @@ class SimulatorView(QWidget):
         self.cancel_button.clicked.connect(self.cancel_batch)
         self.cancel_button.setEnabled(False)
         self.batch_progress = QProgressBar()
+        self.batch_progress.setFormat("%v / %m runs")
         self.batch_label = QLabel()
         self._layout()
 
@@ -113,11 +114,8 @@ class SimulatorView(QWidget):
         ml = QVBoxLayout(middle)
         ml.setContentsMargins(0, 0, 0, 0)
         ml.addWidget(self.status)
-        mid_split = QSplitter(Qt.Orientation.Vertical)
-        mid_split.addWidget(self.stepper)
-        mid_split.addWidget(_scrolling(self.prompt))
-        mid_split.setStretchFactor(1, 2)
-        ml.addWidget(mid_split)
+        ml.addWidget(self.stepper)  # as tall as its rows
+        ml.addWidget(_scrolling(self.prompt), 1)
         split = QSplitter()
         for w in (_scrolling(left), middle, self.details):
             split.addWidget(w)
