@@ -185,6 +185,9 @@ def test_timings_charts_have_data_hover_names_the_run_and_click_opens_it(win, al
     win.core.set_bindings("sample", "post-login", ["deny-blocked-countries", "add-role-claims"])
     sim.batch_count.setValue(4)
     wait_signal(aloop, sim.batch_finished, sim.start_batch, timeout=120)
+    logs = win.logs_view  # hidden during the batch: it catches up when shown
+    shown = wait_signal(aloop, logs.refreshed, lambda: win.tabs.setCurrentWidget(logs))
+    assert shown and [logs.table.item(r, 1).text() for r in range(shown)].count("s") == 4
     timings = win.timings_view
     count = wait_signal(aloop, timings.refreshed, lambda: win.tabs.setCurrentWidget(timings))
     assert count >= 8

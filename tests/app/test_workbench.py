@@ -255,6 +255,7 @@ def test_a_log_line_appears_live_and_filters_and_export(win, aloop, tmp_path):
     view = _new_action(win, "failing")
     view.editor.setPlainText("exports.onExecutePostLogin = async () => { console.log('about to fail');"
                              " throw new Error('kaput'); };\n")
+    win.tabs.setCurrentWidget(logs)  # watching the logs while a run happens (here, the test panel's)
     wait_signal(aloop, view.test_finished, view.test.run)  # no refresh asked for: the run's changes bring it
     types = [logs.table.item(r, 1).text() for r in range(logs.table.rowCount())]
     assert "actions_execution_failed" in types
