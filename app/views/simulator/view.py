@@ -10,8 +10,8 @@ import time
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QHBoxLayout, QLabel, QProgressBar, QPushButton, QScrollArea, QSpinBox, QSplitter,
-                               QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QProgressBar, QPushButton, QScrollArea, QSizePolicy, QSpinBox,
+                               QSplitter, QTabWidget, QVBoxLayout, QWidget)
 
 from emulator.changes import Changes
 from emulator.errors import EmulatorError
@@ -62,7 +62,7 @@ class SimulatorView(QWidget):
         self.prompt.auto_requested.connect(self._auto_answer)
         self.banner = QLabel()
         self.banner.setStyleSheet(BANNER)
-        self.banner.setWordWrap(True)
+        self.banner.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)  # one line, not half the view
         self.status = QLabel("No run yet.")
         self.step_button, self.run_button = QPushButton("Step  (F10)"), QPushButton("Run  (F5)")
         self.rerun_button, self.new_button = QPushButton("Re-run"), QPushButton("New run")
