@@ -9,7 +9,8 @@ import json
 import time
 
 import pytest
-from PySide6.QtCore import QPointF, QSettings, Qt, QTimer
+from PySide6.QtCore import QPoint, QSettings, Qt, QTimer
+from PySide6.QtTest import QTest
 
 from app.startup import open_core
 from app.window import MainWindow
@@ -198,12 +199,49 @@ def test_timings_charts_have_data_hover_names_the_run_and_click_opens_it(win, al
     bars = timings.waterfall.bars
     assert {b["kind"] for b in bars} == {"trigger", "action", "step"}
     assert timings.waterfall.chart_.series()[0].count() == 4  # offset + trigger + step + action sets
+    # The mouse over the newest add-role-claims point, then a click on it.
+    chart = timings.durations
     line = next(s for s in series if s.name() == "add-role-claims")
-    point = line.at(line.count() - 1)
-    hovered = wait_signal(aloop, timings.durations.point_hovered, lambda: line.hovered.emit(point, True))
-    assert hovered["action"] == "add-role-claims" and hovered["flow_run"]
-    line.clicked.emit(QPointF(point.x(), point.y()))
+    at = chart.mapFromScene(chart.chart_.mapToPosition(line.at(line.count() - 1), line))
+    QTest.mouseMove(chart.viewport(), at + QPoint(25, 25))
+    hovered = wait_signal(aloop, chart.point_hovered, lambda: QTest.mouseMove(chart.viewport(), at))
+    assert hovered["action"] == "add-role-claims" and hovered["flow_run"] == timings.rows[-1]["flow_run"]
+    QTest.mouseClick(chart.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, at)
     assert win.tabs.currentWidget() is sim and sim.run.id == hovered["flow_run"]
     assert timings.waterfall.chart_.title().endswith(hovered["flow_run"][:8])
     timings.log_scale.setChecked(True)
     assert timings.durations.chart_.axes()[1].titleText() == "ms (log)"
+
+
+def test_signup_with_new_credentials_then_reset_the_password_from_the_emailed_link(win, aloop):
+    sim = win.simulator_view
+    sim.setup.set_kind("signup")
+    assert [sim.breakpoints.topLevelItem(i).text(0) for i in range(sim.breakpoints.topLevelItemCount())] == [
+        "every action", "pre-user-registration"]
+    sim.setup.user_box.setCurrentText("(new credentials)")
+    sim.setup.email.setText("new@example.net")
+    sim.setup.password.setText("short")
+    run = _run(aloop, sim)
+    assert run.status == "failed" and run.error["code"] == "invalid_password"
+    assert "invalid_password" in sim.prompt.title.text()
+    sim.setup.password.setText("Str0ng-Passw0rd!")
+    run = _run(aloop, sim)
+    assert run.status == "success" and _tree(sim.details.result)["user"]
+    assert sim.setup.user_box.findText("new@example.net") > 0  # the new user can be picked from now on
+    assert sim.setup.email.text() == "new@example.net"  # and what was typed stays
+
+    sim.setup.set_kind("password_reset")
+    run = _run(aloop, sim)
+    assert run.waiting["for"] == "link" and sim.prompt.currentWidget() is sim.prompt.pages["link"]
+    assert sim.details.outbox.item(0, 1).text() == "new@example.net"
+    run = wait_signal(aloop, sim.stepped, sim.prompt.auto_requested.emit)  # "Follow the link in the e-mail"
+    assert run.waiting["for"] == "new_password" and sim.prompt.currentWidget() is sim.prompt.pages["new_password"]
+    sim.prompt.new_password.setText("abc")
+    run = wait_signal(aloop, sim.stepped, lambda: sim.advance(True))
+    assert run.waiting["for"] == "new_password" and sim.prompt.password_error.text()
+    sim.prompt.new_password.setText("An0ther-Passw0rd!")
+    run = wait_signal(aloop, sim.stepped, lambda: sim.advance(True))
+    assert run.status == "success"
+    assert _tree(sim.details.result)["result_url"].text(1) == "https://app.example.com/password-changed"
+    logs = _tree(sim.details.result)["Tenant logs"]
+    assert [logs.child(i).text(0) for i in range(logs.childCount())] == ["scpr", "fcp", "scp"]

@@ -74,6 +74,18 @@ class RunSetup(QWidget):
             self.user_box.setCurrentIndex(1)
         self._user_picked(self.user_box.currentText())
 
+    def reload_users(self) -> None:
+        """New or changed users (a signup just ran): refill the list, keeping what is picked and typed."""
+        picked, email, password = self.user_box.currentText(), self.email.text(), self.password.text()
+        self.user_box.blockSignals(True)
+        self.user_box.clear()
+        self.user_box.addItem(NEW_USER)
+        self.user_box.addItems([u["email"] for u in self.ops.core.users(self.tenant) if u.get("email")])
+        self.user_box.setCurrentIndex(max(0, self.user_box.findText(picked)))
+        self.user_box.blockSignals(False)
+        self.email.setText(email)
+        self.password.setText(password)
+
     def _user_picked(self, email: str) -> None:
         if email and email != NEW_USER:
             self.email.setText(email)

@@ -137,12 +137,9 @@ class SimulatorView(QWidget):
     def apply_changes(self, changes: Changes) -> None:
         if not self.tenant:
             return
-        if self.tenant in changes.directory or any(t == self.tenant for t, _ in changes.users):
-            if not (self._task and not self._task.done()) and not (self._batch and not self._batch.done()):
-                email, password = self.setup.email.text(), self.setup.password.text()
-                self.setup.set_tenant(self.tenant)
-                self.setup.email.setText(email)
-                self.setup.password.setText(password)
+        batch_running = self._batch and not self._batch.done()
+        if any(t == self.tenant for t, _ in changes.users) and not batch_running:
+            self.setup.reload_users()
         if any(t == self.tenant for t, _ in changes.bindings):
             self._kind_changed(self.setup.kind)
 
@@ -256,7 +253,7 @@ class SimulatorView(QWidget):
         elif "otp" in answer:
             self.prompt.set_otp(answer["otp"])
         else:
-            self.advance(False, answer)
+            self.advance(self._run_all, answer)
 
     # ---- rendering ---------------------------------------------------------------------------------------
     def render(self) -> None:
@@ -278,9 +275,10 @@ class SimulatorView(QWidget):
         self.status.setText(f"{kinds.get(run.kind, run.kind)} run {run.id[:8]} · {run.status}"
                             + (f" · waiting for {waiting['for']}" if waiting else ""))
         if run.done:
-            error = run.error or {}
-            text = f"{run.status.upper()}" + (f": {error.get('error')}: {error.get('error_description')}"
-                                              if error else "")
+            error = run.error or {}  # /oauth shape {error, error_description}, or /dbconnections {code, description}
+            code = error.get("error") or error.get("code")
+            message = error.get("error_description") or error.get("description") or error.get("message")
+            text = run.status.upper() + (f": {code}: {message}" if error else "")
             self.prompt.show_wait(None, done_text=text + "\n\nRe-run repeats it with the same inputs.")
         else:
             secrets = core.redirect_secret_names(run) if waiting.get("for") == "continue" else []
