@@ -33,6 +33,7 @@ async def step(emu, run: FlowRun, answer: dict | None) -> None:
     elif run.state == MFA:
         await _final_mfa(emu, run, answer)
     elif run.state == TOKENS:
+        await tokens.ensure_key(emu.ws, run.tenant)  # the first login of a tenant makes its key off the loop
         _tokens(emu, run)
 
 

@@ -79,6 +79,7 @@ def open_workspace(path: str | os.PathLike | None = None, *, clock: Clock | None
         if version < LATEST:
             _migrate(conn, version, LATEST)
         conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
     except WorkspaceError:
         conn.close()
         raise
