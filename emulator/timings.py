@@ -39,8 +39,12 @@ def flow_run_ids(ws: Workspace, tenant: str, execution_ids: set[str]) -> dict[st
     """Which flow run (if any) each execution belongs to."""
     if not execution_ids:
         return {}
+    # A run that recorded an execution was last written after it: only those runs need reading.
+    oldest = ws.db.execute(f"SELECT min(created_at) FROM executions WHERE id IN ({','.join('?' * len(execution_ids))})",
+                           list(execution_ids)).fetchone()[0]
     rows = ws.db.execute("""SELECT json_extract(x.value, '$.id'), f.id FROM flow_runs f,
-                            json_each(f.snapshot, '$.executions') x WHERE f.tenant = ?""", [tenant]).fetchall()
+                            json_each(f.snapshot, '$.executions') x WHERE f.tenant = ? AND f.updated_at >= ?""",
+                         [tenant, oldest]).fetchall()
     return {e: f for e, f in rows if e in execution_ids}
 
 

@@ -174,6 +174,10 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
             PRIMARY KEY (tenant, id)
         )""",
     ]),
+    (5, "indexes for a tenant's recent flow runs (the Simulator's list, the Timings charts)", [
+        "CREATE INDEX flow_runs_tenant_created ON flow_runs(tenant, created_at)",
+        "CREATE INDEX flow_runs_tenant_updated ON flow_runs(tenant, updated_at)",
+    ]),
 ]
 
 LATEST = MIGRATIONS[-1][0]
