@@ -42,6 +42,7 @@ async def advance(emu, run: FlowRun):
         name = run.cursor.actions[run.cursor.index]["name"]
         run.status = PAUSED
         run.waiting = {"for": "event", "trigger": run.cursor.trigger, "action": name,
+                       "handler": run.cursor.handler or triggers.get(run.cursor.trigger).default_handler,
                        "event": await chain.next_event(emu, run)}
         return None
     run.status, run.waiting = RUNNING, None

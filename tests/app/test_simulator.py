@@ -11,6 +11,7 @@ import time
 import pytest
 from PySide6.QtCore import QPoint, QSettings, Qt, QTimer
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QTableWidgetItem
 
 from app.startup import open_core
 from app.window import MainWindow
@@ -245,3 +246,38 @@ def test_signup_with_new_credentials_then_reset_the_password_from_the_emailed_li
     assert _tree(sim.details.result)["result_url"].text(1) == "https://app.example.com/password-changed"
     logs = _tree(sim.details.result)["Tenant logs"]
     assert [logs.child(i).text(0) for i in range(logs.childCount())] == ["scpr", "fcp", "scp"]
+
+
+def test_a_rendered_form_is_answered_and_a_broken_event_is_never_sent(win, aloop):
+    core = win.core
+    core.create_action("sample", "terms-form", "post-login", """
+exports.onExecutePostLogin = async (event, api) => { api.prompt.render('ap_terms'); };
+exports.onContinuePostLogin = async (event, api) => {
+  api.idToken.setCustomClaim('https://example.com/accepted', event.prompt.fields.accept);
+};""")
+    core.deploy("sample", "terms-form")
+    win.ops.call(win, core.set_bindings, "sample", "post-login", ["terms-form"])  # as the Flows tab does
+    sim = win.simulator_view
+    assert sim.breakpoints.topLevelItem(2).child(0).text(0) == "terms-form"  # the list followed the change
+    _as(sim, JANE, JANE_PASSWORD)
+    sim.breakpoints.set_checked("terms-form")
+    run = _run(aloop, sim)
+    assert run.waiting["for"] == "event"
+    sim.prompt.event_editor.setPlainText('{"user": ')  # broken JSON: the line is named, nothing is sent
+    assert not sim.prompt.send_event.isEnabled() and sim.prompt.event_error.text().startswith("Line 1")
+    assert sim.advance(True) is None and "answer it first" in sim.status.text()
+    sim.prompt.event_editor.setPlainText(sim.prompt._original_event)
+    run = wait_signal(aloop, sim.stepped, sim.prompt.send_event.click)
+    assert run.waiting["for"] == "form" and sim.prompt.currentWidget() is sim.prompt.pages["form"]
+    assert "ap_terms" in sim.prompt.form_label.text()
+    sim.prompt.fields.setItem(0, 0, QTableWidgetItem("accept"))
+    sim.prompt.fields.setItem(0, 1, QTableWidgetItem("yes"))
+    run = wait_signal(aloop, sim.stepped, sim.prompt.submit_form.click)
+    # The breakpoint stops again before the same action's onContinuePostLogin, with the form's fields.
+    assert run.waiting["for"] == "event" and run.waiting["handler"] == "onContinuePostLogin"
+    assert json.loads(sim.prompt.event_editor.toPlainText())["prompt"]["fields"] == {"accept": "yes"}
+    assert "onContinuePostLogin" in sim.prompt.event_label.text()
+    run = wait_signal(aloop, sim.stepped, sim.prompt.send_event.click)
+    assert run.status == "success"
+    claims = core.flow_view(run)["report"]["tokens"]["claims"]["id_token"]
+    assert claims["https://example.com/accepted"] == "yes"

@@ -117,9 +117,9 @@ class PromptPanel(QStackedWidget):
                               self.continue_error, self.continue_button)
         # form (prompt.render)
         self.form_label, self.fields = QLabel(), _pairs_table()
-        submit = QPushButton("Submit the form")
-        submit.clicked.connect(lambda: self.answered.emit({"fields": _pairs(self.fields)}))
-        form_page = _page(self.form_label, self.fields, submit)
+        self.submit_form = QPushButton("Submit the form")
+        self.submit_form.clicked.connect(lambda: self.answered.emit({"fields": _pairs(self.fields)}))
+        form_page = _page(self.form_label, self.fields, self.submit_form)
         # reset link and new password
         follow = QPushButton("Follow the link in the e-mail")
         follow.clicked.connect(self.auto_requested)
@@ -151,8 +151,9 @@ class PromptPanel(QStackedWidget):
         error = (waiting or {}).get("error") or {}
         message = error.get("error_description") or error.get("description") or ""
         if need == "event":
-            self.event_label.setText(f"Breakpoint: the event {waiting['action']} ({waiting['trigger']}) is about to "
-                                     f"receive. Edit it, then send.")
+            handler = f", {waiting['handler']}" if waiting.get("handler") else ""
+            self.event_label.setText(f"Breakpoint: the event {waiting['action']} ({waiting['trigger']}{handler}) is "
+                                     f"about to receive. Edit it, then send.")
             self._original_event = json.dumps(waiting["event"], indent=2)
             self.event_editor.setPlainText(self._original_event)
         elif need == "otp":
