@@ -62,6 +62,8 @@ def add_parsers(sub) -> None:
     bench = sub.add_parser("bench", help="measure the runtime's speed on this machine")
     bench.add_argument("--node", metavar="PATH", help="Node binary to use instead of the bundled one")
     bench.add_argument("--quick", action="store_true", help="fewer iterations (a smoke run)")
+    bench.add_argument("--flows", type=int, metavar="N",
+                       help="instead: N sample logins end to end, as the app's batch runs them")
     bench.set_defaults(run=run_bench)
 
 
@@ -209,6 +211,12 @@ def list_triggers(args: argparse.Namespace) -> int:
 
 
 async def run_bench(args: argparse.Namespace) -> int:
+    if args.flows is not None:
+        from ..bench_flows import run_flow_bench
+
+        if args.flows < 1:
+            raise UsageError("--flows: give a number of runs of 1 or more")
+        return await run_flow_bench(args.flows, args.node)
     from ..bench import run_bench as bench
 
     return await bench(args.node, quick=args.quick)

@@ -140,6 +140,16 @@ def test_bench_quick_prints_its_figures():
         assert label in p.stdout
 
 
+def test_bench_flows_prints_batch_and_event_loop_figures():
+    p = cli("bench", "--flows", "3")
+    assert p.returncode == 0, p.stderr
+    assert "login runs (4 post-login actions)" in p.stdout and "3 success" in p.stdout
+    for label in ("runs per second", "event loop late max", "timings data, last 200 runs"):
+        assert label in p.stdout
+    bad = cli("bench", "--flows", "0")
+    assert bad.returncode == 2 and "--flows" in bad.stderr and "Traceback" not in bad.stderr
+
+
 def test_node_setting_and_version_checks(tmp_path):
     old = tmp_path / "old-node"
     old.write_text("#!/bin/sh\necho v12.22.0\n")
