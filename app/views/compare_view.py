@@ -41,7 +41,11 @@ class CompareView(QWidget):
         self.table.currentCellChanged.connect(lambda row, *_: self.show_side_by_side(row))
         self.sides = QTreeWidget()
         self.sides.setHeaderLabels(["Field", "A", "B"])
-        self.sides.setColumnWidth(0, 120)
+        header = self.sides.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        for col in (1, 2):  # the two sides get equal room
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch)
         top = QHBoxLayout()
         for w in (QLabel("Action"), self.action_box, QLabel("A"), self.a, QLabel("B"), self.b, self.run_button,
                   self.cancel_button, self.progress):
@@ -138,6 +142,8 @@ class CompareView(QWidget):
         comparison = self.results[row]
         for key in (*COMPARED, "duration_ms"):
             item = QTreeWidgetItem([key, json.dumps(comparison.a[key]), json.dumps(comparison.b[key])])
+            for col, side in ((1, comparison.a), (2, comparison.b)):  # the whole value, when the cell cuts it
+                item.setToolTip(col, json.dumps(side[key], indent=2)[:4000])
             if key in comparison.differences:
                 for col in range(3):
                     item.setBackground(col, DIFF)
