@@ -184,7 +184,11 @@ def test_a_batch_shows_progress_can_be_cancelled_and_the_window_keeps_redrawing(
 def test_timings_charts_have_data_hover_names_the_run_and_click_opens_it(win, aloop):
     sim = win.simulator_view
     _as(sim, JANE, JANE_PASSWORD)
-    win.core.set_bindings("sample", "post-login", ["deny-blocked-countries", "add-role-claims"])
+    # A 40 ms action next to a sub-millisecond one: their points never overlap under the mouse.
+    win.core.create_action("sample", "wait-40ms", "post-login",
+                           "exports.onExecutePostLogin = async () => { await new Promise((r) => setTimeout(r, 40)); };")
+    win.core.deploy("sample", "wait-40ms")
+    win.core.set_bindings("sample", "post-login", ["deny-blocked-countries", "wait-40ms"])
     sim.batch_count.setValue(4)
     wait_signal(aloop, sim.batch_finished, sim.start_batch, timeout=120)
     logs = win.logs_view  # hidden during the batch: it catches up when shown
@@ -194,19 +198,20 @@ def test_timings_charts_have_data_hover_names_the_run_and_click_opens_it(win, al
     count = wait_signal(aloop, timings.refreshed, lambda: win.tabs.setCurrentWidget(timings))
     assert count >= 8
     series = timings.durations.chart_.series()
-    assert {s.name() for s in series} >= {"deny-blocked-countries", "add-role-claims"}
+    assert {s.name() for s in series} >= {"deny-blocked-countries", "wait-40ms"}
     assert all(s.count() >= 4 for s in series)
     assert len(timings.versions.boxes) >= 2 and timings.versions.chart_.series()[0].count() >= 2
     bars = timings.waterfall.bars
     assert {b["kind"] for b in bars} == {"trigger", "action", "step"}
     assert timings.waterfall.chart_.series()[0].count() == 4  # offset + trigger + step + action sets
-    # The mouse over the newest add-role-claims point, then a click on it.
+    # The mouse over the newest wait-40ms point, then a click on it.
     chart = timings.durations
-    line = next(s for s in series if s.name() == "add-role-claims")
+    line = next(s for s in series if s.name() == "wait-40ms")
     at = chart.mapFromScene(chart.chart_.mapToPosition(line.at(line.count() - 1), line))
     QTest.mouseMove(chart.viewport(), at + QPoint(25, 25))
     hovered = wait_signal(aloop, chart.point_hovered, lambda: QTest.mouseMove(chart.viewport(), at))
-    assert hovered["action"] == "add-role-claims" and hovered["flow_run"] == timings.rows[-1]["flow_run"]
+    assert hovered["action"] == "wait-40ms" and hovered["ms"] > 30
+    assert hovered["flow_run"] == timings.rows[-1]["flow_run"]
     QTest.mouseClick(chart.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, at)
     assert win.tabs.currentWidget() is sim and sim.run.id == hovered["flow_run"]
     assert timings.waterfall.chart_.title().endswith(hovered["flow_run"][:8])
