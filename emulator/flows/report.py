@@ -29,6 +29,7 @@ def report(emu, run: FlowRun) -> dict:
                          "handler": r["emulator"]["handler"], "commands": r["emulator"]["commands"],
                          "logs": r["emulator"]["logs"], "http": r["emulator"].get("http", []),
                          "error": r["emulator"]["error"]} for r in execution["results"]]})
-    logs = {l["log_id"]: l for l in store.logs.list_(emu.ws, run.tenant, limit=1000)}
-    out["logs"] = [{"type": logs[i]["type"], "description": logs[i].get("description")} for i in run.logs if i in logs]
+    # Only the run's own records: the Simulator renders this after every step, on tenants with many logs.
+    out["logs"] = [{"type": l["type"], "description": l.get("description")}
+                   for l in store.logs.get_many(emu.ws, run.tenant, run.logs)]
     return out

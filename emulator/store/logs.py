@@ -61,3 +61,13 @@ def list_(ws: Workspace, tenant: str, *, type_: str | None = None, user: str | N
     rows = ws.db.query(f"SELECT record FROM logs WHERE {' AND '.join(where)} ORDER BY log_id {order} LIMIT ?",
                        params + [limit])
     return [json.loads(r["record"]) for r in rows]
+
+
+def get_many(ws: Workspace, tenant: str, log_ids: list[str]) -> list[dict]:
+    """These records, in the order asked for (ids that no longer exist are skipped)."""
+    if not log_ids:
+        return []
+    rows = ws.db.execute(f"SELECT log_id, record FROM logs WHERE tenant = ? AND log_id IN "
+                         f"({','.join('?' * len(log_ids))})", [tenant, *log_ids]).fetchall()
+    found = {log_id: json.loads(record) for log_id, record in rows}
+    return [found[i] for i in log_ids if i in found]
