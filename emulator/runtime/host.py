@@ -18,9 +18,12 @@ from __future__ import annotations
 import asyncio
 import collections
 import ctypes
+import hashlib
+import hmac
 import itertools
 import logging
 import os
+import secrets
 import signal
 import sys
 import time
@@ -56,6 +59,11 @@ class HostLimits:
     grace_s: float = 0.5  # how long past a deadline we wait for the host before killing it
 
 
+# Lines Node itself prints when its inspector opens or a client comes and goes: not an action's output.
+INSPECTOR_NOISE = ("Debugger listening on ", "For help, see: https://nodejs.org/en/docs/inspector",
+                   "Debugger attached.", "Waiting for the debugger to disconnect...", "Debugger ending on ")
+
+
 @dataclass
 class _Pending:
     future: asyncio.Future
@@ -63,6 +71,8 @@ class _Pending:
     stray: list[dict] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     timer: asyncio.TimerHandle | None = None
+    budget_s: float = 0.0  # a debug run's running time left; its clock stops while the debugger pauses
+    armed_at: float | None = None
 
 
 class HostCrashed(Exception):
@@ -78,10 +88,17 @@ class HostCrashed(Exception):
 class NodeHost:
     """A Node process running harness/host.js for one tenant. Start with `await start()`."""
 
-    def __init__(self, tenant: str, node: Path, limits: HostLimits | None = None):
+    def __init__(self, tenant: str, node: Path, limits: HostLimits | None = None, *, debug: bool = False):
         self.tenant = tenant
         self.node = node
         self.limits = limits or HostLimits()
+        # A debugging host opens the inspector and leaves run deadlines to Python, whose clock stops
+        # while the debugger holds the host paused (pause_clock / resume_clock).
+        self.debug = debug
+        self.forged = 0  # reply lines rejected for a bad signature
+        self._key = b""
+        self._clock_paused = False
+        self._retire = False
         self.node_version: str | None = None
         self.cold_start_ms: float | None = None
         self.restarts = 0
@@ -114,19 +131,29 @@ class NodeHost:
     async def _spawn(self) -> None:
         t0 = time.perf_counter()
         read_fd, write_fd = os.pipe()
+        # The key that signs replies goes through a pipe the harness reads once and closes, not argv or
+        # the environment (both readable in /proc by the action).
+        self._key = secrets.token_hex(32).encode()
+        key_r, key_w = os.pipe()
+        os.write(key_w, self._key)
+        os.close(key_w)
         try:
             proc = await asyncio.create_subprocess_exec(
                 str(self.node), f"--max-old-space-size={self.limits.heap_mb}", str(HARNESS), str(write_fd),
+                str(key_r),
                 stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-                pass_fds=(write_fd,),
+                pass_fds=(write_fd, key_r),
                 # A scrubbed environment: nothing of the emulator's own process leaks to actions (spec: an
                 # action sees only its own secrets). UTC, as Auth0's runtime.
                 env={"TZ": "UTC"},
                 limit=READ_LIMIT,
                 preexec_fn=_die_with_parent,
+                # Its own process group: whatever an action starts is ended with the host.
+                process_group=0,
             )
         finally:
             os.close(write_fd)
+            os.close(key_r)
         loop = asyncio.get_running_loop()
         reader = asyncio.StreamReader(limit=READ_LIMIT)
         transport, _ = await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader),
@@ -145,12 +172,21 @@ class NodeHost:
         self.node_version = msg["node"]
         self.cold_start_ms = (time.perf_counter() - t0) * 1000
 
+    def _kill_group(self, proc) -> None:
+        """Kill the host and every process an action started in its group."""
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        if proc.returncode is None:
+            proc.kill()
+
     async def close(self) -> None:
         self._closed = True
         if self._starting and not self._starting.done():
             self._starting.cancel()
-        if self.alive:
-            self._proc.kill()
+        if self._proc is not None:
+            self._kill_group(self._proc)
             await self._proc.wait()
         for task in self._tasks:
             task.cancel()
@@ -164,10 +200,15 @@ class NodeHost:
         loop = asyncio.get_running_loop()
         pending = _Pending(loop.create_future())
         self._pending[rid] = pending
-        allowed = request["deadline_ms"] / 1000 + self.limits.grace_s
-        pending.timer = loop.call_later(allowed, self._overrun, rid)
+        if self.debug:
+            pending.budget_s = request["deadline_ms"] / 1000
+            if not self._clock_paused:
+                self._arm(rid, pending)
+        else:
+            allowed = request["deadline_ms"] / 1000 + self.limits.grace_s
+            pending.timer = loop.call_later(allowed, self._overrun, rid)
         try:
-            self._write({**request, "type": "run", "id": rid})
+            self._write({**request, "type": "run", "id": rid, "debug": self.debug})
             final = await pending.future
             if final.get("last"):
                 pending.actions.append(final["last"])
@@ -175,7 +216,52 @@ class NodeHost:
             if pending.timer:
                 pending.timer.cancel()
             self._pending.pop(rid, None)
+        if final.get("retire"):
+            self._retire_now()
         return pending.actions, {**final, "stray": pending.stray}
+
+    # ---- a debug run's clock: running time only ----------------------------------------------------
+    def _arm(self, rid: int, pending: _Pending) -> None:
+        pending.armed_at = time.monotonic()
+        pending.timer = asyncio.get_running_loop().call_later(max(0.0, pending.budget_s), self._expire, rid)
+
+    def _expire(self, rid: int) -> None:
+        pending = self._pending.get(rid)
+        if pending is None:
+            return
+        pending.budget_s, pending.armed_at = 0.0, None
+        self._write({"type": "expire", "run": rid})
+        # The harness answers at once unless it is stuck in a synchronous loop.
+        pending.timer = asyncio.get_running_loop().call_later(self.limits.grace_s, self._overrun, rid)
+
+    def pause_clock(self) -> None:
+        """The debugger paused the host: stop every run's deadline clock (and never kill it meanwhile)."""
+        if self._clock_paused:
+            return
+        self._clock_paused = True
+        now = time.monotonic()
+        for pending in self._pending.values():
+            if pending.timer:
+                pending.timer.cancel()
+                pending.timer = None
+            if pending.armed_at is not None:
+                pending.budget_s -= now - pending.armed_at
+                pending.armed_at = None
+
+    def resume_clock(self) -> None:
+        if not self._clock_paused:
+            return
+        self._clock_paused = False
+        for rid, pending in self._pending.items():
+            if pending.timer is None and pending.budget_s > 0 and self.debug:
+                self._arm(rid, pending)
+            elif pending.timer is None and self.debug:
+                self._expire(rid)
+
+    def _retire_now(self) -> None:
+        """An action changed the shared realm in a way that cannot be undone: replace the host."""
+        if self.alive and not self._pending:
+            self._kill("platform_error", "The host was replaced after an action froze Node's built-ins.", None)
 
     async def ping(self) -> None:
         await self.request({"type": "ping"})
@@ -196,13 +282,34 @@ class NodeHost:
         assert self._proc and self._proc.stdin
         self._proc.stdin.write(orjson.dumps({"v": PROTOCOL, **msg}) + b"\n")
 
+    def _verify(self, line: bytes) -> bytes | None:
+        """The JSON of a signed reply line, or None when the signature is missing or wrong."""
+        body, tab, mac = line.rstrip(b"\n").rpartition(b"\t")
+        if not tab:
+            return None
+        expected = hmac.new(self._key, body, hashlib.sha256).hexdigest().encode()
+        return body if hmac.compare_digest(expected, mac) else None
+
+    def _forgery(self, line: bytes) -> None:
+        self.forged += 1
+        log.warning("tenant %s: unsigned reply rejected: %.200r", self.tenant, line)
+        if self._pending:
+            oldest = self._pending[min(self._pending)]
+            oldest.stray.append({"level": "error", "time": int(time.time() * 1000),
+                                 "message": "A reply that the harness did not sign was rejected: action code "
+                                            f"wrote to the emulator's protocol channel ({line[:120]!r})."})
+
     # ---- reading ---------------------------------------------------------------------------------
     async def _read_replies(self, proc, reader: asyncio.StreamReader, transport, ready: asyncio.Future,
                             output: list[asyncio.Task]) -> None:
         try:
             while line := await reader.readline():
+                body = self._verify(line)
+                if body is None:
+                    self._forgery(line)
+                    continue
                 try:
-                    msg = orjson.loads(line)
+                    msg = orjson.loads(body)
                 except orjson.JSONDecodeError:
                     log.warning("tenant %s: unreadable line from host: %.200r", self.tenant, line)
                     continue
@@ -233,7 +340,7 @@ class NodeHost:
             return
         if kind == "action":
             pending.actions.append(msg["result"])
-        elif kind in ("result", "pong", "event", "checked"):
+        elif kind in ("result", "pong", "event", "checked", "inspecting"):
             if not pending.future.done():
                 pending.future.set_result(msg)
         elif kind == "error":
@@ -246,6 +353,8 @@ class NodeHost:
         """Output that escaped the per-invocation capture (direct fd writes, host diagnostics)."""
         while line := await stream.readline():
             text = line.decode("utf-8", "replace").rstrip("\n")
+            if text.startswith(INSPECTOR_NOISE):
+                continue
             self.host_output.append(text)
             if "heap out of memory" in text or "Reached heap limit" in text:
                 self._out_of_memory = True
@@ -276,11 +385,16 @@ class NodeHost:
     def _kill(self, error_class: str, message: str, culprit: int | None) -> None:
         if self.alive and self._kill_reason is None:
             self._kill_reason = (error_class, message, culprit)
-            self._proc.kill()
+            self._kill_group(self._proc)
 
     def _on_exit(self, proc, code: int) -> None:
         if proc is not self._proc:
             return
+        # Whatever an action started (children that inherited the host's pipes) ends with the host.
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
         reason = self._kill_reason
         for rid, pending in list(self._pending.items()):
             if pending.future.done():

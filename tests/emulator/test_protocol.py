@@ -2,6 +2,8 @@
 unknown or malformed messages are answered with an error and skipped, and the host keeps serving."""
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import os
 import shutil
@@ -17,16 +19,24 @@ from emulator.runtime.node import bundled_node
 @pytest.fixture
 def wire():
     read_fd, write_fd = os.pipe()
-    proc = subprocess.Popen([str(bundled_node()), str(HARNESS), str(write_fd)], stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, pass_fds=(write_fd,), env={})
+    key = b"k" * 64
+    key_r, key_w = os.pipe()
+    os.write(key_w, key)
+    os.close(key_w)
+    proc = subprocess.Popen([str(bundled_node()), str(HARNESS), str(write_fd), str(key_r)], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, pass_fds=(write_fd, key_r), env={})
     os.close(write_fd)
+    os.close(key_r)
     replies = os.fdopen(read_fd, "rb")
 
     def send(msg: dict | str) -> dict:
         line = msg if isinstance(msg, str) else json.dumps(msg)
         proc.stdin.write(line.encode() + b"\n")
         proc.stdin.flush()
-        return json.loads(replies.readline())
+        body, _, mac = replies.readline().rstrip(b"\n").rpartition(b"\t")
+        # Every reply is signed with the key handed over the key pipe.
+        assert hmac.compare_digest(hmac.new(key, body, hashlib.sha256).hexdigest().encode(), mac)
+        return json.loads(body)
 
     yield send, proc
     proc.kill()

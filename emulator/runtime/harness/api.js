@@ -49,9 +49,29 @@ function compileTrigger(record) {
   };
 }
 
-function callMethod(ctx, api, method, rawArgs) {
-  if (ctx.closed) return method.returns === 'chain' ? api : undefined; // the action already timed out
-  const cmd = { name: method.path, args: snapshot(rawArgs.slice(0, Math.max(method.args.length, rawArgs.length))) };
+const { errorRecord } = require('./realm');
+
+const { apply } = Reflect;
+const arraySlice = Array.prototype.slice;
+const promiseThen = Promise.prototype.then;
+const stringify = JSON.stringify;
+const json = (v) => (v === undefined ? undefined : stringify(snapshot(v)));
+
+/**
+ * Run one api call for the action and record it. Returns what the realm's bridge turns into the call's
+ * result: `{ok, kind, json, wait}`, or `{ok: false, error}` for a call that threw. Values go back as
+ * JSON, so the action gets objects of its own realm.
+ */
+function callMethod(ctx, method, rawArgs) {
+  const kind = method.returns;
+  if (ctx.closed) {
+    // The handler already returned (or timed out): Auth0 ignores the call; say so where it can be seen.
+    ctx.logs.closed = false;
+    ctx.logs.push('warn', `api.${method.path}() was called after the action ended; it was ignored.`);
+    ctx.logs.closed = true;
+    return { ok: true, kind: kind === 'chain' ? 'chain' : 'void', json: undefined, wait: undefined };
+  }
+  const cmd = { name: method.path, args: snapshot(apply(arraySlice, rawArgs, [0, Math.max(method.args.length, rawArgs.length)])) };
   ctx.commands.push(cmd);
   try {
     for (const g of method.guardFns) g(ctx, method);
@@ -64,31 +84,33 @@ function callMethod(ctx, api, method, rawArgs) {
     if (method.behavior) value = method.behavior(ctx, args, cmd);
     if (method.guards.includes('once')) ctx.shared.once.add(method.path);
     if (method.effect) ctx.effects.push(method.path);
-    if (method.returns === 'promise') {
-      return Promise.resolve(value).then((v) => {
-        cmd.result = snapshot(v);
-        return v;
-      }, (err) => {
-        cmd.error = String(err && err.message);
-        throw err;
-      });
+    if (kind === 'promise') {
+      const wait = (done) => {
+        apply(promiseThen, Promise.resolve(value), [(v) => {
+          cmd.result = snapshot(v);
+          done({ ok: true, json: json(v) });
+        }, (err) => {
+          cmd.error = String(err && err.message);
+          done({ ok: false, error: errorRecord(err) });
+        }]);
+      };
+      return { ok: true, kind, json: undefined, wait };
     }
-    if (method.returns === 'value') cmd.result = snapshot(value);
-    return method.returns === 'chain' ? api : method.returns === 'value' ? value : undefined;
+    if (kind === 'value') {
+      cmd.result = snapshot(value);
+      return { ok: true, kind, json: json(value), wait: undefined };
+    }
+    return { ok: true, kind, json: undefined, wait: undefined };
   } catch (err) {
     cmd.error = String(err && err.message);
-    throw err;
+    return { ok: false, error: errorRecord(err) };
   }
 }
 
-function buildApi(compiled, ctx) {
-  const api = {};
-  for (const method of compiled.methods) {
-    let target = api;
-    if (method.ns) target = api[method.ns] || (api[method.ns] = {});
-    target[method.key] = (...args) => callMethod(ctx, api, method, args);
-  }
-  return api;
+/** The action's `api`, made in its realm, each method calling back into callMethod. */
+function buildApi(compiled, ctx, realm) {
+  if (!compiled.layout) compiled.layout = compiled.methods.map((m) => m.path.split('.'));
+  return realm.bridge.api(compiled.layout, (index, args) => callMethod(ctx, compiled.methods[index], args));
 }
 
 module.exports = { compileTrigger, buildApi };

@@ -3,7 +3,9 @@
  * The long-lived Node host of one tenant. Protocol (v1): newline-delimited JSON; requests arrive on
  * stdin, replies leave on the file descriptor given as argv[2], a channel user code is never handed
  * (its console and stdout are captured per invocation, see console.js). Every message carries
- * `v`, `type` and, for request/reply pairs, `id`.
+ * `v`, `type` and, for request/reply pairs, `id`. Each reply line ends with a tab and the hex
+ * HMAC-SHA256 of the JSON under a key read from the pipe argv[3] at start-up: Python drops (and
+ * reports) any line without a valid signature, so a reply forged by action code is never believed.
  *
  *   configure {triggers}       -> ready {node, pid}
  *   run {trigger, event, actions:[{key,name,filename,code,handler,secrets,deps_dir}], cache, now,
@@ -14,26 +16,65 @@
  *   preview {trigger, event, state, secrets} -> event {event}: what the next action of a chain would see
  *   check {code, filename}     -> checked {error}: a syntax error with its line, or null
  *   ping                       -> pong
+ *   (debugging host only) inspect {host, port} -> inspecting {url}; wait_debugger -> pong once a
+ *   client attached; run {debug: true} leaves the deadline to Python, which sends expire {run}
  *   anything else              -> error {message}
  *
  * A chain runs its actions in order with Auth0's state passing (spec §2.1) and stops after an action
- * that failed or recorded a STOP/SUSPEND command. Async hangs are cut at the deadline here; a host that
+ * that failed or recorded a STOP/SUSPEND command. Each action version runs in its own realm (realm.js);
+ * the shared realm is checked and restored before anything is reported (integrity.js). Async hangs are cut at the deadline here; a host that
  * cannot answer at all (a synchronous loop) is killed by Python.
  */
 const fs = require('fs');
+const crypto = require('crypto');
 const consoleCapture = require('./console');
 const httpCapture = require('./http');
 const loader = require('./loader');
+const integrity = require('./integrity');
 const { compileTrigger, buildApi } = require('./api');
 const { snapshot } = require('./snapshot');
 
 const PROTOCOL = 1;
 const OUT_FD = Number(process.argv[2]);
+const KEY_FD = Number(process.argv[3]);
 process.argv.splice(2); // user code is not told where the protocol channel is
 const triggers = new Map();
 
+// Replies are signed with a key read once from a pipe that is then closed: an action can find the reply
+// channel (/proc/self/fd) but cannot make a line Python accepts. What signing and writing use is
+// captured now, before any user code loads, and integrity.restore() runs before every reply.
+const KEY = fs.readFileSync(KEY_FD);
+fs.closeSync(KEY_FD);
+const { apply } = Reflect;
+const stringify = JSON.stringify;
+const writeSync = fs.writeSync;
+const createHmac = crypto.createHmac;
+const hmacUpdate = crypto.Hmac.prototype.update;
+const hmacDigest = crypto.Hmac.prototype.digest;
+const HPromise = Promise;
+const promiseThen = Promise.prototype.then;
+const setTimer = setTimeout;
+const clearTimer = clearTimeout;
+const mono = () => performance.now();
+
+function sign(line) {
+  const h = apply(createHmac, crypto, ['sha256', KEY]);
+  apply(hmacUpdate, h, [line]);
+  return apply(hmacDigest, h, ['hex']);
+}
+
+let pollution = null; // what the last restore found, for the run that caused it
+
+function restoreRealm() {
+  const found = integrity.restore();
+  if (found.changed.length) pollution = found;
+  return found;
+}
+
 function send(msg) {
-  fs.writeSync(OUT_FD, `${JSON.stringify({ v: PROTOCOL, ...msg })}\n`);
+  restoreRealm();
+  const line = stringify({ v: PROTOCOL, ...msg });
+  apply(writeSync, fs, [OUT_FD, `${line}\t${sign(line)}\n`]);
 }
 
 consoleCapture.install();
@@ -56,6 +97,15 @@ process.exit = (code) => {
   realExit(code);
 };
 
+{
+  // The native object behind an Hmac: reachable from any Hmac an action makes, so watched too.
+  const probe = createHmac('sha256', 'probe');
+  const handle = Object.getOwnPropertySymbols(probe).find((sym) => String(sym) === 'Symbol(kHandle)');
+  integrity.capture([['fs', fs], ['crypto', crypto], ['crypto.Hmac.prototype', crypto.Hmac.prototype],
+    ['Hmac handle', handle ? Object.getPrototypeOf(probe[handle]) : null],
+    ['fs binding', process.binding('fs')], ['console', console]]);
+}
+
 process.on('uncaughtException', (err) => {
   const store = consoleCapture.als.getStore();
   if (store && store.fail) store.fail(err);
@@ -66,22 +116,10 @@ process.on('unhandledRejection', (err) => {
   if (store && store.logs) store.logs.push('error', `Unhandled promise rejection: ${err && err.stack ? err.stack : err}`);
 });
 
-/** A copy of plain JSON data; several times faster than structuredClone for events. */
-function clone(value) {
-  if (Array.isArray(value)) return value.map(clone);
-  if (value && typeof value === 'object') {
-    const out = {};
-    for (const k of Object.keys(value)) out[k] = clone(value[k]);
-    return out;
-  }
-  return value;
-}
-
-// The last action of a chain may take the parsed event itself: nothing runs after it.
-function eventFor(base, spec, shared, last) {
-  const event = last ? base : clone(base);
-  event.secrets = { ...(spec.secrets || {}) };
-  event.configuration = event.configuration || {};
+// The event an action receives, before it is copied into the action's realm (which is itself the
+// deep copy: nothing an action does to its event reaches the next action's).
+function eventFor(base, spec, shared) {
+  const event = { ...base, secrets: { ...(spec.secrets || {}) }, configuration: base.configuration || {} };
   if (event.user) {
     for (const field of ['app_metadata', 'user_metadata']) {
       const pending = shared.pendingMetadata[field];
@@ -89,55 +127,78 @@ function eventFor(base, spec, shared, last) {
       const merged = { ...(event.user[field] || {}) };
       for (const [k, v] of Object.entries(pending)) {
         if (v === null) delete merged[k];
-        else if (v !== undefined) merged[k] = clone(v);
+        else if (v !== undefined) merged[k] = v;
       }
-      event.user[field] = merged;
+      event.user = { ...event.user, [field]: merged };
     }
   }
-  if (event.transaction && 'metadata' in event.transaction) event.transaction.metadata = { ...shared.txMetadata };
+  if (event.transaction && 'metadata' in event.transaction) {
+    event.transaction = { ...event.transaction, metadata: { ...shared.txMetadata } };
+  }
   return event;
 }
 
-const TIMEOUT = Symbol('timeout');
+// Runs in flight by request id: how Python ends one from outside (a debug run's deadline, which
+// counts running time only, is kept by Python).
+const expirers = new Map();
 
-async function runAction(trigger, spec, event, shared, now, deadlineAt) {
+/**
+ * Run one action. The outcome is decided by the harness's own promise, settled through the `then` it
+ * captured at start-up: an action that patches Promise (its realm's or, by reaching it, this one's)
+ * cannot make a never-settling handler look complete.
+ */
+async function runAction(trigger, spec, baseEvent, shared, clock, deadlineAt, { exact, external }) {
   const handlerName = spec.handler || trigger.handlers[0];
-  const ctx = { trigger, handler: handlerName, event, shared, now, commands: [], effects: [], interaction: null,
-    metadataState: {}, closed: false };
-  const logs = new consoleCapture.LogBuffer(now);
-  const t0 = performance.now();
+  const logs = new consoleCapture.LogBuffer(clock);
+  const ctx = { trigger, handler: handlerName, event: null, shared, now: clock, commands: [], effects: [],
+    interaction: null, metadataState: {}, closed: false, logs };
+  const t0 = mono();
   let loadMs = 0;
-  let error = null;
-  let timer;
-  let failAsync;
-  const failed = new Promise((_, reject) => { failAsync = reject; });
+  let timer = null;
   const http = { mode: shared.http.mode || 'live', stubs: shared.http.stubs || [], secrets: spec.secrets || {},
     calls: [] };
-  const store = { logs, fail: (err) => failAsync(err), runId: shared.runId, http };
-  const work = consoleCapture.als.run(store, async () => {
-    const mod = loader.get(spec);
-    loadMs = loader.init(mod);
-    const fn = loader.handler(mod, trigger.handlers, handlerName);
-    return fn(event, buildApi(trigger, ctx));
+  const outcome = await new HPromise((resolve) => {
+    let settled = false;
+    const finish = (r) => {
+      if (settled) return;
+      settled = true;
+      resolve(r);
+    };
+    const store = { logs, fail: (err) => finish({ error: err }), runId: shared.runId, http, name: spec.name };
+    if (external) expirers.set(shared.runId, () => finish({ timeout: true }));
+    else timer = apply(setTimer, globalThis, [() => finish({ timeout: true }), Math.max(0, deadlineAt - mono())]);
+    consoleCapture.als.run(store, () => {
+      try {
+        const mod = loader.get(spec);
+        ctx.event = mod.realm.bridge.parse(stringify(exact ? baseEvent : eventFor(baseEvent, spec, shared)));
+        loadMs = loader.init(mod);
+        const fn = loader.handler(mod, trigger.handlers, handlerName);
+        const pending = fn(ctx.event, buildApi(trigger, ctx, mod.realm));
+        apply(promiseThen, pending, [() => finish({ ok: true }), (err) => finish({ error: err })]);
+      } catch (err) {
+        finish({ error: err });
+      }
+    });
   });
-  const timeout = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(TIMEOUT), Math.max(0, deadlineAt - performance.now()));
-  });
-  work.catch(() => {});
-  failed.catch(() => {});
-  try {
-    await Promise.race([work, timeout, failed]);
-  } catch (err) {
-    error = err === TIMEOUT
-      ? { name: 'Error', message: `Execution of the action exceeded the ${shared.deadlineMs} ms limit.`,
-        stack: '', line: null, column: null, class: 'action_timeout' }
-      : loader.describeError(err, spec.filename);
-  } finally {
-    clearTimeout(timer);
-    ctx.closed = true;
+  if (timer) apply(clearTimer, globalThis, [timer]);
+  expirers.delete(shared.runId);
+  ctx.closed = true;
+  logs.closed = true;
+  const { changed, fatal } = restoreRealm();
+  if (changed.length) {
+    logs.closed = false;
+    logs.push('warn', `The action changed Node's shared built-ins (${changed.slice(0, 5).join(', ')}`
+      + `${changed.length > 5 ? ', ...' : ''}); the emulator restored them${fatal ? ' and replaces this host' : ''}.`);
     logs.closed = true;
   }
-  const total = performance.now() - t0;
+  let error = null;
+  if (outcome.timeout) {
+    error = { name: 'Error', message: `Execution of the action exceeded the ${shared.deadlineMs} ms limit.`,
+      stack: '', line: null, column: null, class: 'action_timeout' };
+  } else if (!outcome.ok) {
+    error = loader.describeError(outcome.error, spec.filename);
+  }
+  const total = mono() - t0;
   return {
     name: spec.name, handler: handlerName, commands: ctx.commands, logs: logs.entries, http: http.calls,
     logs_truncated: logs.truncated, error, effects: ctx.effects,
@@ -150,10 +211,12 @@ const round = (ms) => Math.round(ms * 1000) / 1000;
 async function runChain(msg) {
   const trigger = triggers.get(msg.trigger);
   if (!trigger) throw new Error(`unknown trigger ${msg.trigger}`);
-  const started = performance.now();
+  const started = mono();
   // The emulator's clock: a time Python fixes for the whole execution (its fake clock, deterministic
   // runs), or the real one.
-  const now = typeof msg.now === 'number' ? () => msg.now : () => Date.now();
+  const clock = typeof msg.now === 'number' ? () => msg.now : () => Date.now();
+  restoreRealm(); // a stray timer may have changed the shared realm between runs
+  pollution = null;
   const base = msg.event || {};
   // Chain state carried between actions; a stepped chain (one action per request) passes it back in.
   const carried = msg.state || {};
@@ -171,15 +234,18 @@ async function runChain(msg) {
     const spec = msg.actions[index];
     const isLast = index === msg.actions.length - 1;
     // exact_event: the caller already built (and perhaps edited) the event this action must see.
-    const event = msg.exact_event && index === 0 ? base : eventFor(base, spec, shared, isLast);
-    const result = await runAction(trigger, spec, event, shared, now, deadlineAt);
+    const exact = Boolean(msg.exact_event && index === 0);
+    const result = await runAction(trigger, spec, base, shared, clock, deadlineAt,
+      { exact, external: Boolean(msg.debug) });
     last = result;
     if (result.error || result.effects.length || isLast) break;
     // Streamed as each action ends, so that a host killed later in the chain loses nothing before it;
     // the chain's last result rides with the final message (one write less per chain).
     send({ type: 'action', id: msg.id, index, result });
   }
-  return { type: 'result', last, cache: Object.fromEntries(shared.cache), state: chainState(shared) };
+  const retire = pollution && pollution.fatal;
+  return { type: 'result', last, cache: Object.fromEntries(shared.cache), state: chainState(shared),
+    ...(retire ? { retire: true } : {}) };
 }
 
 function chainState(shared) {
@@ -207,7 +273,7 @@ function preview(msg) {
   const carried = msg.state || {};
   const shared = { pendingMetadata: carried.pending_metadata || { app_metadata: {}, user_metadata: {} },
     txMetadata: carried.transaction_metadata || { ...(((msg.event || {}).transaction || {}).metadata || {}) } };
-  return { type: 'event', event: eventFor(msg.event || {}, { secrets: msg.secrets }, shared, false) };
+  return { type: 'event', event: eventFor(msg.event || {}, { secrets: msg.secrets }, shared) };
 }
 
 async function handle(msg) {
@@ -227,6 +293,29 @@ async function handle(msg) {
       send({ id: msg.id, ...preview(msg) });
       return;
     case 'ping':
+      send({ type: 'pong', id: msg.id });
+      return;
+    case 'expire': {
+      // A debug run's budget (running time only, kept by Python) is spent.
+      const expire = expirers.get(msg.run);
+      if (expire) expire();
+      return;
+    }
+    case 'inspect': {
+      // Only a host made for debugging opens the inspector, on 127.0.0.1 and a free port by default.
+      const inspector = require('inspector');
+      try {
+        if (!inspector.url()) inspector.open(msg.port || 0, msg.host || '127.0.0.1', false);
+        send({ type: 'inspecting', id: msg.id, url: inspector.url() });
+      } catch (err) {
+        send({ type: 'error', id: msg.id, message: `cannot open the inspector: ${err.message}` });
+      }
+      return;
+    }
+    case 'wait_debugger':
+      // Blocks this host until a client sends Runtime.runIfWaitingForDebugger (what DevTools and VS
+      // Code send when they attach); the inspector keeps answering meanwhile.
+      require('inspector').waitForDebugger();
       send({ type: 'pong', id: msg.id });
       return;
     case 'run': {

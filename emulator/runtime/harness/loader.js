@@ -7,8 +7,10 @@
  * the code is compiled as a function body with no wrapper lines.
  */
 const path = require('path');
+const util = require('util');
 const vm = require('vm');
 const { createRequire } = require('module');
+const realms = require('./realm');
 
 const HARNESS_DIR = __dirname;
 const modules = new Map();
@@ -26,12 +28,15 @@ function get(spec) {
 }
 
 function compile(spec) {
-  const mod = { filename: spec.filename, module: { exports: {} }, initialized: false, error: null, fn: null };
+  // Each version gets its own realm (see realm.js); its module scope lives as long as the version does.
+  const realm = realms.create(`${spec.name} (${spec.filename})`);
+  const mod = { filename: spec.filename, realm, module: realm.bridge.module(), initialized: false, error: null,
+    fn: null };
   const base = spec.deps_dir ? path.join(spec.deps_dir, 'action.js') : NO_DEPS_BASE;
-  mod.require = createRequire(base);
+  mod.require = realms.realmRequire(realm, createRequire(base));
   try {
     mod.fn = vm.compileFunction(spec.code, ['exports', 'require', 'module', '__filename', '__dirname'], {
-      filename: spec.filename,
+      filename: spec.filename, parsingContext: realm.context,
     });
   } catch (err) {
     mod.error = err; // a syntax error: reported on every invocation, like a throw at load
@@ -52,8 +57,8 @@ function init(mod) {
     mod.fn.call(mod.module.exports, mod.module.exports, mod.require, mod.module, mod.filename,
       path.dirname(mod.filename));
   } catch (err) {
-    mod.error = err instanceof Error ? err : new Error(String(err));
-    throw mod.error;
+    mod.error = err;
+    throw err;
   }
   return performance.now() - t0;
 }
@@ -75,29 +80,59 @@ function escapeRegExp(s) {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+/** Read a property of a thrown value that may be a Proxy or have throwing getters. */
+function safeGet(value, key) {
+  try {
+    const v = value[key];
+    return typeof v === 'string' ? v : v === undefined || v === null ? undefined : String(v);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A readable description of any thrown value: a string, null, a Proxy, an object with no prototype. */
+function describeValue(value) {
+  if (typeof value === 'string') return value;
+  try {
+    return util.inspect(value, { showProxy: true, customInspect: false, getters: false, depth: 2,
+      breakLength: Infinity });
+  } catch {
+    return `[unreadable ${typeof value}]`;
+  }
+}
+
 /** Line (and column) in the user's file, from a syntax error's header or the first matching frame. */
-function location(err, filename) {
-  const stack = String((err && err.stack) || '');
+function location(stack, name, filename) {
   const header = stack.match(new RegExp(`^${escapeRegExp(filename)}:(\\d+)\\s*$`, 'm'));
-  if (header && err.name === 'SyntaxError') return { line: Number(header[1]), column: null };
+  if (header && name === 'SyntaxError') return { line: Number(header[1]), column: null };
   const frame = stack.match(new RegExp(`${escapeRegExp(filename)}:(\\d+):(\\d+)`));
   return frame ? { line: Number(frame[1]), column: Number(frame[2]) } : { line: null, column: null };
 }
 
 /** The stack the user should see: the message and the frames of user code and its dependencies. */
-function userStack(err) {
-  const stack = String((err && err.stack) || '');
+function userStack(stack) {
   return stack.split('\n').filter((l) => {
     if (!/^\s+at /.test(l)) return true;
     return !l.includes(HARNESS_DIR) && !l.includes('node:') && !l.includes('<anonymous>');
   }).join('\n');
 }
 
+/**
+ * What the report says about a thrown value. Any value can be thrown (an Error of any realm,
+ * Object.create(null), a Proxy, an object whose getters throw); each is described without letting it
+ * throw again.
+ */
 function describeError(err, filename, errorClass = 'action_error') {
-  const e = err instanceof Error ? err : new Error(String(err));
-  const { line, column } = location(e, filename);
-  const out = { name: e.name, message: e.message, stack: userStack(e), line, column, class: errorClass };
-  if (e.code !== undefined) out.code = String(e.code);
+  const readable = err !== null && typeof err === 'object' && !util.types.isProxy(err);
+  const native = util.types.isNativeError(err) && !util.types.isProxy(err);
+  const name = (readable && safeGet(err, 'name')) || 'Error';
+  let message = readable ? safeGet(err, 'message') : undefined;
+  if (message === undefined) message = describeValue(err);
+  const stack = (native && safeGet(err, 'stack')) || '';
+  const out = { name, message, stack: userStack(stack) || `${name}: ${message}`,
+    ...location(stack, name, filename), class: errorClass };
+  const code = readable ? safeGet(err, 'code') : undefined;
+  if (code !== undefined) out.code = code;
   return out;
 }
 
