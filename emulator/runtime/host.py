@@ -64,6 +64,9 @@ INSPECTOR_NOISE = ("Debugger listening on ", "For help, see: https://nodejs.org/
                    "Debugger attached.", "Waiting for the debugger to disconnect...", "Debugger ending on ")
 
 
+LATE_OUTPUT = "[late output of action "
+
+
 @dataclass
 class _Pending:
     future: asyncio.Future
@@ -356,6 +359,8 @@ class NodeHost:
             if text.startswith(INSPECTOR_NOISE):
                 continue
             self.host_output.append(text)
+            if text.startswith(LATE_OUTPUT):
+                continue  # a finished action's timer: kept as host output, never another action's
             if "heap out of memory" in text or "Reached heap limit" in text:
                 self._out_of_memory = True
             if self._pending:

@@ -64,6 +64,7 @@ const json = (v) => (v === undefined ? undefined : stringify(snapshot(v)));
  */
 function callMethod(ctx, method, rawArgs) {
   const kind = method.returns;
+  if (!ctx) return { ok: true, kind: kind === 'chain' ? 'chain' : 'void', json: undefined, wait: undefined };
   if (ctx.closed) {
     // The handler already returned (or timed out): Auth0 ignores the call; say so where it can be seen.
     ctx.logs.closed = false;
@@ -107,10 +108,20 @@ function callMethod(ctx, method, rawArgs) {
   }
 }
 
-/** The action's `api`, made in its realm, each method calling back into callMethod. */
-function buildApi(compiled, ctx, realm) {
-  if (!compiled.layout) compiled.layout = compiled.methods.map((m) => m.path.split('.'));
-  return realm.bridge.api(compiled.layout, (index, args) => callMethod(ctx, compiled.methods[index], args));
+/**
+ * The action's `api`, made in its realm once per trigger and reused: each method finds the invocation
+ * it belongs to through the async context (`current()`), so a call from a timer the action left running
+ * is attributed to the invocation that started it.
+ */
+function buildApi(compiled, realm, current) {
+  if (!realm.apis) realm.apis = new Map();
+  let api = realm.apis.get(compiled.id);
+  if (!api) {
+    const layout = compiled.methods.map((m) => m.path.split('.'));
+    api = realm.bridge.api(layout, (index, args) => callMethod(current(), compiled.methods[index], args));
+    realm.apis.set(compiled.id, api);
+  }
+  return api;
 }
 
 module.exports = { compileTrigger, buildApi };

@@ -24,7 +24,15 @@ class LogBuffer {
   }
 
   push(level, message) {
-    if (this.closed) return;
+    if (this.closed) {
+      // A timer or callback the action left running: never another action's output. Said once, on the
+      // host's own stderr (which the emulator keeps as host output).
+      if (!this.noted) {
+        this.noted = true;
+        rawStderrWrite(`[late output of action ${this.owner || '?'} dropped] ${String(message).slice(0, 200)}\n`);
+      }
+      return;
+    }
     const size = Buffer.byteLength(message, 'utf8');
     if (this.bytes + size > LOG_LIMIT) {
       this.truncated = true;

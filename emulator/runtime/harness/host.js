@@ -71,8 +71,9 @@ function restoreRealm() {
   return found;
 }
 
+// Sending uses only what was captured above; the shared realm is restored after every action and at the
+// start of every run, so it is as the harness left it whenever a reply is assembled.
 function send(msg) {
-  restoreRealm();
   const line = stringify({ v: PROTOCOL, ...msg });
   apply(writeSync, fs, [OUT_FD, `${line}\t${sign(line)}\n`]);
 }
@@ -101,9 +102,10 @@ process.exit = (code) => {
   // The native object behind an Hmac: reachable from any Hmac an action makes, so watched too.
   const probe = createHmac('sha256', 'probe');
   const handle = Object.getOwnPropertySymbols(probe).find((sym) => String(sym) === 'Symbol(kHandle)');
-  integrity.capture([['fs', fs], ['crypto', crypto], ['crypto.Hmac.prototype', crypto.Hmac.prototype],
+  integrity.capture([['crypto.Hmac.prototype', crypto.Hmac.prototype],
     ['Hmac handle', handle ? Object.getPrototypeOf(probe[handle]) : null],
-    ['fs binding', process.binding('fs')], ['console', console]]);
+    ['fs binding', process.binding('fs'), ['writeString', 'writeBuffer']],
+    ['console', console, ['log', 'info', 'warn', 'error', 'debug', 'trace', 'dir']]]);
 }
 
 process.on('uncaughtException', (err) => {
@@ -138,6 +140,11 @@ function eventFor(base, spec, shared) {
   return event;
 }
 
+const currentCtx = () => {
+  const store = consoleCapture.als.getStore();
+  return store && store.ctx ? store.ctx : null;
+};
+
 // Runs in flight by request id: how Python ends one from outside (a debug run's deadline, which
 // counts running time only, is kept by Python).
 const expirers = new Map();
@@ -150,6 +157,7 @@ const expirers = new Map();
 async function runAction(trigger, spec, baseEvent, shared, clock, deadlineAt, { exact, external }) {
   const handlerName = spec.handler || trigger.handlers[0];
   const logs = new consoleCapture.LogBuffer(clock);
+  logs.owner = spec.name;
   const ctx = { trigger, handler: handlerName, event: null, shared, now: clock, commands: [], effects: [],
     interaction: null, metadataState: {}, closed: false, logs };
   const t0 = mono();
@@ -164,7 +172,7 @@ async function runAction(trigger, spec, baseEvent, shared, clock, deadlineAt, { 
       settled = true;
       resolve(r);
     };
-    const store = { logs, fail: (err) => finish({ error: err }), runId: shared.runId, http, name: spec.name };
+    const store = { logs, fail: (err) => finish({ error: err }), runId: shared.runId, http, name: spec.name, ctx };
     if (external) expirers.set(shared.runId, () => finish({ timeout: true }));
     else timer = apply(setTimer, globalThis, [() => finish({ timeout: true }), Math.max(0, deadlineAt - mono())]);
     consoleCapture.als.run(store, () => {
@@ -173,7 +181,7 @@ async function runAction(trigger, spec, baseEvent, shared, clock, deadlineAt, { 
         ctx.event = mod.realm.bridge.parse(stringify(exact ? baseEvent : eventFor(baseEvent, spec, shared)));
         loadMs = loader.init(mod);
         const fn = loader.handler(mod, trigger.handlers, handlerName);
-        const pending = fn(ctx.event, buildApi(trigger, ctx, mod.realm));
+        const pending = fn(ctx.event, buildApi(trigger, mod.realm, currentCtx));
         apply(promiseThen, pending, [() => finish({ ok: true }), (err) => finish({ error: err })]);
       } catch (err) {
         finish({ error: err });
