@@ -24,6 +24,11 @@ SAMPLE_TENANT = "sample"
 Progress = Callable[[str], None]
 
 
+def script_name(tenant: str, action: str, version: int | None) -> str:
+    """The name a workspace action's code runs under: actions/<tenant>/<action>/v3.js or .../draft.js."""
+    return f"actions/{tenant}/{action}/{'draft' if version is None else f'v{version}'}.js"
+
+
 class Emulator:
     def __init__(self, workspace: Workspace | None = None, *, node: str | Path | None = None,
                  deadline_ms: int = DEFAULT_DEADLINE_MS, dependency_cache: DependencyCache | None = None):
@@ -158,8 +163,8 @@ class Emulator:
 
     # ---- running -----------------------------------------------------------------------------------------
     def action_source(self, src: dict, handler: str | None = None) -> ActionSource:
-        label = "draft" if src["version"] is None else f"v{src['version']}"
-        return ActionSource(name=src["name"], code=src["code"], filename=f"{src['name']}.js ({label})",
+        # A stable script name per version: stacks show it, and a debugger's breakpoints bind to it.
+        return ActionSource(name=src["name"], code=src["code"], filename=script_name(src["tenant"], src["name"], src["version"]),
                             secrets=src["secrets"], handler=handler,
                             dependencies=[(d["name"], d.get("version") or "latest") for d in src["dependencies"]])
 

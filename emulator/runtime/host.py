@@ -261,6 +261,12 @@ class NodeHost:
             elif pending.timer is None and self.debug:
                 self._expire(rid)
 
+    def stop_run(self, error_class: str, message: str) -> None:
+        """End whatever runs on this host now (a debugger's Stop): each fails with `error_class`. The host
+        is not restarted; a new one is made for the next session."""
+        self._closed = True
+        self._kill(error_class, message, None)
+
     def _retire_now(self) -> None:
         """An action changed the shared realm in a way that cannot be undone: replace the host."""
         if self.alive and not self._pending:

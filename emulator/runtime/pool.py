@@ -13,8 +13,20 @@ class HostPool:
         self.node = resolve_node(node)
         self.limits = limits or HostLimits()
         self._hosts: dict[str, NodeHost] = {}
+        # A debugging host that takes a tenant's runs while a debug session lasts (debug.DebugSession).
+        self._attached: dict[str, NodeHost] = {}
+
+    def attach(self, tenant: str, host: NodeHost) -> None:
+        self._attached[tenant] = host
+
+    def detach(self, tenant: str, host: NodeHost) -> None:
+        if self._attached.get(tenant) is host:
+            del self._attached[tenant]
 
     async def host(self, tenant: str) -> NodeHost:
+        attached = self._attached.get(tenant)
+        if attached is not None:
+            return attached
         host = self._hosts.get(tenant)
         if host is None:
             host = self._hosts[tenant] = NodeHost(tenant, self.node, self.limits)

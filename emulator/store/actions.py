@@ -226,11 +226,11 @@ def source(ws: Workspace, tenant: str, name: str, which: int | str = DRAFT) -> d
     """What to run: code, dependencies, secret values and the version number (None for the draft)."""
     row = _row(ws, tenant, name)
     if which == DRAFT:
-        return {"action_id": row["id"], "name": name, "trigger_id": row["trigger_id"], "code": row["code"],
+        return {"action_id": row["id"], "tenant": tenant, "name": name, "trigger_id": row["trigger_id"], "code": row["code"],
                 "dependencies": json.loads(row["dependencies"]), "version": None,
                 "secrets": {k: v["value"] for k, v in json.loads(row["secrets"]).items()}}
     v = version(ws, tenant, name, which, with_secret_values=True)
-    return {"action_id": row["id"], "name": name, "trigger_id": row["trigger_id"], "code": v["code"],
+    return {"action_id": row["id"], "tenant": tenant, "name": name, "trigger_id": row["trigger_id"], "code": v["code"],
             "dependencies": v["dependencies"], "version": v["number"],
             "secrets": {k: s["value"] for k, s in v["_secrets"].items()}}
 

@@ -113,7 +113,15 @@ process.on('uncaughtException', (err) => {
   if (store && store.fail) store.fail(err);
   else process.stderr.write(`uncaught exception outside any action: ${err && err.stack}\n`);
 });
-process.on('unhandledRejection', (err) => {
+// A debug run's handler promise carries no rejection handler of the harness (see runAction), so that
+// V8 counts an exception leaving the action as uncaught; its rejection arrives here.
+const debugRuns = new WeakMap();
+process.on('unhandledRejection', (err, promise) => {
+  const finish = debugRuns.get(promise);
+  if (finish) {
+    finish({ error: err });
+    return;
+  }
   const store = consoleCapture.als.getStore();
   if (store && store.logs) store.logs.push('error', `Unhandled promise rejection: ${err && err.stack ? err.stack : err}`);
 });
@@ -182,7 +190,13 @@ async function runAction(trigger, spec, baseEvent, shared, clock, deadlineAt, { 
         loadMs = loader.init(mod);
         const fn = loader.handler(mod, trigger.handlers, handlerName);
         const pending = fn(ctx.event, buildApi(trigger, mod.realm, currentCtx));
-        apply(promiseThen, pending, [() => finish({ ok: true }), (err) => finish({ error: err })]);
+        if (external) {
+          // Debugging: "pause on uncaught exceptions" must stop where an exception leaves the action, so
+          // no rejection handler is attached here; the rejection reaches process 'unhandledRejection'.
+          debugRuns.set(apply(promiseThen, pending, [() => finish({ ok: true })]), finish);
+        } else {
+          apply(promiseThen, pending, [() => finish({ ok: true }), (err) => finish({ error: err })]);
+        }
       } catch (err) {
         finish({ error: err });
       }

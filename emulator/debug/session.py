@@ -1,0 +1,348 @@
+"""A debug session inside actions: Node's inspector (Chrome DevTools Protocol) on a host of its own.
+
+The session starts a debugging Node host for one tenant, opens its inspector on 127.0.0.1 (a free port
+unless told), and connects to it with `CDPClient`. Other tenants' hosts, and the tenant's own normal
+host, are untouched. Breakpoints are set by script URL before the code loads: every action version is
+compiled under a stable name (the file's path for `run-action` files, `actions/<tenant>/<action>/v3.js`
+for workspace actions), so they bind when the code arrives and stacks show the user's names.
+
+While the host is paused its runs' deadline clocks stop (`NodeHost.pause_clock`): the budget counts
+running time only, and a paused host is never killed. `stop()` ends the run in progress with the class
+`debugger_stopped`. The CLI, the app and outside DevTools clients (which may attach to `url` at the same
+time) all go through this one class.
+"""
+from __future__ import annotations
+
+import asyncio
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from ..errors import UsageError
+from ..runtime.host import HARNESS, HostLimits, NodeHost
+from .cdp import CDPClient, CDPError
+from .values import Variable, describe, local_values, variables
+
+HARNESS_DIR = HARNESS.parent
+BRIDGE_URL = "node:actions-emulator/bridge"
+EXCEPTION_MODES = ("none", "uncaught", "all")
+
+
+def script_url(filename: str) -> str:
+    """The URL V8 gives code compiled under `filename`: a file URL for a real path, else the name."""
+    return Path(filename).as_uri() if Path(filename).is_absolute() else filename
+
+
+def filename_of(url: str) -> str:
+    if url.startswith("file://"):
+        from urllib.parse import unquote, urlparse
+
+        return unquote(urlparse(url).path)
+    return url
+
+
+def is_internal(url: str) -> bool:
+    return not url or url.startswith("node:") or filename_of(url).startswith(str(HARNESS_DIR))
+
+
+@dataclass
+class Breakpoint:
+    file: str
+    line: int  # 1-based, as asked
+    condition: str | None = None
+    log: str | None = None  # a logpoint's message: text with {expression} parts; it prints and never stops
+    kind: str = "user"  # user | snapshot | entry (the first line, for --inspect-brk)
+    expression: str | None = None  # a snapshot's expression (None: the local variables)
+    id: str | None = None
+    resolved_line: int | None = None
+
+    @property
+    def message(self) -> str | None:
+        """What the user should be told about where the breakpoint really is."""
+        if self.resolved_line is not None and self.resolved_line != self.line:
+            return f"{self.file}:{self.line} has no code; the breakpoint moved to line {self.resolved_line}"
+        return None
+
+    def to_json(self) -> dict:
+        return {"file": self.file, "line": self.line, "condition": self.condition, "log": self.log,
+                "resolved_line": self.resolved_line, "message": self.message}
+
+
+@dataclass
+class Frame:
+    index: int
+    function: str
+    file: str
+    url: str
+    line: int  # 1-based
+    column: int
+    internal: bool
+    call_frame_id: str
+    scopes: list[dict]  # {type, name, object_id}
+
+    def to_json(self) -> dict:
+        return {"function": self.function, "file": self.file, "line": self.line, "column": self.column,
+                "internal": self.internal}
+
+
+@dataclass
+class Pause:
+    reason: str  # breakpoint | step | exception | debugger | entry
+    frames: list[Frame]  # user frames first
+    hit: list[Breakpoint] = field(default_factory=list)
+    exception: Variable | None = None
+    at: float = field(default_factory=time.perf_counter)
+
+    @property
+    def top(self) -> Frame | None:
+        return self.frames[0] if self.frames else None
+
+
+def _condition(bp: Breakpoint) -> str | None:
+    """The JS a breakpoint's condition or logpoint becomes. A condition that throws is reported in the
+    action's console and does not stop; a logpoint prints its message and never stops."""
+    where = f"{Path(bp.file).name}:{bp.line}"
+    if bp.log is not None:
+        template = re.sub(r"\{([^{}]+)\}", r"${\1}", bp.log.replace("\\", "\\\\").replace("`", "\\`"))
+        return (f"(() => {{ try {{ console.log(`{template}`); }} catch (e) {{ console.warn("
+                f"'Logpoint at {where} threw: ' + (e && e.message)); }} return false; }})()")
+    if bp.condition:
+        return (f"(() => {{ try {{ return !!({bp.condition}\n); }} catch (e) {{ console.warn("
+                f"'Breakpoint condition at {where} threw: ' + (e && e.message)); return false; }} }})()")
+    return None
+
+
+class DebugSession:
+    """One debugging host and its inspector connection. `await open()`, then set breakpoints and run."""
+
+    def __init__(self, node: Path, *, tenant: str = "default", limits: HostLimits | None = None,
+                 address: str = "127.0.0.1", port: int = 0):
+        self.host = NodeHost(tenant, node, limits, debug=True)
+        self.address = address
+        self.port = port
+        self.url: str | None = None
+        self.cdp = CDPClient()
+        self.breakpoints: dict[str, Breakpoint] = {}
+        self.paused: Pause | None = None
+        self.snapshots: list[dict] = []
+        self.exceptions = "none"
+        self.stopped = False
+        self.auto_resume_foreign = False  # headless (--snapshot without --inspect): nobody else will resume
+        self.on_pause: list[Callable[[Pause], Any]] = []
+        self.on_resume: list[Callable[[], Any]] = []
+        self._pause_event = asyncio.Event()
+        self._tasks: set[asyncio.Task] = set()
+        self._stepping = False
+        self._scripts: dict[str, str] = {}  # scriptId -> URL (call frames carry only the id)
+
+    # ---- lifecycle -------------------------------------------------------------------------------
+    async def open(self) -> str:
+        await self.host.start()
+        try:
+            reply = await self.host.request({"type": "inspect", "host": self.address, "port": self.port})
+        except RuntimeError as exc:
+            await self.host.close()
+            raise UsageError(f"--inspect: {str(exc).removeprefix('Node host error: ')} "
+                             f"({self.address}:{self.port or 'any free port'})") from None
+        self.url = reply["url"]
+        await self.cdp.connect(self.url)
+        self.cdp.on("Debugger.paused", self._paused)
+        self.cdp.on("Debugger.resumed", self._resumed)
+        self.cdp.on("Debugger.breakpointResolved", self._resolved)
+        self.cdp.on("Debugger.scriptParsed", lambda p: self._scripts.__setitem__(p["scriptId"], p.get("url", "")))
+        await self.cdp.call("Debugger.enable", {"maxScriptsCacheSize": 10_000_000})
+        # Stepping never enters the harness or Node's internals; the user's code and its dependencies only.
+        await self.cdp.call("Debugger.setBlackboxPatterns",
+                            {"patterns": [re.escape(HARNESS_DIR.as_uri()), re.escape(str(HARNESS_DIR)), "^node:"]})
+        return self.url
+
+    @property
+    def devtools_url(self) -> str:
+        assert self.url
+        return ("devtools://devtools/bundled/js_app.html?experiments=true&v8only=true&ws="
+                + self.url.removeprefix("ws://"))
+
+    async def wait_for_client(self) -> None:
+        """Hold the host until an outside client (DevTools, VS Code, a script) sends
+        Runtime.runIfWaitingForDebugger, as `node --inspect-brk` does."""
+        await self.host.request({"type": "wait_debugger"})
+
+    async def close(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
+        await self.cdp.close()
+        await self.host.close()
+
+    # ---- breakpoints -----------------------------------------------------------------------------
+    async def set_breakpoint(self, file: str, line: int, *, condition: str | None = None, log: str | None = None,
+                             kind: str = "user", expression: str | None = None) -> Breakpoint:
+        if line < 1:
+            raise UsageError(f"{file}:{line}: lines start at 1")
+        bp = Breakpoint(file=file, line=line, condition=condition, log=log, kind=kind, expression=expression)
+        params: dict[str, Any] = {"lineNumber": line - 1, "url": script_url(file)}
+        cond = _condition(bp)
+        if cond:
+            params["condition"] = cond
+        try:
+            reply = await self.cdp.call("Debugger.setBreakpointByUrl", params)
+        except CDPError as exc:
+            raise UsageError(f"{file}:{line}: {exc}") from None
+        bp.id = reply["breakpointId"]
+        if reply.get("locations"):
+            bp.resolved_line = reply["locations"][0]["lineNumber"] + 1
+        self.breakpoints[bp.id] = bp
+        return bp
+
+    async def remove_breakpoint(self, bp: Breakpoint) -> None:
+        if bp.id in self.breakpoints:
+            del self.breakpoints[bp.id]
+            await self.cdp.call("Debugger.removeBreakpoint", {"breakpointId": bp.id})
+
+    async def pause_on_exceptions(self, mode: str) -> None:
+        if mode not in EXCEPTION_MODES:
+            raise UsageError(f"pause on exceptions: {mode!r} is not one of {', '.join(EXCEPTION_MODES)}")
+        self.exceptions = mode
+        await self.cdp.call("Debugger.setPauseOnExceptions", {"state": mode})
+
+    def _resolved(self, params: dict) -> None:
+        bp = self.breakpoints.get(params["breakpointId"])
+        if bp is not None and bp.resolved_line is None:
+            bp.resolved_line = params["location"]["lineNumber"] + 1
+
+    # ---- pausing ---------------------------------------------------------------------------------
+    def _paused(self, params: dict) -> None:
+        self.host.pause_clock()
+        frames = []
+        for i, cf in enumerate(params.get("callFrames", [])):
+            url = cf.get("url") or self._scripts.get(cf["location"]["scriptId"], "")
+            frames.append(Frame(index=i, function=cf.get("functionName") or "(anonymous)", file=filename_of(url),
+                                url=url, line=cf["location"]["lineNumber"] + 1,
+                                column=cf["location"].get("columnNumber", 0) + 1, internal=is_internal(url),
+                                call_frame_id=cf["callFrameId"], scopes=_scopes(cf.get("scopeChain", []))))
+        frames.sort(key=lambda f: f.internal)  # user frames first, each group in call order
+        hit = [self.breakpoints[b] for b in params.get("hitBreakpoints", []) if b in self.breakpoints]
+        # V8 says "other" both for a step and for a `debugger` statement: the session knows which.
+        stepped, self._stepping = self._stepping, False
+        reason = {"other": "step" if stepped else "debugger", "promiseRejection": "exception"}.get(
+            params.get("reason", ""), params.get("reason", ""))
+        if hit:
+            reason = "entry" if all(b.kind == "entry" for b in hit) else "breakpoint"
+        pause = Pause(reason=reason, frames=frames, hit=hit,
+                      exception=describe(params["data"]) if reason == "exception" and params.get("data") else None)
+        self.paused = pause
+        if hit and all(b.kind == "snapshot" for b in hit):
+            self._spawn(self._take_snapshots(pause))
+            return
+        if reason == "exception" and (not frames or frames[0].internal):
+            # The same rejection passing through the harness's own promise: not the user's to see.
+            self._spawn(self.resume())
+            return
+        if self.auto_resume_foreign and not hit:
+            self._spawn(self.resume())
+            return
+        for bp in hit:
+            if bp.kind == "entry":
+                self._spawn(self.remove_breakpoint(bp))
+        self._pause_event.set()
+        for callback in self.on_pause:
+            callback(pause)
+
+    def _resumed(self, _params: dict) -> None:
+        self.paused = None
+        self._pause_event.clear()
+        self.host.resume_clock()
+        for callback in self.on_resume:
+            callback()
+
+    def _spawn(self, coro) -> None:
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def wait_paused(self, timeout: float | None = None) -> Pause:
+        await asyncio.wait_for(self._pause_event.wait(), timeout)
+        assert self.paused is not None
+        return self.paused
+
+    async def _take_snapshots(self, pause: Pause) -> None:
+        frame = pause.top
+        try:
+            for bp in pause.hit:
+                record = {"file": bp.file, "line": frame.line if frame else bp.line, "function": frame.function if frame else None}
+                if bp.expression:
+                    value = await self.evaluate(bp.expression, 0)
+                    record["expression"] = bp.expression
+                    record["value"] = value.preview
+                    if value.error:
+                        record["error"] = value.error
+                else:
+                    record["locals"] = await local_values(self.cdp, frame.scopes if frame else [])
+                self.snapshots.append(record)
+        finally:
+            await self.resume()
+
+    # ---- control ---------------------------------------------------------------------------------
+    async def _control(self, method: str) -> None:
+        if self.paused is None:
+            return
+        # Forget this pause before asking: the next wait_paused() must see the next one.
+        self.paused = None
+        self._pause_event.clear()
+        await self.cdp.call(method)
+
+    async def resume(self) -> None:
+        await self._control("Debugger.resume")
+
+    async def _step(self, method: str) -> None:
+        if self.paused is not None:
+            self._stepping = True
+        await self._control(method)
+
+    async def step_over(self) -> None:
+        await self._step("Debugger.stepOver")
+
+    async def step_into(self) -> None:
+        await self._step("Debugger.stepInto")
+
+    async def step_out(self) -> None:
+        await self._step("Debugger.stepOut")
+
+    async def stop(self) -> None:
+        """End the run in progress: it fails with `debugger_stopped`; the session is over."""
+        self.stopped = True
+        self.host.stop_run("debugger_stopped", "The debugger stopped the run.")
+
+    # ---- inspecting ------------------------------------------------------------------------------
+    def frame(self, index: int = 0) -> Frame:
+        if self.paused is None:
+            raise UsageError("the run is not paused")
+        return self.paused.frames[index]
+
+    async def properties(self, object_id: str) -> list[Variable]:
+        """The children of an object or scope (a lazy tree: each child with an object id expands)."""
+        return await variables(self.cdp, object_id)
+
+    async def evaluate(self, expression: str, frame: int = 0) -> Variable:
+        """Evaluate in a paused frame (watch expressions, the debug console)."""
+        reply = await self.cdp.call("Debugger.evaluateOnCallFrame", {
+            "callFrameId": self.frame(frame).call_frame_id, "expression": expression, "generatePreview": True,
+            "silent": True})
+        if reply.get("exceptionDetails"):
+            details = reply["exceptionDetails"]
+            message = (details.get("exception") or {}).get("description") or details.get("text", "error")
+            return Variable(name=expression, type="error", preview=None, error=message.splitlines()[0])
+        return describe(reply["result"], name=expression)
+
+
+def _scopes(chain: list[dict]) -> list[dict]:
+    """A frame's scopes, named as a developer thinks of them: the action file's own top level (the
+    function it is compiled as) is its Module scope."""
+    out = []
+    functions = [s for s in chain if s["type"] in ("local", "closure")]
+    module = functions[-1] if len(functions) > 1 else None
+    for scope in chain:
+        kind = "module" if scope is module else scope["type"]
+        out.append({"type": kind, "name": scope.get("name", ""), "object_id": scope["object"].get("objectId")})
+    return out
