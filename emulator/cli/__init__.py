@@ -16,6 +16,7 @@ from .. import __version__
 from ..errors import EmulatorError, UsageError
 from ..store.db import ENV_VAR
 from . import flow, manage, observe, run, transfer
+from .debugging import normalize_argv
 
 
 class _Parser(argparse.ArgumentParser):
@@ -50,7 +51,7 @@ async def _run_async(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = None
     try:
-        args = build_parser().parse_args(argv)
+        args = build_parser().parse_args(normalize_argv(sys.argv[1:] if argv is None else argv))
         if inspect.iscoroutinefunction(args.run):
             return asyncio.run(_run_async(args))
         try:

@@ -9,7 +9,9 @@ from .. import flows, store, tokens
 from ..errors import UsageError
 from ..flows import redirect
 from ..flows.report import report
+from ..emulator import script_name
 from .common import event_arg, open_emulator
+from .debugging import add_debug_args, attach_flow_snapshots, debugging
 from .run import add_http_args, http_for_run, save_recorded_calls
 from .output import emit_json, table
 
@@ -44,10 +46,12 @@ def add_parsers(sub) -> None:
         p.add_argument("--deterministic", action="store_true", help="fixed clock, ids and OTP (123456)")
         p.add_argument("--seed", type=int, default=42)
         add_http_args(p)
+        add_debug_args(p)
         _answer_args(p)
         p.set_defaults(run=flow_start, kind=KIND[verb])
     p = verbs.add_parser("resume", help="continue a waiting run with the user's answer")
     p.add_argument("run_id", metavar="RUN_ID")
+    add_debug_args(p)
     _answer_args(p)
     p.set_defaults(run=flow_resume)
     p = verbs.add_parser("show", help="a stored run as JSON")
@@ -116,8 +120,9 @@ async def flow_start(args) -> int:
         inputs["http"] = http_for_run(args, emu, args.tenant)
     run = flows.start(emu, args.tenant, args.kind, inputs, client=args.client, connection=args.connection,
                       deterministic=args.deterministic, seed=args.seed)
-    run = await flows.run_to_end(emu, run, _answers(args))
-    out = report(emu, run)
+    async with debugging(args, emu.pool.node, tenant=args.tenant, pool=emu.pool) as session:
+        run = await flows.run_to_end(emu, run, _answers(args))
+        out = attach_flow_snapshots(report(emu, run), session, script_name)
     calls = [c for refs in out["executions"].values() for e in refs for a in e["actions"] for c in a["http"]]
     save_recorded_calls(args, inputs.get("http"), calls)
     return _exit(out)
@@ -128,8 +133,10 @@ async def flow_resume(args) -> int:
     run = flows.load(emu.ws, args.run_id)
     if run.done:
         return _exit(report(emu, run))
-    run = await flows.run_to_end(emu, run, _answers(args))
-    return _exit(report(emu, run))
+    async with debugging(args, emu.pool.node, tenant=run.tenant, pool=emu.pool) as session:
+        run = await flows.run_to_end(emu, run, _answers(args))
+        out = attach_flow_snapshots(report(emu, run), session, script_name)
+    return _exit(out)
 
 
 async def flow_show(args) -> int:

@@ -11,6 +11,7 @@ from ..runtime import (DEFAULT_DEADLINE_MS, ActionSource, DependencyCache, HostP
                        parse_spec, run_chain)
 from ..runtime.node import bundled_node, node_version
 from .common import event_arg, open_emulator, read_text, secrets, version_arg
+from .debugging import add_debug_args, attach_snapshots, debugging
 from .output import emit_json
 
 
@@ -31,6 +32,7 @@ def add_parsers(sub) -> None:
     run.add_argument("--node", metavar="PATH",
                      help="Node binary to use instead of the bundled one (default: $ACTIONS_EMULATOR_NODE)")
     add_http_args(run)
+    add_debug_args(run)
     run.set_defaults(run=run_action)
 
     trig = sub.add_parser("run-trigger", help="run the deployed actions bound to a trigger of a tenant")
@@ -40,6 +42,7 @@ def add_parsers(sub) -> None:
     trig.add_argument("--timeout-ms", type=int, default=DEFAULT_DEADLINE_MS, metavar="N")
     trig.add_argument("--node", metavar="PATH", help="Node binary to use instead of the bundled one")
     add_http_args(trig)
+    add_debug_args(trig)
     trig.set_defaults(run=run_trigger)
 
     cmp_ = sub.add_parser("compare", help="run two versions of an action on the same events and show what differs")
@@ -126,15 +129,17 @@ async def run_action(args: argparse.Namespace) -> int:
     if pool.node != bundled_node():
         node_version(pool.node)  # a user-chosen binary: check it is a recent enough Node first
     try:
-        host = await pool.host("default")
-        http = http_for_run(args)
-        result = await run_chain(host, trigger.id, sources, event, deadline_ms=args.timeout_ms,
-                                 dependency_cache=DependencyCache.default() if deps else None, progress=_progress,
-                                 http=http)
+        async with debugging(args, pool.node, first_file=args.files[0]) as session:
+            host = session.host if session else await pool.host("default")
+            http = http_for_run(args)
+            result = await run_chain(host, trigger.id, sources, event, deadline_ms=args.timeout_ms,
+                                     dependency_cache=DependencyCache.default() if deps else None,
+                                     progress=_progress, http=http)
+            out = attach_snapshots(result.to_json(), session)
     finally:
         await pool.close()
     save_recorded(args, http, [result])
-    emit_json(result.to_json())
+    emit_json(out)
     return 0 if result.ok else 1
 
 
@@ -145,11 +150,13 @@ async def _run_stored(args: argparse.Namespace) -> int:
         raise UsageError("with --action, give no FILE, --trigger, --secret or --dependency: the stored action has them")
     emu = open_emulator(args, deadline_ms=args.timeout_ms)
     http = http_for_run(args, emu, args.tenant)
-    result, record, _ = await emu.run_action(args.tenant, args.action, version_arg(args.version),
-                                             event_arg(args.event), handler=args.handler, progress=_progress,
-                                             http=http, record_into_workspace=not args.http_stubs)
+    async with debugging(args, emu.pool.node, tenant=args.tenant, pool=emu.pool) as session:
+        result, record, _ = await emu.run_action(args.tenant, args.action, version_arg(args.version),
+                                                 event_arg(args.event), handler=args.handler, progress=_progress,
+                                                 http=http, record_into_workspace=not args.http_stubs)
+        out = attach_snapshots({**result.to_json(), "execution_id": record["id"]}, session)
     save_recorded(args, http, [result])
-    emit_json({**result.to_json(), "execution_id": record["id"]})
+    emit_json(out)
     return 0 if result.ok else 1
 
 
@@ -157,10 +164,13 @@ async def run_trigger(args: argparse.Namespace) -> int:
     _check_timeout(args)
     emu = open_emulator(args, deadline_ms=args.timeout_ms)
     http = http_for_run(args, emu, args.tenant)
-    result, record, _ = await emu.run_trigger(args.tenant, args.trigger, event_arg(args.event), progress=_progress,
-                                              http=http, record_into_workspace=not args.http_stubs)
+    async with debugging(args, emu.pool.node, tenant=args.tenant, pool=emu.pool) as session:
+        result, record, _ = await emu.run_trigger(args.tenant, args.trigger, event_arg(args.event),
+                                                  progress=_progress, http=http,
+                                                  record_into_workspace=not args.http_stubs)
+        out = attach_snapshots({**result.to_json(), "execution_id": record["id"]}, session)
     save_recorded(args, http, [result])
-    emit_json({**result.to_json(), "execution_id": record["id"]})
+    emit_json(out)
     return 0 if result.ok else 1
 
 

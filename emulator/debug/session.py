@@ -177,11 +177,18 @@ class DebugSession:
 
     # ---- breakpoints -----------------------------------------------------------------------------
     async def set_breakpoint(self, file: str, line: int, *, condition: str | None = None, log: str | None = None,
-                             kind: str = "user", expression: str | None = None) -> Breakpoint:
+                             kind: str = "user", expression: str | None = None,
+                             url_regex: str | None = None) -> Breakpoint:
+        """A breakpoint on `file` (an action file's path or a workspace script name; `url_regex` instead
+        matches several scripts, e.g. every version of an action). It binds when the code loads."""
         if line < 1:
             raise UsageError(f"{file}:{line}: lines start at 1")
         bp = Breakpoint(file=file, line=line, condition=condition, log=log, kind=kind, expression=expression)
-        params: dict[str, Any] = {"lineNumber": line - 1, "url": script_url(file)}
+        params: dict[str, Any] = {"lineNumber": line - 1}
+        if url_regex:
+            params["urlRegex"] = url_regex
+        else:
+            params["url"] = script_url(file)
         cond = _condition(bp)
         if cond:
             params["condition"] = cond
@@ -270,7 +277,8 @@ class DebugSession:
         frame = pause.top
         try:
             for bp in pause.hit:
-                record = {"file": bp.file, "line": frame.line if frame else bp.line, "function": frame.function if frame else None}
+                record = {"file": frame.file if frame else bp.file, "line": frame.line if frame else bp.line,
+                          "function": frame.function if frame else None}
                 if bp.expression:
                     value = await self.evaluate(bp.expression, 0)
                     record["expression"] = bp.expression
@@ -326,6 +334,9 @@ class DebugSession:
 
     async def evaluate(self, expression: str, frame: int = 0) -> Variable:
         """Evaluate in a paused frame (watch expressions, the debug console)."""
+        text = expression.strip()
+        if text.startswith("{") and text.endswith("}"):
+            expression = f"({text})"  # an object literal, as DevTools reads it, not a block
         reply = await self.cdp.call("Debugger.evaluateOnCallFrame", {
             "callFrameId": self.frame(frame).call_frame_id, "expression": expression, "generatePreview": True,
             "silent": True})

@@ -61,7 +61,8 @@ class HostLimits:
 
 # Lines Node itself prints when its inspector opens or a client comes and goes: not an action's output.
 INSPECTOR_NOISE = ("Debugger listening on ", "For help, see: https://nodejs.org/en/docs/inspector",
-                   "Debugger attached.", "Waiting for the debugger to disconnect...", "Debugger ending on ")
+                   "Debugger attached.", "Waiting for the debugger to disconnect...", "Debugger ending on ",
+                   "Starting inspector on ")
 
 
 LATE_OUTPUT = "[late output of action "

@@ -328,6 +328,8 @@ async function handle(msg) {
       const inspector = require('inspector');
       try {
         if (!inspector.url()) inspector.open(msg.port || 0, msg.host || '127.0.0.1', false);
+        // Node does not throw when the port is taken: it prints why and leaves no URL.
+        if (!inspector.url()) throw new Error(`cannot listen on ${msg.host || '127.0.0.1'}:${msg.port || 0} (address already in use?)`);
         send({ type: 'inspecting', id: msg.id, url: inspector.url() });
       } catch (err) {
         send({ type: 'error', id: msg.id, message: `cannot open the inspector: ${err.message}` });

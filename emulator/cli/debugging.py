@@ -1,0 +1,150 @@
+"""`--inspect`, `--inspect-brk` and `--snapshot` for run-action, run-trigger and flow.
+
+With `--inspect` the run happens on a debugging host whose inspector any DevTools client can attach to
+(the line Node prints, `Debugger listening on ws://...`, is printed on stderr, which VS Code's
+auto-attach and chrome://inspect recognise). `--inspect-brk` waits for a client and stops before the
+first line of the first action. `--snapshot FILE:LINE[:EXPR]` is the headless form: when the line is
+reached its local variables (or the expression) are recorded and the run goes on; the result lists them
+per action under `snapshots`.
+"""
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import UsageError
+
+INSPECT_FLAGS = ("--inspect", "--inspect-brk")
+
+
+def add_debug_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--inspect", metavar="[HOST:]PORT", nargs="?", const="",
+                   help="run on a debugging host and print its inspector URL for Chrome DevTools or VS Code "
+                        "(default 127.0.0.1 and a free port; e.g. --inspect=9229)")
+    p.add_argument("--inspect-brk", metavar="[HOST:]PORT", nargs="?", const="",
+                   help="as --inspect, and wait for a debugger, stopping before the first line of the first action")
+    p.add_argument("--snapshot", action="append", default=[], metavar="FILE:LINE[:EXPR]",
+                   help="record the local variables (or EXPR) each time FILE:LINE runs, and go on; FILE is an "
+                        "action file, or a stored action's name (e.g. --snapshot add-roles:12:event.user.email)")
+
+
+def normalize_argv(argv: list[str]) -> list[str]:
+    """`--inspect FILE` must not take FILE as the port: as in Node, a port is given as `--inspect=9229`."""
+    return [f"{a}=" if a in INSPECT_FLAGS else a for a in argv]
+
+
+@dataclass
+class Snapshot:
+    file: str
+    line: int
+    expression: str | None
+
+
+def parse_snapshot(spec: str) -> Snapshot:
+    m = re.fullmatch(r"(.+?):(\d+)(?::(.+))?", spec)
+    if not m:
+        raise UsageError(f"--snapshot: {spec!r} is not FILE:LINE or FILE:LINE:EXPRESSION")
+    if int(m.group(2)) < 1:
+        raise UsageError(f"--snapshot {spec}: lines start at 1")
+    return Snapshot(m.group(1), int(m.group(2)), m.group(3))
+
+
+def parse_address(value: str, flag: str) -> tuple[str, int]:
+    host, _, port = value.rpartition(":") if ":" in value else ("", "", value)
+    host = host or "127.0.0.1"
+    if not port:
+        return host, 0
+    if not port.isdigit() or not 0 <= int(port) <= 65535:
+        raise UsageError(f"{flag}: {value!r} is not a port (0-65535) or HOST:PORT")
+    return host, int(port)
+
+
+def wanted(args: argparse.Namespace) -> bool:
+    return bool(getattr(args, "inspect", None) is not None or getattr(args, "inspect_brk", None) is not None
+                or getattr(args, "snapshot", None))
+
+
+def _target(file: str, tenant: str | None) -> dict:
+    """Where a breakpoint binds: an existing file's URL, else a stored action's scripts (any version)."""
+    path = Path(file)
+    if path.exists():
+        return {"file": str(path.resolve())}
+    if tenant and "/" not in file:
+        return {"file": file, "url_regex": f"^actions/{re.escape(tenant)}/{re.escape(file)}/(v\\d+|draft)\\.js$"}
+    if file.startswith("actions/"):
+        return {"file": file}
+    raise UsageError(f"--snapshot: {file}: no such file" + (f" or action of {tenant}" if tenant else ""))
+
+
+@asynccontextmanager
+async def debugging(args: argparse.Namespace, node: Path, *, tenant: str | None = None, first_file: str | None = None,
+                    pool=None):
+    """A DebugSession for this run when a debug flag was given (else None). `pool` routes the tenant's
+    runs to the debugging host while it lasts; `first_file` is where --inspect-brk stops."""
+    if not wanted(args):
+        yield None
+        return
+    from ..debug import DebugSession
+
+    snapshots = [parse_snapshot(s) for s in args.snapshot]
+    brk = args.inspect_brk is not None
+    flag, value = ("--inspect-brk", args.inspect_brk) if brk else ("--inspect", args.inspect)
+    address, port = parse_address(value or "", flag) if value is not None else ("127.0.0.1", 0)
+    session = DebugSession(node, tenant=tenant or "default", address=address, port=port)
+    await session.open()
+    try:
+        if value is None:
+            session.auto_resume_foreign = True  # --snapshot alone: nobody is there to continue a pause
+        else:
+            print(f"Debugger listening on {session.url}\nFor help, see: https://nodejs.org/en/docs/inspector\n"
+                  f"DevTools: {session.devtools_url}", file=sys.stderr, flush=True)
+        for snap in snapshots:
+            target = _target(snap.file, tenant)
+            await session.set_breakpoint(target["file"], snap.line, kind="snapshot", expression=snap.expression,
+                                         url_regex=target.get("url_regex"))
+        if brk:
+            entry = ({"file": str(Path(first_file).resolve())} if first_file
+                     else {"file": "(first action)", "url_regex": f"^actions/{re.escape(tenant or '')}/"})
+            await session.set_breakpoint(entry["file"], 1, kind="entry", url_regex=entry.get("url_regex"))
+            print("Waiting for a debugger to attach (it must send Runtime.runIfWaitingForDebugger, as DevTools "
+                  "and VS Code do)...", file=sys.stderr, flush=True)
+            await session.wait_for_client()
+        if pool is not None and tenant:
+            pool.attach(tenant, session.host)
+        yield session
+        for bp in session.breakpoints.values():
+            if bp.message:
+                print(f"actions-emulator: {bp.message}", file=sys.stderr)
+    finally:
+        if pool is not None and tenant:
+            pool.detach(tenant, session.host)
+        await session.close()
+
+
+def attach_snapshots(out: dict, session) -> dict:
+    """Add each action's snapshots (and the session's breakpoints) to a run's JSON (fields only added)."""
+    if session is None:
+        return out
+    for action in out.get("actions", []):
+        action["snapshots"] = [s for s in session.snapshots if s["file"] == action.get("file")]
+    out["debug"] = {"url": session.url, "breakpoints": [b.to_json() for b in session.breakpoints.values()
+                                                        if b.kind != "entry"]}
+    return out
+
+
+def attach_flow_snapshots(out: dict, session, script_name) -> dict:
+    """The same for a journey's report: each action of each execution gets the snapshots of its script."""
+    if session is None:
+        return out
+    for executions in out.get("executions", {}).values():
+        for execution in executions:
+            for action in execution["actions"]:
+                script = script_name(out["tenant"], action["name"], action["version"])
+                action["snapshots"] = [s for s in session.snapshots if s["file"] == script]
+    out["debug"] = {"url": session.url, "breakpoints": [b.to_json() for b in session.breakpoints.values()
+                                                        if b.kind != "entry"]}
+    return out

@@ -1,0 +1,136 @@
+"""`--inspect`, `--inspect-brk` and `--snapshot` on the command line, with a plain WebSocket script as the
+outside DevTools client (any CDP client can do what it does)."""
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import websockets
+
+from .test_cli_flow import sample_ws  # noqa: F401  (fixture)
+from .test_cli_workspace import cli, ok
+
+ACTION = Path(__file__).parent.parent / "actions" / "debug_me.js"
+
+
+def test_snapshots_are_recorded_per_action_and_the_run_goes_on(tmp_path):
+    p = subprocess.run([sys.executable, "-m", "emulator.cli", "run-action", str(ACTION), "--trigger", "post-login",
+                        "--snapshot", f"{ACTION}:13", "--snapshot", f"{ACTION}:11:{{ i, total }}"],
+                       capture_output=True, text=True, timeout=60)
+    assert p.returncode == 0, p.stderr
+    out = json.loads(p.stdout)
+    assert out["outcome"]["status"] == "completed"
+    snaps = out["actions"][0]["snapshots"]
+    assert [s["value"] for s in snaps if s["line"] == 11] == [{"i": 0, "total": 0}, {"i": 1, "total": 0},
+                                                               {"i": 2, "total": 2}]
+    at13 = next(s for s in snaps if s["line"] == 13)
+    assert at13["file"] == str(ACTION) and at13["locals"]["total"] == 6
+    assert out["debug"]["breakpoints"][0]["file"] == str(ACTION)
+
+
+def test_a_snapshot_on_a_stored_action_in_a_journey(sample_ws):  # noqa: F811
+    out = json.loads(ok(cli(sample_ws, "flow", "login", "--tenant", "sample", "--email", "jane.doe@example.com",
+                            "--password", "Correct-Horse-9", "--auto", "--snapshot", "add-role-claims:8:roles")))
+    assert out["status"] == "success"
+    action = next(a for e in out["executions"]["post-login"] for a in e["actions"] if a["name"] == "add-role-claims")
+    assert [s["value"] for s in action["snapshots"]] == [["admin"]]
+    assert action["snapshots"][0]["file"].startswith("actions/sample/add-role-claims/v")
+
+
+async def _devtools_client(proc: asyncio.subprocess.Process) -> dict:
+    """What DevTools does on attach: enable, run-if-waiting; then a breakpoint, a local read and resume."""
+    url = None
+    while url is None:
+        line = (await asyncio.wait_for(proc.stderr.readline(), 30)).decode()
+        assert line, "the CLI ended without printing the inspector URL"
+        m = re.match(r"Debugger listening on (ws://127\.0\.0\.1:\d+/\S+)", line)
+        url = m.group(1) if m else None
+    seen: dict = {}
+    async with websockets.connect(url, max_size=None) as ws:
+        ids = iter(range(1, 1000))
+        scripts: dict[str, str] = {}
+
+        async def call(method, params=None):
+            cid = next(ids)
+            await ws.send(json.dumps({"id": cid, "method": method, "params": params or {}}))
+            while True:
+                msg = json.loads(await asyncio.wait_for(ws.recv(), 30))
+                if msg.get("method") == "Debugger.scriptParsed":
+                    scripts[msg["params"]["scriptId"]] = msg["params"]["url"]
+                if msg.get("id") == cid:
+                    return msg["result"]
+                if msg.get("method") == "Debugger.paused":
+                    seen.setdefault("pauses", []).append(msg["params"])
+
+        async def next_pause():
+            while not seen.get("pauses"):
+                msg = json.loads(await asyncio.wait_for(ws.recv(), 30))
+                if msg.get("method") == "Debugger.scriptParsed":
+                    scripts[msg["params"]["scriptId"]] = msg["params"]["url"]
+                if msg.get("method") == "Debugger.paused":
+                    seen.setdefault("pauses", []).append(msg["params"])
+            return seen["pauses"].pop(0)
+
+        await call("Debugger.enable")
+        await call("Runtime.runIfWaitingForDebugger")
+        first = await next_pause()
+        top = first["callFrames"][0]
+        seen["first"] = (scripts.get(top["location"]["scriptId"]), top["location"]["lineNumber"])
+        await call("Debugger.setBreakpointByUrl", {"lineNumber": 12, "url": ACTION.as_uri()})
+        await call("Debugger.resume")
+        second = await next_pause()
+        local = second["callFrames"][0]["scopeChain"][0]["object"]["objectId"]
+        props = await call("Runtime.getProperties", {"objectId": local, "ownProperties": True})
+        seen["total"] = next(p["value"]["value"] for p in props["result"] if p["name"] == "total")
+        seen["second_line"] = second["callFrames"][0]["location"]["lineNumber"]
+        await call("Debugger.resume")
+    return seen
+
+
+def test_inspect_brk_waits_for_a_devtools_client_and_stops_at_the_first_line():
+    async def main():
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "emulator.cli", "run-action", str(ACTION), "--trigger", "post-login",
+            "--inspect-brk", stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        try:
+            seen = await _devtools_client(proc)
+            out = await asyncio.wait_for(proc.stdout.read(), 30)
+            code = await proc.wait()
+        finally:
+            if proc.returncode is None:
+                proc.kill()
+                await proc.wait()
+        return seen, json.loads(out), code
+
+    seen, out, code = asyncio.run(main())
+    assert code == 0
+    url, line = seen["first"]
+    assert url == ACTION.as_uri() and line <= 6  # before the first line of the action runs
+    assert seen["second_line"] == 12 and seen["total"] == 6
+    assert out["outcome"]["status"] == "completed"
+
+
+def test_a_port_that_cannot_be_opened_is_one_line():
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        p = subprocess.run([sys.executable, "-m", "emulator.cli", "run-action", str(ACTION), "--trigger",
+                            "post-login", f"--inspect={port}"], capture_output=True, text=True, timeout=60)
+    assert p.returncode == 2
+    lines = p.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("actions-emulator: error: --inspect:") and str(port) in lines[0]
+
+
+def test_inspect_without_a_port_does_not_swallow_the_file():
+    p = subprocess.run([sys.executable, "-m", "emulator.cli", "run-action", "--inspect", str(ACTION), "--trigger",
+                        "post-login"], capture_output=True, text=True, timeout=60)
+    assert p.returncode == 0, p.stderr
+    assert re.search(r"^Debugger listening on ws://127\.0\.0\.1:\d+/", p.stderr, re.M)
+    assert "devtools://devtools/bundled/js_app.html" in p.stderr
+    assert json.loads(p.stdout)["outcome"]["status"] == "completed"
