@@ -15,6 +15,7 @@ from .changes import Changes
 from .runtime import DEFAULT_DEADLINE_MS, ActionSource, ChainResult, DependencyCache, HostPool, build_event, run_chain
 from . import store
 from .store import open_workspace, transaction
+from .debug.tenants import TenantDebuggers
 from .store.db import Workspace
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -37,6 +38,9 @@ class Emulator:
         self._retired: list[HostPool] = []  # pools replaced by set_node, closed with the emulator
         self.deadline_ms = deadline_ms
         self.dependency_cache = dependency_cache
+        # The app's debugger: stored breakpoints take effect only where this is on (the CLI has its flags).
+        self.debug_breakpoints = False
+        self.debuggers = TenantDebuggers(self)
 
     @classmethod
     def open(cls, path: str | Path | None = None, **kwargs: Any) -> Emulator:
@@ -48,6 +52,7 @@ class Emulator:
         return host.node_version or ""
 
     async def close(self) -> None:
+        await self.debuggers.close_all()
         for pool in [*self._retired, self.pool]:
             await pool.close()
         if self.ws:
@@ -172,7 +177,7 @@ class Emulator:
                    handler: str | None, progress: Progress | None, http: dict | None,
                    record_into_workspace: bool) -> tuple[ChainResult, dict, Changes]:
         full_event = build_event(trigger_id, event)
-        host = await self.pool.host(tenant)
+        host = await self.host_for(tenant)
         http = http or self.http_config(tenant)
         result = await run_chain(host, trigger_id, [self.action_source(s, handler) for s in srcs], full_event,
                                  deadline_ms=self.deadline_ms, cache=store.cache.load(self.ws, tenant, trigger_id),
@@ -188,6 +193,22 @@ class Emulator:
         if any(a.error for a in result.actions):
             changes |= Changes(logs=frozenset([tenant]))
         return result, record, changes
+
+    async def host_for(self, tenant: str):
+        """The host a run of this tenant goes to: its debugging host while the app debugs it."""
+        if self.debug_breakpoints:
+            await self.debuggers.ensure(tenant)
+        return await self.pool.host(tenant)
+
+    # ---- the debugger's breakpoints (design §10) -------------------------------------------------------
+    def breakpoints(self, tenant: str, action: str) -> list[dict]:
+        return store.breakpoints.list_(self.ws, tenant, action)
+
+    def set_breakpoints(self, tenant: str, action: str, items: list[dict]) -> Changes:
+        """Replace an action's breakpoints ({line, condition?, log?}); they apply from the next run."""
+        store.breakpoints.replace(self.ws, tenant, action, items)
+        self.debuggers.changed(tenant)
+        return Changes(actions=frozenset([(tenant, action)]))
 
     def record_run(self, tenant: str, result: ChainResult, event: dict, srcs: list[dict], *, kind: str) -> dict:
         """Store a chain's run as an execution and log each failed action as Auth0 does."""

@@ -37,7 +37,7 @@ async def next_event(emu, run: FlowRun) -> dict:
     """The event the cursor's next action would receive (shown at a breakpoint)."""
     cur = run.cursor
     src = _source(emu, run, cur.actions[cur.index])
-    host = await emu.pool.host(run.tenant)
+    host = await emu.host_for(run.tenant)
     return await preview_event(host, cur.trigger, cur.event, cur.state, src["secrets"])
 
 
@@ -52,7 +52,7 @@ async def step_action(emu, run: FlowRun) -> ActionStep:
     cur = run.cursor
     ref = cur.actions[cur.index]
     src = _source(emu, run, ref)
-    host = await emu.pool.host(run.tenant)
+    host = await emu.host_for(run.tenant)
     event, exact = (cur.edited_event, True) if cur.edited_event is not None else (cur.event, False)
     http = run.inputs.get("http") or emu.http_config(run.tenant)
     result = await run_chain(host, cur.trigger, [emu.action_source(src, cur.handler)], event,

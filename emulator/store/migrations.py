@@ -178,6 +178,15 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
         "CREATE INDEX flow_runs_tenant_created ON flow_runs(tenant, created_at)",
         "CREATE INDEX flow_runs_tenant_updated ON flow_runs(tenant, updated_at)",
     ]),
+    (6, "debugger breakpoints per action (line, condition, logpoint message)", [
+        """CREATE TABLE breakpoints (
+            action_id TEXT NOT NULL REFERENCES actions(id) ON DELETE CASCADE,
+            line INTEGER NOT NULL,
+            condition TEXT,
+            log TEXT,
+            PRIMARY KEY (action_id, line)
+        )""",
+    ]),
 ]
 
 LATEST = MIGRATIONS[-1][0]
