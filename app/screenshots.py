@@ -58,6 +58,10 @@ async def _shoot(window: MainWindow, out: Path) -> list[Path]:
     await asyncio.wait_for(finished, 60)
     await grab("test-panel")
 
+    await _debug(window)
+    window._debug_shot.save(str(out / "debugger-paused.png"))
+    shots.append(out / "debugger-paused.png")
+
     window.tabs.setCurrentWidget(window.bindings_view)
     await grab("flows-bindings")
 
@@ -70,6 +74,33 @@ async def _shoot(window: MainWindow, out: Path) -> list[Path]:
     window.timings_view.log_scale.setChecked(True)
     await grab("timings-charts")
     return shots
+
+
+async def _debug(window: MainWindow) -> None:
+    """A Test run of add-role-claims stopped by a gutter breakpoint on line 8, its Local scope open; the
+    breakpoint is removed afterwards so that the journeys below run through."""
+    view, pane = window.actions_view, window.debugger
+    view.select("add-role-claims")
+    view.editor.toggle_breakpoint(8)
+    view.tabs.setCurrentWidget(view.test)
+    paused = asyncio.get_running_loop().create_future()
+    pane.paused_changed.connect(lambda on: on and not paused.done() and paused.set_result(True))
+    finished = asyncio.get_running_loop().create_future()
+    view.test_finished.connect(lambda r: finished.done() or finished.set_result(r))
+    view.test.run()
+    await asyncio.wait_for(paused, 60)
+    for _ in range(100):  # the pane fills itself from the inspector
+        if pane.source.exec_line and pane.variables.topLevelItemCount() and pane.variables.topLevelItem(0).childCount():
+            break
+        await asyncio.sleep(0.05)
+    pane.watches.append("roles.length")
+    await pane._refresh_watches()
+    await asyncio.sleep(0.2)
+    path = window.grab()
+    pane.control("resume")
+    await asyncio.wait_for(finished, 60)
+    view.editor.toggle_breakpoint(8)
+    window._debug_shot = path
 
 
 async def _compare(window: MainWindow) -> None:
@@ -118,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         core = open_core(str(Path(tmp) / "workspace.sqlite"))
         window = MainWindow(core, QSettings(str(Path(tmp) / "settings.ini"), QSettings.Format.IniFormat))
-        window.resize(1320, 820)
+        window.resize(1280, 800)  # the smallest screen the app is designed for
         window.show()
         with loop:
             shots = loop.run_until_complete(_shoot(window, out))

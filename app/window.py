@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import asyncio
 
-from PySide6.QtCore import QSettings, Signal
+from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QComboBox, QFileDialog, QInputDialog, QLabel, QMainWindow, QMessageBox,
+from PySide6.QtWidgets import (QComboBox, QDockWidget, QFileDialog, QInputDialog, QLabel, QMainWindow, QMessageBox,
                                QProgressDialog, QTabWidget, QToolBar)
 
 from emulator.emulator import Emulator
@@ -18,6 +18,7 @@ from .startup import open_core
 from .views.actions_view import ActionsView
 from .views.bindings_view import BindingsView
 from .views.compare_view import CompareView
+from .views.debugger import DebuggerPane
 from .views.logs_view import LogsView
 from .views.settings_dialog import SettingsDialog
 from .views.simulator import SimulatorView
@@ -51,6 +52,15 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.logs_view, "Logs")
         self.tabs.addTab(self.timings_view, "Timings")
         self.setCentralWidget(self.tabs)
+        self.debugger = DebuggerPane(self.ops)
+        self.debugger_dock = QDockWidget("Debugger", self)
+        self.debugger_dock.setObjectName("debugger-dock")
+        self.debugger_dock.setWidget(self.debugger)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.debugger_dock)
+        self.debugger_dock.hide()
+        self.debugger.show_requested.connect(self._show_debugger)
+        # While the debugger holds a run, F5/F10 are its keys, not the Simulator's Run and Step.
+        self.debugger.paused_changed.connect(lambda paused: self.simulator_view.set_step_keys(not paused))
         self.node_label = QLabel("Node: starting…")
         self.statusBar().addPermanentWidget(self.node_label)
         self._build_menus()
@@ -65,6 +75,10 @@ class MainWindow(QMainWindow):
         if geometry is not None:
             self.restoreGeometry(geometry)
         self.tabs.setCurrentIndex(int(self.settings.value("tab", 0)))
+
+    def _show_debugger(self) -> None:
+        self.debugger_dock.show()
+        self.debugger_dock.raise_()
 
     def _show_busy(self, text: str) -> None:
         if text:
@@ -140,6 +154,7 @@ class MainWindow(QMainWindow):
             return
         for view in self.views:
             view.set_tenant(tenant or None)
+        self.debugger.set_tenant(tenant or None)
         if tenant:
             self.settings.setValue("last_tenant", tenant)
         self._update_title()

@@ -61,6 +61,8 @@ class ActionsView(QWidget):
         self.deploy_button.clicked.connect(self.deploy)
         self.editor = CodeEditor()
         self.editor.textChanged.connect(self._edited)
+        self.editor.enable_breakpoints(True)
+        self.editor.breakpoints_changed.connect(self._breakpoints_changed)
         self.check_status = QLabel()
         self.settings = ActionSettings()
         self.settings.edited.connect(lambda: self._set_dirty(True))
@@ -172,6 +174,12 @@ class ActionsView(QWidget):
             return
         self._show(self.ops.core.action(self.tenant, name) if name else None)
 
+    def _breakpoints_changed(self, lines: dict) -> None:
+        """Kept in the workspace per action; they take effect from the next run."""
+        if self.action:
+            self.ops.call(self, self.ops.core.set_breakpoints, self.tenant, self.action["name"],
+                          [{"line": line, **bp} for line, bp in sorted(lines.items())])
+
     def confirm_discard(self) -> bool:
         """Ask before unsaved edits could be lost. True when it is fine to go on."""
         answer = QMessageBox.question(self, "Unsaved changes",
@@ -191,9 +199,11 @@ class ActionsView(QWidget):
             self.title.setText("No action selected: create one with New action…")
             self.editor.set_trigger(None)
             self.editor.setPlainText("")
+            self.editor.set_breakpoints([])
         else:
             self.editor.set_trigger(action["supported_triggers"][0]["id"])
             self.editor.setPlainText(action["code"])
+            self.editor.set_breakpoints(self.ops.core.breakpoints(self.tenant, action["name"]))
             self._refresh_meta(action)
         self.editor.set_errors({})
         self.check_status.setText("")

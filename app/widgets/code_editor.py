@@ -1,13 +1,16 @@
 """The action code editor: line numbers, JavaScript highlighting, errors marked on their line (with the
-message as a tooltip), completions for `api.` and `event.` and hover docs from the trigger registry.
-Built on QPlainTextEdit with Qt's own QCompleter, as in Qt's code editor example."""
+message as a tooltip), completions for `api.` and `event.` and hover docs from the trigger registry,
+and the debugger's gutter: breakpoints (click or F9; right-click for a condition or a logpoint) and the
+line a paused run stopped on. Built on QPlainTextEdit with Qt's own QCompleter, as in Qt's code editor
+example."""
 from __future__ import annotations
 
 import re
 
-from PySide6.QtCore import QRect, QSize, QStringListModel, Qt, Signal
-from PySide6.QtGui import QColor, QFontDatabase, QPainter, QTextCharFormat, QTextCursor, QTextFormat
-from PySide6.QtWidgets import QCompleter, QPlainTextEdit, QTextEdit, QToolTip, QWidget
+from PySide6.QtCore import QPoint, QPointF, QRect, QSize, QStringListModel, Qt, Signal
+from PySide6.QtGui import (QColor, QFontDatabase, QPainter, QPalette, QPolygonF, QTextCharFormat, QTextCursor,
+                           QTextFormat)
+from PySide6.QtWidgets import QCompleter, QInputDialog, QMenu, QPlainTextEdit, QTextEdit, QToolTip, QWidget
 
 from ..completions import Completions
 from .highlighter import JsHighlighter
@@ -26,9 +29,21 @@ class _LineNumbers(QWidget):
     def paintEvent(self, event) -> None:  # noqa: N802
         self.editor.paint_gutter(event)
 
+    def mousePressEvent(self, event) -> None:  # noqa: N802
+        if event.button() == Qt.MouseButton.LeftButton and self.editor.breakpoints_enabled:
+            self.editor.toggle_breakpoint(self.editor.line_at_y(event.position().y()))
+
+    def contextMenuEvent(self, event) -> None:  # noqa: N802
+        if self.editor.breakpoints_enabled:
+            self.editor.breakpoint_menu(self.editor.line_at_y(event.pos().y()), event.globalPos())
+
+
+MARK = 14  # the breakpoint column, left of the line numbers
+
 
 class CodeEditor(QPlainTextEdit):
     completions_shown = Signal(list)  # the names offered, for tests and status
+    breakpoints_changed = Signal(object)  # {line: {"condition", "log"}} (int keys: not a QVariantMap)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -38,6 +53,9 @@ class CodeEditor(QPlainTextEdit):
         self.highlighter = JsHighlighter(self.document())
         self.gutter = _LineNumbers(self)
         self.errors: dict[int, str] = {}  # line (1-based) -> message
+        self.breakpoints: dict[int, dict] = {}  # line -> {"condition": str|None, "log": str|None}
+        self.breakpoints_enabled = False
+        self.exec_line: int | None = None  # where a paused run stopped
         self.completions: Completions | None = None
         self.completer = QCompleter(self)
         self.completer.setWidget(self)
@@ -53,7 +71,8 @@ class CodeEditor(QPlainTextEdit):
 
     # ---- line numbers and error marks -------------------------------------------------------------------
     def gutter_width(self) -> int:
-        return 12 + self.fontMetrics().horizontalAdvance("9") * max(3, len(str(self.blockCount())))
+        marks = MARK if self.breakpoints_enabled or self.exec_line else 0
+        return marks + 12 + self.fontMetrics().horizontalAdvance("9") * max(3, len(str(self.blockCount())))
 
     def _scroll_gutter(self, rect: QRect, dy: int) -> None:
         if dy:
@@ -68,17 +87,105 @@ class CodeEditor(QPlainTextEdit):
 
     def paint_gutter(self, event) -> None:
         painter = QPainter(self.gutter)
-        painter.fillRect(event.rect(), QColor("#f3f3f3"))
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        palette = self.palette()
+        painter.fillRect(event.rect(), palette.color(QPalette.ColorRole.AlternateBase))
         block = self.firstVisibleBlock()
         top = round(self.blockBoundingGeometry(block).translated(self.contentOffset()).top())
         height = self.fontMetrics().height()
+        muted = palette.color(QPalette.ColorRole.PlaceholderText)
         while block.isValid() and top <= event.rect().bottom():
             line = block.blockNumber() + 1
             if block.isVisible():
-                painter.setPen(QColor("#c41a16") if line in self.errors else QColor("#999999"))
+                painter.setPen(QColor("#c41a16") if line in self.errors else muted)
                 painter.drawText(0, top, self.gutter.width() - 6, height, Qt.AlignmentFlag.AlignRight, str(line))
+                self._paint_marks(painter, line, top, height)
             top += round(self.blockBoundingRect(block).height())
             block = block.next()
+
+    def _paint_marks(self, painter: QPainter, line: int, top: int, height: int) -> None:
+        d = min(MARK - 4, height - 4)
+        x, y = 2, top + (height - d) / 2
+        bp = self.breakpoints.get(line)
+        if bp is not None:
+            painter.setPen(Qt.PenStyle.NoPen)
+            if bp.get("log"):  # a logpoint: a diamond, as in VS Code
+                painter.setBrush(QColor("#c41a16"))
+                c = QPointF(x + d / 2, y + d / 2)
+                painter.drawPolygon(QPolygonF([QPointF(c.x(), y), QPointF(x + d, c.y()), QPointF(c.x(), y + d),
+                                               QPointF(x, c.y())]))
+            else:
+                painter.setBrush(QColor("#d9822b") if bp.get("condition") else QColor("#c41a16"))
+                painter.drawEllipse(QRect(int(x), int(y), d, d))
+        if line == self.exec_line:  # the paused run's line: an arrow
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QColor("#e8a600"))
+            painter.drawPolygon(QPolygonF([QPointF(x, y), QPointF(x + d, y + d / 2), QPointF(x, y + d)]))
+
+    # ---- the debugger's gutter ----------------------------------------------------------------------------
+    def line_at_y(self, y: float) -> int:
+        """The line at a height in the gutter (which shares the viewport's top)."""
+        return self.cursorForPosition(QPoint(0, int(y))).blockNumber() + 1
+
+    def enable_breakpoints(self, on: bool = True) -> None:
+        self.breakpoints_enabled = on
+        self.setViewportMargins(self.gutter_width(), 0, 0, 0)
+        self.gutter.update()
+
+    def set_breakpoints(self, items: list[dict]) -> None:
+        """Show these breakpoints ({line, condition, log}) without announcing a change."""
+        self.breakpoints = {i["line"]: {"condition": i.get("condition"), "log": i.get("log")} for i in items}
+        self.gutter.update()
+
+    def _announce(self) -> None:
+        self.gutter.update()
+        self.breakpoints_changed.emit(dict(self.breakpoints))
+
+    def toggle_breakpoint(self, line: int | None = None) -> None:
+        line = line or self.textCursor().blockNumber() + 1
+        if line in self.breakpoints:
+            del self.breakpoints[line]
+        else:
+            self.breakpoints[line] = {"condition": None, "log": None}
+        self._announce()
+
+    def edit_breakpoint(self, line: int, kind: str, value: str | None = None) -> None:
+        """Make the breakpoint on `line` conditional (kind "condition") or a logpoint (kind "log")."""
+        if value is None:
+            current = self.breakpoints.get(line, {}).get(kind) or ""
+            prompt = ("Stop only when this expression is true:" if kind == "condition"
+                      else "Print this message and go on; {expression} parts are evaluated:")
+            value, ok = QInputDialog.getText(self, "Breakpoint" if kind == "condition" else "Logpoint", prompt,
+                                             text=current)
+            if not ok:
+                return
+        other = "log" if kind == "condition" else "condition"
+        self.breakpoints[line] = {kind: value or None, other: None}
+        self._announce()
+
+    def breakpoint_menu(self, line: int, pos) -> None:
+        menu = QMenu(self)
+        if line in self.breakpoints:
+            menu.addAction("Remove breakpoint", lambda: self.toggle_breakpoint(line))
+            menu.addAction("Edit condition…", lambda: self.edit_breakpoint(line, "condition"))
+            menu.addAction("Edit logpoint message…", lambda: self.edit_breakpoint(line, "log"))
+        else:
+            menu.addAction("Add breakpoint", lambda: self.toggle_breakpoint(line))
+            menu.addAction("Add conditional breakpoint…", lambda: self.edit_breakpoint(line, "condition"))
+            menu.addAction("Add logpoint…", lambda: self.edit_breakpoint(line, "log"))
+        menu.exec(pos)
+
+    def set_exec_line(self, line: int | None) -> None:
+        """Mark (or clear) the line a paused run stopped on, and show it."""
+        self.exec_line = line
+        self.setViewportMargins(self.gutter_width(), 0, 0, 0)
+        if line:
+            block = self.document().findBlockByNumber(line - 1)
+            cursor = QTextCursor(block)
+            self.setTextCursor(cursor)
+            self.centerCursor()
+        self._refresh_selections()
+        self.gutter.update()
 
     def set_errors(self, errors: dict[int, str]) -> None:
         """Mark these lines (1-based) as errors; an empty dict clears them."""
@@ -89,7 +196,9 @@ class CodeEditor(QPlainTextEdit):
     def _refresh_selections(self) -> None:
         selections = []
         current = QTextEdit.ExtraSelection()
-        current.format.setBackground(QColor("#f5f8ff"))
+        band = self.palette().color(QPalette.ColorRole.Highlight)
+        band.setAlpha(28)  # a tint of the theme's highlight: readable in light and dark
+        current.format.setBackground(band)
         current.format.setProperty(QTextFormat.Property.FullWidthSelection, True)
         current.cursor = self.textCursor()
         current.cursor.clearSelection()
@@ -105,6 +214,16 @@ class CodeEditor(QPlainTextEdit):
             mark.format.setProperty(QTextFormat.Property.FullWidthSelection, True)
             mark.cursor = QTextCursor(block)
             selections.append(mark)
+        if self.exec_line:
+            block = self.document().findBlockByNumber(self.exec_line - 1)
+            if block.isValid():
+                paused = QTextEdit.ExtraSelection()
+                tint = QColor("#e8a600")
+                tint.setAlpha(70)
+                paused.format.setBackground(tint)
+                paused.format.setProperty(QTextFormat.Property.FullWidthSelection, True)
+                paused.cursor = QTextCursor(block)
+                selections.append(paused)
         self.setExtraSelections(selections)
 
     def go_to_line(self, line: int) -> None:
@@ -154,6 +273,9 @@ class CodeEditor(QPlainTextEdit):
             return
         if event.key() == Qt.Key.Key_Space and event.modifiers() & Qt.KeyboardModifier.ControlModifier:
             self.show_completions()
+            return
+        if event.key() == Qt.Key.Key_F9 and self.breakpoints_enabled:
+            self.toggle_breakpoint()
             return
         super().keyPressEvent(event)
         text = event.text()

@@ -81,6 +81,7 @@ class Frame:
     internal: bool
     call_frame_id: str
     scopes: list[dict]  # {type, name, object_id}
+    script_id: str = ""
 
     def to_json(self) -> dict:
         return {"function": self.function, "file": self.file, "line": self.line, "column": self.column,
@@ -227,7 +228,8 @@ class DebugSession:
             frames.append(Frame(index=i, function=cf.get("functionName") or "(anonymous)", file=filename_of(url),
                                 url=url, line=cf["location"]["lineNumber"] + 1,
                                 column=cf["location"].get("columnNumber", 0) + 1, internal=is_internal(url),
-                                call_frame_id=cf["callFrameId"], scopes=_scopes(cf.get("scopeChain", []))))
+                                call_frame_id=cf["callFrameId"], scopes=_scopes(cf.get("scopeChain", [])),
+                                script_id=cf["location"]["scriptId"]))
         frames.sort(key=lambda f: f.internal)  # user frames first, each group in call order
         hit = [self.breakpoints[b] for b in params.get("hitBreakpoints", []) if b in self.breakpoints]
         # V8 says "other" both for a step and for a `debugger` statement: the session knows which.
@@ -327,6 +329,10 @@ class DebugSession:
         if self.paused is None:
             raise UsageError("the run is not paused")
         return self.paused.frames[index]
+
+    async def source(self, frame: Frame) -> str:
+        """The code of the script a frame is in, as it runs (any version, any file)."""
+        return (await self.cdp.call("Debugger.getScriptSource", {"scriptId": frame.script_id}))["scriptSource"]
 
     async def properties(self, object_id: str) -> list[Variable]:
         """The children of an object or scope (a lazy tree: each child with an object id expands)."""

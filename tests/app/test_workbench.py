@@ -230,7 +230,8 @@ def test_the_readme_screenshots_script_still_works(tmp_path):
                          timeout=120, env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"})
     assert out.returncode == 0, out.stderr
     shots = sorted(p.name for p in tmp_path.glob("*.png"))
-    assert shots == ["actions-editor.png", "compare-versions.png", "flows-bindings.png", "simulator-breakpoint.png",
+    assert shots == ["actions-editor.png", "compare-versions.png", "debugger-paused.png", "flows-bindings.png",
+                     "simulator-breakpoint.png",
                      "test-panel.png", "timings-charts.png", "versions-diff.png"]
     assert all(p.stat().st_size > 20_000 for p in tmp_path.glob("*.png"))
 

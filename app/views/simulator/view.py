@@ -70,12 +70,14 @@ class SimulatorView(QWidget):
         self.run_button.clicked.connect(lambda: self.advance(True))
         self.rerun_button.clicked.connect(self.rerun)
         self.new_button.clicked.connect(self.new_run)
+        self.step_keys = []
         for text, key, slot in (("Step", "F10", lambda: self.advance(False)), ("Run", "F5", lambda: self.advance(True))):
             action = QAction(text, self)
             action.setShortcut(QKeySequence(key))
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             action.triggered.connect(slot)
             self.addAction(action)
+            self.step_keys.append(action)
         self.batch_count = QSpinBox()
         self.batch_count.setRange(1, 100_000)
         self.batch_count.setValue(1000)
@@ -178,6 +180,11 @@ class SimulatorView(QWidget):
         self.run = started[0]
         self.render()
         return True
+
+    def set_step_keys(self, on: bool) -> None:
+        """F10 and F5 belong to the debugger while it holds a run."""
+        for action in self.step_keys:
+            action.setEnabled(on)
 
     def advance(self, run_all: bool, answer: dict | None = None) -> asyncio.Task | None:
         """Step (one unit) or Run (until the run ends or pauses), starting a new run if none is open."""
