@@ -2,7 +2,9 @@
 
 Figures: host cold start; warm single-action invocation p50/p99 measured from Python; a 5-action
 post-login chain p50; invocations per second with requests pipelined; and the same single action run the
-naive way (a fresh `node` process per invocation), as a ratio. Absolute numbers on a shared machine are
+naive way (a fresh `node` process per invocation), as a ratio. Then the debugger's cost: the same action
+on a debugging host (inspector open, debugger attached, no breakpoint hit) against the normal host, the
+time to open a debug session, and the time from a run's start to stopping at a breakpoint. Absolute numbers on a shared machine are
 noisy; the ratio, taken in the same run, holds.
 """
 from __future__ import annotations
@@ -84,6 +86,7 @@ async def run_bench(node: str | None = None, quick: bool = False) -> int:
             rss = _rss_mb(host.pid)
         finally:
             await pool.close()
+        debug = await _debug_figures(pool.node, one, event, n_chain)
         runner = Path(tmp) / "naive.js"
         runner.write_text(NAIVE_RUNNER)
         naive = []
@@ -103,11 +106,46 @@ async def run_bench(node: str | None = None, quick: bool = False) -> int:
         ("naive fresh node per invocation p50", f"{statistics.median(naive):.1f} ms", ""),
         ("speed-up over naive (p50 ratio)", f"{statistics.median(naive) / warm_p50:,.0f}x", "target >= 100x"),
         ("host resident memory after the run", f"{rss:.0f} MB" if rss else "n/a", ""),
+        ("debug session open (median)", f"{debug['open']:.1f} ms", "a debugging host + inspector"),
+        ("debuggable host, single action p50", f"{debug['p50']:.3f} ms",
+         f"{debug['p50'] / warm_p50:.1f}x the normal host"),
+        ("run start to paused at a breakpoint", f"{debug['to_pause']:.1f} ms", "median, warm host"),
     ]
     width = max(len(r[0]) for r in rows)
     for name, value, note in rows:
         print(f"{name:<{width}}  {value:>12}  {note}")
     return 0
+
+
+async def _debug_figures(node, one: list, event: dict, n: int) -> dict:
+    from .debug import DebugSession
+
+    opens, to_pause = [], []
+    session = None
+    for _ in range(3):
+        t0 = time.perf_counter()
+        session = DebugSession(node)
+        await session.open()
+        opens.append((time.perf_counter() - t0) * 1000)
+        await session.close()
+    session = DebugSession(node)
+    await session.open()
+    try:
+        run_one = lambda: run_chain(session.host, POST_LOGIN.id, one, event)  # noqa: E731
+        await _timed(run_one, 100)
+        warm = await _timed(run_one, n)
+        bp = await session.set_breakpoint(one[0].filename, 3)
+        for _ in range(10):
+            t0 = time.perf_counter()
+            task = asyncio.ensure_future(run_one())
+            await session.wait_paused(30)
+            to_pause.append((time.perf_counter() - t0) * 1000)
+            await session.resume()
+            await task
+        await session.remove_breakpoint(bp)
+    finally:
+        await session.close()
+    return {"open": statistics.median(opens), "p50": statistics.median(warm), "to_pause": statistics.median(to_pause)}
 
 
 def _rss_mb(pid: int | None) -> float | None:

@@ -66,10 +66,9 @@ function callMethod(ctx, method, rawArgs) {
   const kind = method.returns;
   if (!ctx) return { ok: true, kind: kind === 'chain' ? 'chain' : 'void', json: undefined, wait: undefined };
   if (ctx.closed) {
-    // The handler already returned (or timed out): Auth0 ignores the call; say so where it can be seen.
-    ctx.logs.closed = false;
+    // The handler already returned (or timed out): Auth0 ignores the call. Its result is reported
+    // already, so this goes where late output goes (noted once in the host's output).
     ctx.logs.push('warn', `api.${method.path}() was called after the action ended; it was ignored.`);
-    ctx.logs.closed = true;
     return { ok: true, kind: kind === 'chain' ? 'chain' : 'void', json: undefined, wait: undefined };
   }
   const cmd = { name: method.path, args: snapshot(apply(arraySlice, rawArgs, [0, Math.max(method.args.length, rawArgs.length)])) };
