@@ -4,7 +4,9 @@ claim names, which are dropped silently as Auth0 does (spec §3.4)."""
 from __future__ import annotations
 
 import asyncio
+import base64
 import functools
+import hashlib
 import json
 
 import jwt
@@ -81,11 +83,21 @@ def custom_claims(claims: dict) -> tuple[dict, list[str]]:
     return kept, sorted(k for k in claims if k in RESTRICTED_CLAIMS)
 
 
+def at_hash(access_token: str) -> str:
+    """OIDC Core 3.1.3.6: the left half of the SHA-256 of the access token, base64url without padding."""
+    digest = hashlib.sha256(access_token.encode("ascii")).digest()
+    return base64.urlsafe_b64encode(digest[: len(digest) // 2]).rstrip(b"=").decode()
+
+
 def mint(ws: Workspace, tenant: str, *, user: dict, client_id: str, audience: str | None, scopes: list[str],
-         id_claims: dict, access_claims: dict, session_id: str, auth_time_s: int, nonce: str | None = None) -> dict:
+         id_claims: dict, access_claims: dict, session_id: str, auth_time_s: int, nonce: str | None = None,
+         iss: str | None = None) -> dict:
+    """ID and access tokens. `iss` is the issuer a local server answers as (its URL with a trailing /);
+    by default the tenant's emulated domain."""
     kid, key = _key(ws, tenant)
     now = ws.clock.now_ms() // 1000
-    base = {"iss": issuer(tenant), "sub": user["user_id"], "iat": now}
+    iss = iss or issuer(tenant)
+    base = {"iss": iss, "sub": user["user_id"], "iat": now}
     id_token = {**base, "aud": client_id, "exp": now + ID_TOKEN_LIFETIME_S, "sid": session_id, "auth_time": auth_time_s}
     if "profile" in scopes:
         for claim in ("name", "nickname", "picture", "given_name", "family_name", "updated_at"):
@@ -98,25 +110,39 @@ def mint(ws: Workspace, tenant: str, *, user: dict, client_id: str, audience: st
         id_token["nonce"] = nonce
     kept_id, dropped_id = custom_claims(id_claims)
     id_token.update(kept_id)
-    access = {**base, "aud": [a for a in (audience, f"{issuer(tenant)}userinfo") if a],
+    access = {**base, "aud": [a for a in (audience, f"{iss}userinfo") if a],
               "exp": now + ACCESS_TOKEN_LIFETIME_S, "azp": client_id, "scope": " ".join(scopes)}
     kept_access, dropped_access = custom_claims(access_claims)
     access.update(kept_access)
     headers = {"kid": kid}
+    access_token = jwt.encode(access, key, algorithm="RS256", headers={**headers, "typ": "at+jwt"})
+    id_token["at_hash"] = at_hash(access_token)
     return {
         "id_token": jwt.encode(id_token, key, algorithm="RS256", headers=headers),
-        "access_token": jwt.encode(access, key, algorithm="RS256", headers={**headers, "typ": "at+jwt"}),
+        "access_token": access_token,
         "token_type": "Bearer", "expires_in": ACCESS_TOKEN_LIFETIME_S, "scope": " ".join(scopes),
         "dropped_claims": {"id_token": dropped_id, "access_token": dropped_access},
     }
 
 
-def verify(ws: Workspace, tenant: str, token: str, audience: str | list[str] | None = None) -> dict:
-    """Decode and check a token against the tenant's JWKS (what the app shows as 'signature verified')."""
+def mint_client(ws: Workspace, tenant: str, *, client_id: str, audience: str, scopes: list[str], iss: str | None = None) -> str:
+    """An access token for the client_credentials grant (the client acts for itself)."""
+    kid, key = _key(ws, tenant)
+    now = ws.clock.now_ms() // 1000
+    claims = {"iss": iss or issuer(tenant), "sub": f"{client_id}@clients", "aud": audience, "iat": now,
+              "exp": now + ACCESS_TOKEN_LIFETIME_S, "scope": " ".join(scopes), "gty": "client-credentials",
+              "azp": client_id}
+    return jwt.encode(claims, key, algorithm="RS256", headers={"kid": kid, "typ": "at+jwt"})
+
+
+def verify(ws: Workspace, tenant: str, token: str, audience: str | list[str] | None = None,
+           iss: str | None = None) -> dict:
+    """Decode and check a token against the tenant's JWKS (what the app shows as 'signature verified').
+    `iss`: the issuer expected (a local server's URL), by default the tenant's emulated domain."""
     keys = {k["kid"]: jwt.PyJWK(k) for k in jwks(ws, tenant)["keys"]}
     kid = jwt.get_unverified_header(token)["kid"]
     # Times are the emulator's clock, which may be fixed far from now (deterministic runs): the signature,
     # issuer and audience are checked, expiry is not.
-    return jwt.decode(token, keys[kid].key, algorithms=["RS256"], issuer=issuer(tenant), audience=audience,
+    return jwt.decode(token, keys[kid].key, algorithms=["RS256"], issuer=iss or issuer(tenant), audience=audience,
                       options={"verify_aud": audience is not None, "verify_exp": False, "verify_iat": False,
                                "verify_nbf": False})

@@ -15,7 +15,7 @@ import sys
 from .. import __version__
 from ..errors import EmulatorError, UsageError
 from ..store.db import ENV_VAR
-from . import flow, manage, observe, run, transfer
+from . import flow, manage, observe, run, serve, transfer
 from .debugging import normalize_argv
 
 
@@ -37,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     observe.add_parsers(sub)
     transfer.add_parsers(sub)
     flow.add_parsers(sub)
+    serve.add_parsers(sub)
     return parser
 
 

@@ -155,7 +155,8 @@ def export_bundle(ws: Workspace, tenant: str) -> Bundle:
             deployed=action["all_changes_deployed"], current_version=current))
     bundle.bindings = {t: [{"action_name": b["action"]["name"], "display_name": b["display_name"]} for b in refs]
                        for t, refs in bindings_store.all_(ws, tenant).items()}
-    bundle.clients = [{k: v for k, v in c.items() if k != "client_id"} for c in directory.clients(ws, tenant)]
+    bundle.clients = [{k: v for k, v in c.items() if k not in ("client_id", "client_secret")}  # secrets never leave
+                      for c in directory.clients(ws, tenant)]
     bundle.connections = [{k: v for k, v in c.items() if k != "id"} for c in directory.connections(ws, tenant)]
     for user in directory.users(ws, tenant):
         entry = {"email": user["email"], "connection": user["connection"]}

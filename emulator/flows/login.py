@@ -65,6 +65,14 @@ async def _identifier(emu, run: FlowRun, answer: dict | None) -> None:
 
 
 async def _password(emu, run: FlowRun) -> None:
+    if run.inputs.get("sso_user_id"):
+        # An existing session (silent authentication, a refresh token): no password is asked; Auth0 still
+        # runs post-login.
+        run.ctx["user_id"] = run.inputs["sso_user_id"]
+        run.ctx["methods"] = run.inputs.get("sso_methods") or [{"name": "pwd", "timestamp": emu.ws.clock.iso()}]
+        run.ctx["logins_count"] = store.directory.logins_count(emu.ws, run.tenant, run.ctx["user_id"]) + 1
+        run.state = POST_LOGIN
+        return
     conn = run.ctx["connection"]
     if conn["strategy"] != "auth0":
         log_failure(emu, run, {"error": "invalid_request", "error_description":
@@ -141,7 +149,9 @@ def _tokens(emu, run: FlowRun) -> None:
     claims = ctx.get("claims", {"id_token": {}, "access_token": {}})
     minted = tokens.mint(emu.ws, run.tenant, user=profile, client_id=ctx["client"]["client_id"],
                          audience=run.inputs.get("audience"), scopes=scopes(run), id_claims=claims["id_token"],
-                         access_claims=claims["access_token"], session_id=f"sess_{run.id[:12]}",
-                         auth_time_s=emu.ws.clock.now_ms() // 1000)
+                         access_claims=claims["access_token"],
+                         session_id=run.inputs.get("sid") or f"sess_{run.id[:12]}",
+                         auth_time_s=run.inputs.get("auth_time") or emu.ws.clock.now_ms() // 1000,
+                         nonce=run.inputs.get("nonce"), iss=run.inputs.get("issuer"))
     steps.log(emu, run, "s", "Success Login", with_executions=True, details={"stats": {"loginsCount": count}})
     steps.success(run, {"tokens": minted})

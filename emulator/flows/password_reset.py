@@ -47,7 +47,9 @@ def _request(emu, run: FlowRun) -> None:
     run.ctx["user_id"] = user["user_id"]
     ticket = emu.ws.ids.token(32)
     run.ctx["ticket"] = ticket
-    link = f"https://{tokens.domain(run.tenant)}/u/reset-verify?ticket={ticket}#"
+    # A local server gives its own URL, so that the e-mailed link opens its reset page.
+    base = run.inputs.get("base_url") or f"https://{tokens.domain(run.tenant)}/"
+    link = f"{base}u/reset-verify?ticket={ticket}#"
     store.outbox.add(emu.ws, run.tenant, "email", email, f"Follow this link to reset your password: {link}",
                      subject="Reset your password", meta={"kind": "reset_link", "link": link, "ticket": ticket})
     steps.log(emu, run, "scpr", "Success Change Password Request")

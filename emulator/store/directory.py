@@ -54,6 +54,23 @@ def clients(ws: Workspace, tenant: str) -> list[dict]:
             for r in ws.db.query("SELECT * FROM clients WHERE tenant = ? ORDER BY name", [tenant])]
 
 
+def client_secret(ws: Workspace, tenant: str, client_id: str) -> str:
+    """The client's secret for the local server's /oauth/token: kept in its config, made on first use
+    (Deploy CLI exports never carry secrets, as in Auth0)."""
+    import secrets as _secrets
+
+    with transaction(ws):
+        row = ws.db.execute("SELECT config FROM clients WHERE tenant = ? AND client_id = ?", [tenant, client_id]).fetchone()
+        if row is None:
+            raise not_found(f"The application {client_id!r} does not exist.")
+        config = json.loads(row[0])
+        if not config.get("client_secret"):
+            config["client_secret"] = _secrets.token_urlsafe(48)
+            ws.db.execute("UPDATE clients SET config = ? WHERE tenant = ? AND client_id = ?",
+                          [json.dumps(config), tenant, client_id])
+    return config["client_secret"]
+
+
 # ---- connections --------------------------------------------------------------------------------------
 def create_connection(ws: Workspace, tenant: str, name: str, strategy: str, config: dict | None = None) -> dict:
     conn_id = "con_" + _stable_id(tenant, "connection", name, n=16)

@@ -1,0 +1,67 @@
+"""`actions-emulator serve`: the tenant as a local Auth0 that real applications log in against.
+`clients list`: each application's id, secret, callbacks and grant types (what an SDK needs)."""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import signal
+import sys
+
+from .. import store
+from .common import open_emulator
+from .output import emit_json, table
+
+
+def add_parsers(sub) -> None:
+    p = sub.add_parser("serve", help="serve the tenant as a local Auth0 (Authentication API and login pages) "
+                                     "on 127.0.0.1, running its actions on every login")
+    p.add_argument("--tenant", required=True, metavar="NAME")
+    p.add_argument("--port", type=int, default=4000, help="default 4000; 0 picks a free port")
+    p.add_argument("--host", default="127.0.0.1", help="default 127.0.0.1 (only this machine can connect)")
+    p.add_argument("--issuer", metavar="URL", help="a fixed issuer for the tokens (default: the server's URL)")
+    p.set_defaults(run=serve)
+    c = sub.add_parser("clients", help="the tenant's applications")
+    verbs = c.add_subparsers(dest="verb", required=True)
+    lst = verbs.add_parser("list", help="ids, secrets, callbacks and grant types")
+    lst.add_argument("--tenant", required=True)
+    lst.add_argument("--json", action="store_true")
+    lst.set_defaults(run=clients_list)
+
+
+async def serve(args: argparse.Namespace) -> int:
+    from ..server import LocalAuth0
+
+    emu = open_emulator(args)
+    server = LocalAuth0(emu, args.tenant, issuer=args.issuer)
+    url = await server.start(args.host, args.port)
+    print(f"Serving tenant {args.tenant} as a local Auth0: issuer {server.issuer}, discovery "
+          f"{url}.well-known/openid-configuration (Ctrl+C stops)", flush=True)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await stop.wait()
+    finally:
+        await server.stop()
+    print("Stopped.", file=sys.stderr)
+    return 0
+
+
+def clients_list(args: argparse.Namespace) -> int:
+    emu = open_emulator(args)
+    store.tenants.require(emu.ws, args.tenant)
+    rows = []
+    for client in store.directory.clients(emu.ws, args.tenant):
+        rows.append({"name": client["name"], "client_id": client["client_id"],
+                     "client_secret": store.directory.client_secret(emu.ws, args.tenant, client["client_id"]),
+                     "callbacks": client.get("callbacks") or (["http://localhost:*", "http://127.0.0.1:*"]
+                                                              if client["name"] == "Default App" else []),
+                     "allowed_logout_urls": client.get("allowed_logout_urls") or [],
+                     "grant_types": client.get("grant_types") or []})
+    if args.json:
+        emit_json(rows)
+    else:
+        table([{**r, "callbacks": ", ".join(r["callbacks"]), "grant_types": ", ".join(r["grant_types"])} for r in rows],
+              [("client_id", "CLIENT ID"), ("name", "NAME"), ("callbacks", "CALLBACKS"), ("grant_types", "GRANT TYPES")])
+    return 0

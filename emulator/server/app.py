@@ -1,0 +1,190 @@
+"""The local Auth0: an aiohttp application on the core's own event loop (so the desktop app can host it
+under qasync), speaking Auth0's Authentication API and serving Universal-Login-like pages. Runs go to
+the same engine and workspace as the Simulator's, so they show up live in its earlier runs, Logs and
+Timings, and a breakpoint (before an action, or inside one) holds the HTTP request until the user
+continues.
+"""
+from __future__ import annotations
+
+import logging
+import secrets
+import time
+from pathlib import Path
+
+from aiohttp import web
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from .. import flows, store, tokens
+from . import clients, oidc
+from .errors import OAuthError
+from .pages import SESSION_COOKIE, Pages
+from .state import ServerState
+from .tokens_api import TokenApi
+
+log = logging.getLogger(__name__)
+TEMPLATES = Path(__file__).parent / "templates"
+MAX_BODY = 64 * 1024  # Auth0 refuses large bodies too; nothing here needs more
+
+
+@web.middleware
+async def _errors(request: web.Request, handler):
+    """Auth0's error shapes with the right status, never a traceback or a bare 500."""
+    try:
+        return await handler(request)
+    except OAuthError as exc:
+        return exc.response()
+    except web.HTTPRequestEntityTooLarge:
+        return OAuthError(413, "invalid_request", "The request body is too large.").response()
+    except web.HTTPException as exc:
+        if exc.status >= 400:
+            return web.json_response({"error": "not_found" if exc.status == 404 else "invalid_request",
+                                      "error_description": exc.reason}, status=exc.status)
+        raise
+    except Exception as exc:  # an emulator bug: logged, and answered in Auth0's shape
+        log.exception("local server: %s %s failed", request.method, request.path)
+        return web.json_response({"error": "server_error", "error_description": f"{type(exc).__name__}: {exc}"},
+                                 status=500)
+
+
+class LocalAuth0:
+    """`await start(host, port)`; `issuer` fixes the tokens' `iss` (default: the server's URL)."""
+
+    def __init__(self, emu, tenant: str, *, issuer: str | None = None):
+        store.tenants.require(emu.ws, tenant)
+        self.emu, self.tenant = emu, tenant
+        self.fixed_issuer = issuer.rstrip("/") + "/" if issuer else None
+        self.issuer = self.fixed_issuer or ""
+        self.url = ""
+        self.secure = False
+        self.state = ServerState()
+        self.reset_runs: dict[str, object] = {}  # e-mailed ticket -> the password-reset run
+        self.jinja = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
+        self.pages = Pages(self)
+        self.api = TokenApi(self)
+        self._runner: web.AppRunner | None = None
+
+    @staticmethod
+    def new_token() -> str:
+        return secrets.token_urlsafe(24)
+
+    def now_s(self) -> int:
+        return int(time.time())
+
+    def build(self) -> web.Application:
+        app = web.Application(middlewares=[_errors], client_max_size=MAX_BODY)
+        r = app.router
+        r.add_get("/.well-known/openid-configuration", self.discovery)
+        r.add_get("/.well-known/jwks.json", self.jwks)
+        r.add_get("/authorize", self.pages.authorize)
+        r.add_route("*", "/u/login", self.pages.login_page)
+        r.add_route("*", "/u/signup", self.pages.signup_page)
+        r.add_route("*", "/u/mfa", self.pages.mfa_page)
+        r.add_route("*", "/u/form", self.pages.form_page)
+        r.add_route("*", "/u/reset-password", self.pages.reset_request_page)
+        r.add_route("*", "/u/reset-verify", self.pages.reset_verify_page)
+        r.add_route("*", "/continue", self.pages.continue_)
+        r.add_post("/oauth/token", self.api.token)
+        r.add_post("/oauth/revoke", self.api.revoke)
+        r.add_post("/mfa/challenge", self.api.mfa_challenge)
+        r.add_route("*", "/userinfo", self.api.userinfo)
+        r.add_get("/v2/logout", self.logout)
+        r.add_get("/oidc/logout", self.oidc_logout)
+        r.add_post("/dbconnections/signup", self.api.db_signup)
+        r.add_post("/dbconnections/change_password", self.api.db_change_password)
+        return app
+
+    async def start(self, host: str = "127.0.0.1", port: int = 4000) -> str:
+        await tokens.ensure_key(self.emu.ws, self.tenant)
+        self._runner = web.AppRunner(self.build(), access_log=None, handle_signals=False)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, host, port)
+        try:
+            await site.start()
+        except OSError as exc:
+            await self._runner.cleanup()
+            self._runner = None
+            from ..errors import UsageError
+
+            raise UsageError(f"serve: cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+        bound = site._server.sockets[0].getsockname()[1] if site._server and site._server.sockets else port
+        shown = f"[{host}]" if ":" in host else host
+        self.url = f"http://{shown}:{bound}/"
+        self.issuer = self.fixed_issuer or self.url
+        return self.url
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    # ---- what journeys see of a request --------------------------------------------------------------
+    def event_for(self, request: web.Request, protocol: str, params: dict) -> dict:
+        """What the request adds to every event of its journey: the request, and the transaction."""
+        query = {k: v for k, v in request.query.items()}
+        transaction = {"protocol": protocol, "requested_scopes": (params.get("scope") or "").split()}
+        if params.get("redirect_uri"):
+            transaction["redirect_uri"] = params["redirect_uri"]
+        if params.get("response_mode"):
+            transaction["response_mode"] = params["response_mode"]
+        if params.get("state"):
+            transaction["state"] = params["state"]
+        if params.get("login_hint"):
+            transaction["login_hint"] = params["login_hint"]
+        return {"request": {"ip": request.remote or "127.0.0.1", "hostname": request.host.split(":")[0],
+                            "method": request.method, "query": query,
+                            "user_agent": request.headers.get("User-Agent", ""),
+                            "language": (request.headers.get("Accept-Language") or "en").split(",")[0]},
+                "transaction": transaction}
+
+    async def change_password_request(self, request: web.Request, email: str, client: dict,
+                                      connection: str | None) -> None:
+        run = flows.start(self.emu, self.tenant, "password_reset",
+                          {"email": email, "base_url": self.url, "issuer": self.issuer,
+                           "event": self.event_for(request, "oidc-basic-profile", {})},
+                          client=client["client_id"], connection=connection)
+        run = await flows.run_to_end(self.emu, run)
+        ticket = run.ctx.get("ticket")
+        if ticket:
+            self.reset_runs[ticket] = run
+
+    # ---- discovery, keys, logout ---------------------------------------------------------------------
+    async def discovery(self, request: web.Request) -> web.Response:
+        return web.json_response(oidc.discovery(self.issuer))
+
+    async def jwks(self, request: web.Request) -> web.Response:
+        return web.json_response(tokens.jwks(self.emu.ws, self.tenant))
+
+    def _end_session(self, request: web.Request, response: web.Response) -> web.Response:
+        self.state.sessions.pop(request.cookies.get(SESSION_COOKIE, ""), None)
+        response.del_cookie(SESSION_COOKIE, path="/")
+        return response
+
+    def _logout_target(self, client_id: str | None, url: str | None) -> str | None:
+        if not url:
+            return None
+        client = clients.find(self.emu, self.tenant, client_id) if client_id else next(
+            (c for c in store.directory.clients(self.emu.ws, self.tenant) if c["name"] == clients.DEFAULT_APP), None)
+        if client is None or not clients.logout_allowed(client, url):
+            raise OAuthError(400, "invalid_request",
+                             f'The "returnTo" querystring parameter "{url}" is not defined as a valid URL in '
+                             f'"Allowed Logout URLs".')
+        return url
+
+    async def logout(self, request: web.Request) -> web.Response:
+        target = self._logout_target(request.query.get("client_id"), request.query.get("returnTo"))
+        response = oidc.redirect(target) if target else web.Response(text="OK")
+        return self._end_session(request, response)
+
+    async def oidc_logout(self, request: web.Request) -> web.Response:
+        q = request.query
+        client_id = q.get("client_id")
+        if not client_id and q.get("id_token_hint"):
+            try:
+                client_id = tokens.verify(self.emu.ws, self.tenant, q["id_token_hint"], iss=self.issuer)["aud"]
+            except Exception:
+                raise OAuthError(400, "invalid_request", "Invalid id_token_hint.") from None
+        target = self._logout_target(client_id, q.get("post_logout_redirect_uri"))
+        if target and q.get("state"):
+            target += ("&" if "?" in target else "?") + f"state={q['state']}"
+        response = oidc.redirect(target) if target else web.Response(text="OK")
+        return self._end_session(request, response)

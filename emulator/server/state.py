@@ -1,0 +1,79 @@
+"""What the local server remembers between requests: authorization transactions (one per /authorize,
+holding the journey run it drives), codes, refresh tokens, login sessions and MFA tokens. Kept in
+memory for the life of the server, as a development server does; journeys, users, logs and executions
+are in the workspace."""
+from __future__ import annotations
+
+import secrets
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+CODE_LIFETIME_S = 60  # Auth0: authorization codes expire after a minute and are single use
+MFA_TOKEN_LIFETIME_S = 600
+
+
+def token(n: int = 32) -> str:
+    return secrets.token_urlsafe(n)
+
+
+@dataclass
+class Transaction:
+    """One /authorize request and the journey it drives."""
+
+    id: str
+    client: dict
+    params: dict  # redirect_uri, state, nonce, scope, audience, response_mode, code_challenge, ...
+    csrf: str = field(default_factory=token)
+    run: Any = None  # the FlowRun in progress
+    login_hint: str = ""
+
+
+@dataclass
+class Grant:
+    """What a code or refresh token stands for."""
+
+    client_id: str
+    user_id: str
+    scope: str
+    audience: str | None
+    tokens: dict | None = None
+    redirect_uri: str | None = None
+    code_challenge: str | None = None
+    code_challenge_method: str = "S256"
+    nonce: str | None = None
+    sid: str | None = None
+    auth_time: int | None = None
+    issued: float = field(default_factory=time.monotonic)
+    used: bool = False
+
+
+@dataclass
+class ServerState:
+    transactions: dict[str, Transaction] = field(default_factory=dict)
+    by_run: dict[str, str] = field(default_factory=dict)  # journey run id -> transaction id
+    codes: dict[str, Grant] = field(default_factory=dict)
+    refresh_tokens: dict[str, Grant] = field(default_factory=dict)
+    sessions: dict[str, dict] = field(default_factory=dict)  # cookie value -> {user_id, auth_time, sid}
+    mfa_tokens: dict[str, tuple[Any, float, dict]] = field(default_factory=dict)  # -> (run, issued, request)
+
+    def add_transaction(self, client: dict, params: dict) -> Transaction:
+        tx = Transaction(id=token(24), client=client, params=params, login_hint=params.get("login_hint") or "")
+        self.transactions[tx.id] = tx
+        return tx
+
+    def bind(self, tx: Transaction, run) -> None:
+        tx.run = run
+        self.by_run[run.id] = tx.id
+
+    def code_for(self, grant: Grant) -> str:
+        code = token(24)
+        self.codes[code] = grant
+        return code
+
+    def take_code(self, code: str) -> Grant | None:
+        """A code's grant, once: a second use (replay) finds nothing, as does an expired code."""
+        grant = self.codes.pop(code, None)
+        if grant is None or time.monotonic() - grant.issued > CODE_LIFETIME_S:
+            return None
+        return grant

@@ -1,0 +1,238 @@
+"""/oauth/token and the endpoints around it (/mfa/challenge, /oauth/revoke, /userinfo,
+/dbconnections/*), in Auth0's shapes. Grants that log a user in run the login journey (post-login
+actions included) through emulator.flows; this module only turns requests into journey inputs and
+journey outcomes into Auth0's JSON."""
+from __future__ import annotations
+
+import time
+
+import jwt
+from aiohttp import web
+
+from .. import flows, store, tokens
+from ..flows.run import DENIED, FAILED, MFA_REQUIRED, SUCCESS
+from . import clients, oidc
+from .errors import NO_STORE, OAuthError, access_denied, db_error, invalid_grant, invalid_request
+from .state import MFA_TOKEN_LIFETIME_S, Grant, token
+
+PASSWORD_REALM = "http://auth0.com/oauth/grant-type/password-realm"
+MFA_OOB = "http://auth0.com/oauth/grant-type/mfa-oob"
+MFA_OTP = "http://auth0.com/oauth/grant-type/mfa-otp"
+
+
+class TokenApi:
+    def __init__(self, server):
+        self.server = server
+
+    @property
+    def emu(self):
+        return self.server.emu
+
+    @property
+    def state(self):
+        return self.server.state
+
+    async def _params(self, request: web.Request) -> dict:
+        if request.content_type == "application/json":
+            try:
+                body = await request.json()
+            except ValueError:
+                raise invalid_request("The request body is not valid JSON.") from None
+            if not isinstance(body, dict):
+                raise invalid_request("The request body must be a JSON object.")
+            return {k: v if isinstance(v, str) else str(v) for k, v in body.items() if v is not None}
+        return {k: str(v) for k, v in (await request.post()).items()}
+
+    # ---- /oauth/token ----------------------------------------------------------------------------------
+    async def token(self, request: web.Request) -> web.Response:
+        form = await self._params(request)
+        grant = form.get("grant_type")
+        if not grant:
+            raise invalid_request("Missing required parameter: grant_type")
+        handler = {"authorization_code": self._authorization_code, "refresh_token": self._refresh,
+                   "password": self._password, PASSWORD_REALM: self._password, MFA_OOB: self._mfa,
+                   MFA_OTP: self._mfa, "client_credentials": self._client_credentials}.get(grant)
+        if handler is None:
+            raise OAuthError(400, "unsupported_grant_type", f"Unsupported grant type: {grant}")
+        confidential = grant in ("client_credentials",)
+        client = clients.authenticate(self.emu, self.server.tenant, form, request.headers.get("Authorization"),
+                                      required=confidential)
+        if not clients.grant_allowed(client, grant):
+            raise OAuthError(403, "unauthorized_client", f"Grant type '{grant}' not allowed for the client.")
+        body = await handler(request, client, form)
+        return web.json_response(body, headers=NO_STORE)
+
+    def _body(self, minted: dict, scope: str, refresh: str | None = None) -> dict:
+        body = {"access_token": minted["access_token"], "id_token": minted["id_token"], "scope": scope,
+                "expires_in": minted["expires_in"], "token_type": "Bearer"}
+        if "openid" not in scope.split():
+            body.pop("id_token")
+        if refresh:
+            body["refresh_token"] = refresh
+        return body
+
+    def _refresh_token_for(self, client: dict, grant: Grant) -> str | None:
+        if "offline_access" not in grant.scope.split() or not clients.grant_allowed(client, "refresh_token"):
+            return None
+        value = token(32)
+        self.state.refresh_tokens[value] = grant
+        return value
+
+    async def _authorization_code(self, request, client: dict, form: dict) -> dict:
+        code = form.get("code")
+        if not code:
+            raise invalid_request("Missing required parameter: code")
+        grant = self.state.take_code(code)
+        if grant is None or grant.client_id != client["client_id"]:
+            raise invalid_grant("Invalid authorization code")
+        if form.get("redirect_uri") and form["redirect_uri"] != grant.redirect_uri:
+            raise invalid_grant("Invalid redirect_uri: it does not match the one of /authorize.")
+        if grant.code_challenge:
+            verifier = form.get("code_verifier")
+            if not verifier or not oidc.pkce_ok(verifier, grant.code_challenge, grant.code_challenge_method):
+                raise invalid_grant("Failed to verify code verifier")
+        elif form.get("client_secret") is None and "Authorization" not in request.headers:
+            raise OAuthError(401, "access_denied", "Unauthorized")  # a public client must use PKCE
+        return self._body(grant.tokens, grant.scope, self._refresh_token_for(client, grant))
+
+    async def _login(self, request, client: dict, inputs: dict, protocol: str, connection: str | None = None):
+        params = {"scope": inputs.get("scope"), "audience": inputs.get("audience")}
+        run_inputs = {**inputs, "issuer": self.server.issuer,
+                      "event": self.server.event_for(request, protocol, params)}
+        run = flows.start(self.emu, self.server.tenant, "login", {k: v for k, v in run_inputs.items() if v is not None},
+                          client=client["client_id"], connection=connection)
+        return await flows.run_to_end(self.emu, run)
+
+    def _outcome(self, client: dict, run, scope: str, audience: str | None) -> dict:
+        if run.status == SUCCESS:
+            grant = Grant(client_id=client["client_id"], user_id=run.ctx["user_id"], scope=scope, audience=audience,
+                          tokens=run.result["tokens"], sid=run.inputs.get("sid"), auth_time=run.inputs.get("auth_time"))
+            return self._body(run.result["tokens"], scope, self._refresh_token_for(client, grant))
+        if run.status == MFA_REQUIRED:
+            mfa_token = token(32)
+            self.state.mfa_tokens[mfa_token] = (run, time.monotonic(), {"scope": scope, "audience": audience})
+            raise OAuthError(403, "mfa_required", "Multifactor authentication required", mfa_token=mfa_token)
+        err = run.error or {}
+        if err.get("error") == "invalid_user_password":
+            raise invalid_grant("Wrong email or password.")
+        if run.status in (FAILED, DENIED):
+            raise access_denied(err.get("error_description", "Access denied"))
+        raise OAuthError(403, "access_denied", f"The login stopped waiting for {(run.waiting or {}).get('for')}, "
+                                               f"which this grant cannot provide.")
+
+    async def _password(self, request, client: dict, form: dict) -> dict:
+        if not form.get("username") or form.get("password") is None:
+            raise invalid_request("Missing required parameter: username and password")
+        scope = form.get("scope") or "openid"
+        run = await self._login(request, client, {"email": form["username"], "password": form["password"],
+                                                  "scope": scope, "audience": form.get("audience")},
+                                "oauth2-resource-owner", connection=form.get("realm"))
+        return self._outcome(client, run, scope, form.get("audience"))
+
+    async def _refresh(self, request, client: dict, form: dict) -> dict:
+        old = self.state.refresh_tokens.get(form.get("refresh_token", ""))
+        if old is None or old.client_id != client["client_id"]:
+            raise invalid_grant("Unknown or invalid refresh token.")
+        rotating = (client.get("refresh_token") or {}).get("rotation_type") == "rotating"
+        user = store.directory.get_user(self.emu.ws, self.server.tenant, old.user_id)
+        scope = form.get("scope") or old.scope
+        run = await self._login(request, client, {"email": user["email"], "sso_user_id": old.user_id, "scope": scope,
+                                                  "audience": old.audience, "sid": old.sid, "auth_time": old.auth_time},
+                                "oauth2-refresh-token")
+        if run.status != SUCCESS:
+            return self._outcome(client, run, scope, old.audience)
+        body = self._body(run.result["tokens"], scope)
+        if rotating:  # the old token is spent; a new one comes back
+            del self.state.refresh_tokens[form["refresh_token"]]
+            body["refresh_token"] = token(32)
+            self.state.refresh_tokens[body["refresh_token"]] = old
+        return body
+
+    async def _mfa(self, request, client: dict, form: dict) -> dict:
+        entry = self.state.mfa_tokens.get(form.get("mfa_token", ""))
+        if entry is None or time.monotonic() - entry[1] > MFA_TOKEN_LIFETIME_S:
+            raise invalid_grant("Malformed mfa_token")
+        run, _, requested = entry
+        code = form.get("binding_code") or form.get("otp")
+        if not code:
+            raise invalid_request("Missing required parameter: binding_code")
+        if (run.waiting or {}).get("for") != "otp":
+            raise invalid_grant("The user has no pending challenge: call /mfa/challenge first.")
+        run = await flows.step(self.emu, run, {"otp": code})
+        run = await flows.run_to_end(self.emu, run)
+        if run.status == MFA_REQUIRED:
+            raise invalid_grant("Invalid binding_code.")
+        del self.state.mfa_tokens[form["mfa_token"]]
+        return self._outcome(client, run, requested["scope"], requested["audience"])
+
+    async def mfa_challenge(self, request: web.Request) -> web.Response:
+        form = await self._params(request)
+        clients.find(self.emu, self.server.tenant, form.get("client_id"))
+        entry = self.state.mfa_tokens.get(form.get("mfa_token", ""))
+        if entry is None:
+            raise invalid_grant("Malformed mfa_token")
+        run = entry[0]
+        if (run.waiting or {}).get("for") != "otp":
+            raise OAuthError(403, "unsupported_challenge_type", "User is not enrolled.")
+        return web.json_response({"challenge_type": "oob", "binding_method": "prompt", "oob_code": form["mfa_token"]})
+
+    async def _client_credentials(self, request, client: dict, form: dict) -> dict:
+        audience = form.get("audience")
+        if not audience:
+            raise access_denied("No audience parameter was provided, and no default audience has been configured")
+        minted = tokens.mint_client(self.emu.ws, self.server.tenant, client_id=client["client_id"], audience=audience,
+                                    scopes=(form.get("scope") or "").split(), iss=self.server.issuer)
+        return {"access_token": minted, "scope": form.get("scope") or "", "expires_in": tokens.ACCESS_TOKEN_LIFETIME_S,
+                "token_type": "Bearer"}
+
+    # ---- the rest --------------------------------------------------------------------------------------
+    async def revoke(self, request: web.Request) -> web.Response:
+        form = await self._params(request)
+        client = clients.authenticate(self.emu, self.server.tenant, form, request.headers.get("Authorization"),
+                                      required=False)
+        grant = self.state.refresh_tokens.get(form.get("token", ""))
+        if grant is not None and grant.client_id == client["client_id"]:
+            del self.state.refresh_tokens[form["token"]]
+        return web.json_response({})  # Auth0 answers 200 whether or not the token existed
+
+    async def userinfo(self, request: web.Request) -> web.Response:
+        auth = request.headers.get("Authorization", "")
+        if not auth.lower().startswith("bearer "):
+            return web.Response(status=401, text="Unauthorized", headers={"WWW-Authenticate": 'Bearer realm="userinfo"'})
+        try:
+            claims = tokens.verify(self.emu.ws, self.server.tenant, auth[7:].strip(), iss=self.server.issuer)
+        except (jwt.PyJWTError, KeyError, ValueError):
+            return web.Response(status=401, text="Unauthorized", headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
+        if claims.get("exp", 0) < self.server.now_s():
+            return web.Response(status=401, text="Unauthorized", headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
+        user = store.directory.get_user(self.emu.ws, self.server.tenant, claims["sub"])
+        scopes = claims.get("scope", "").split()
+        info = {"sub": claims["sub"]}
+        if "profile" in scopes:
+            info.update({k: user[k] for k in ("name", "nickname", "picture", "given_name", "family_name", "updated_at")
+                         if user.get(k) is not None})
+        if "email" in scopes:
+            info.update(email=user.get("email"), email_verified=bool(user.get("email_verified")))
+        return web.json_response(info)
+
+    async def db_signup(self, request: web.Request) -> web.Response:
+        form = await self._params(request)
+        client = clients.find(self.emu, self.server.tenant, form.get("client_id"))
+        if not form.get("email") or not form.get("password") or not form.get("connection"):
+            return db_error({"code": "invalid_signup", "description": "Missing email, password or connection."})
+        run = flows.start(self.emu, self.server.tenant, "signup",
+                          {"email": form["email"], "password": form["password"], "issuer": self.server.issuer,
+                           "event": self.server.event_for(request, "oauth2-resource-owner", {})},
+                          client=client["client_id"], connection=form["connection"])
+        run = await flows.run_to_end(self.emu, run)
+        if run.status == SUCCESS:
+            return web.json_response(run.result["user"])
+        return db_error(run.error or {"code": "invalid_signup", "description": "Invalid sign up"})
+
+    async def db_change_password(self, request: web.Request) -> web.Response:
+        form = await self._params(request)
+        client = clients.find(self.emu, self.server.tenant, form.get("client_id"))
+        if not form.get("email"):
+            return db_error({"code": "invalid_request", "description": "Missing email."})
+        await self.server.change_password_request(request, form["email"], client, form.get("connection"))
+        return web.Response(text="We've just sent you an email to reset your password.")
