@@ -19,6 +19,7 @@ from .views.actions_view import ActionsView
 from .views.bindings_view import BindingsView
 from .views.compare_view import CompareView
 from .views.debugger import DebuggerPane
+from .views.serve_control import ServeControl
 from .views.logs_view import LogsView
 from .views.settings_dialog import SettingsDialog
 from .views.simulator import SimulatorView
@@ -105,6 +106,8 @@ class MainWindow(QMainWindow):
         toolbar.setObjectName("tenant-toolbar")
         toolbar.addWidget(QLabel(" Tenant: "))
         toolbar.addWidget(self.tenant_box)
+        self.serve = ServeControl(self.ops)
+        toolbar.addWidget(self.serve)
         self.addToolBar(toolbar)
         menus = {name: self.menuBar().addMenu(name) for name in ("&File", "&Action")}
 
@@ -155,6 +158,7 @@ class MainWindow(QMainWindow):
         for view in self.views:
             view.set_tenant(tenant or None)
         self.debugger.set_tenant(tenant or None)
+        self.serve.set_tenant(tenant or None)
         if tenant:
             self.settings.setValue("last_tenant", tenant)
         self._update_title()

@@ -41,6 +41,7 @@ class Emulator:
         # The app's debugger: stored breakpoints take effect only where this is on (the CLI has its flags).
         self.debug_breakpoints = False
         self.debuggers = TenantDebuggers(self)
+        self.closers: list = []  # async callables run at close (a local server the app hosts)
 
     @classmethod
     def open(cls, path: str | Path | None = None, **kwargs: Any) -> Emulator:
@@ -52,6 +53,8 @@ class Emulator:
         return host.node_version or ""
 
     async def close(self) -> None:
+        for closer in self.closers:
+            await closer()
         await self.debuggers.close_all()
         for pool in [*self._retired, self.pool]:
             await pool.close()

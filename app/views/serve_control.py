@@ -1,0 +1,93 @@
+"""The toolbar's Serve switch: the current tenant as a local Auth0 (emulator.server) on 127.0.0.1, hosted
+on the app's own event loop, so logins from a real application run here and show up live in the
+Simulator's earlier runs, Logs and Timings, and stop at the debugger's breakpoints."""
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QSpinBox, QWidget
+
+from emulator import store
+
+DEFAULT_PORT = 4000
+
+
+class ServeControl(QWidget):
+    serving_changed = Signal(str)  # the issuer URL, or "" when stopped
+
+    def __init__(self, ops):
+        super().__init__()
+        self.ops = ops
+        self.tenant: str | None = None
+        self.server = None
+        self.switch = QCheckBox("Serve")
+        self.switch.setToolTip("Serve this tenant as a local Auth0 that real apps can log in against")
+        self.switch.toggled.connect(self._toggled)
+        self.port = QSpinBox()
+        self.port.setRange(0, 65535)
+        self.port.setValue(DEFAULT_PORT)
+        self.port.setToolTip("Port on 127.0.0.1 (0: any free port)")
+        self.label = QLabel("")
+        self.label.setTextInteractionFlags(self.label.textInteractionFlags().TextSelectableByMouse)
+        self.copy = QPushButton("Copy client id")
+        self.copy.setEnabled(False)
+        self.copy.clicked.connect(self._copy)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 0, 0, 0)
+        for w in (self.switch, self.port, self.label, self.copy):
+            layout.addWidget(w)
+        ops.core.closers.append(self.stop)
+
+    def set_tenant(self, tenant: str | None) -> None:
+        changed = tenant != self.tenant
+        self.tenant = tenant
+        if changed and self.server is not None:
+            self.ops.run("Restarting the local server…", self._restart(), lambda _: None, self._failed)
+
+    def _toggled(self, on: bool) -> None:
+        if on:
+            self.ops.run("Starting the local server…", self._start(), lambda _: None, self._failed)
+        else:
+            self.ops.run("Stopping the local server…", self.stop(), lambda _: None)
+
+    async def _restart(self) -> None:
+        await self.stop()
+        await self._start()
+
+    async def _start(self) -> None:
+        from emulator.server import LocalAuth0
+
+        if not self.tenant or self.server is not None:
+            return
+        server = LocalAuth0(self.ops.core, self.tenant)
+        await server.start("127.0.0.1", self.port.value())
+        self.server = server
+        self.port.setEnabled(False)
+        default = self._default_app()
+        self.label.setText(f"Issuer {server.issuer} · Default App client id {default['client_id'] if default else '?'}")
+        self.copy.setEnabled(default is not None)
+        self.serving_changed.emit(server.issuer)
+
+    def _default_app(self) -> dict | None:
+        return next((c for c in store.directory.clients(self.ops.core.ws, self.tenant) if c["name"] == "Default App"),
+                    None)
+
+    async def stop(self) -> None:
+        server, self.server = self.server, None
+        if server is not None:
+            await server.stop()
+            self.serving_changed.emit("")
+        self.port.setEnabled(True)
+        self.label.setText("")
+        self.copy.setEnabled(False)
+
+    def _failed(self, exc: Exception) -> None:
+        self.switch.blockSignals(True)
+        self.switch.setChecked(False)
+        self.switch.blockSignals(False)
+        self.label.setText(f"Not serving: {exc}")
+
+    def _copy(self) -> None:
+        default = self._default_app()
+        if default:
+            QGuiApplication.clipboard().setText(default["client_id"])
