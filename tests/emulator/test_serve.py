@@ -29,6 +29,13 @@ CLAIM = """exports.onExecutePostLogin = async (event, api) => {
 DENY = """exports.onExecutePostLogin = async (event, api) => {
   if (event.user.email.startsWith('blocked')) api.access.deny('Your account is blocked.');
 };"""
+MFA_AND_REDIRECT = """exports.onExecutePostLogin = async (event, api) => {
+  if (event.user.email.startsWith('mfa')) api.multifactor.enable('any');
+  if (event.user.email.startsWith('redir')) api.redirect.sendUserTo('http://localhost:3000/verify');
+};
+exports.onContinuePostLogin = async (event, api) => {
+  api.idToken.setCustomClaim('https://acme.example/answer', event.request.query.answer);
+};"""
 PASSWORD = "Str0ng-Passw0rd!"
 CALLBACK = "http://localhost:3000/callback"
 
@@ -38,12 +45,12 @@ def server(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("serve")
     ws = tmp / "ws.sqlite"
     ok(cli(ws, "tenants", "create", "acme"))
-    for name, code in (("greet", CLAIM), ("deny-blocked", DENY)):
+    for name, code in (("greet", CLAIM), ("deny-blocked", DENY), ("step-up", MFA_AND_REDIRECT)):
         (tmp / f"{name}.js").write_text(code)
         ok(cli(ws, "actions", "create", str(tmp / f"{name}.js"), "--tenant", "acme", "--trigger", "post-login",
                "--deploy", "--name", name))
-    ok(cli(ws, "bindings", "set", "post-login", "greet", "deny-blocked", "--tenant", "acme"))
-    for email in ("ann@acme.example", "blocked@acme.example"):
+    ok(cli(ws, "bindings", "set", "post-login", "greet", "deny-blocked", "step-up", "--tenant", "acme"))
+    for email in ("ann@acme.example", "blocked@acme.example", "mfa@acme.example", "redir@acme.example"):
         ok(cli(ws, "users", "create", "--tenant", "acme", "--email", email, "--password", PASSWORD))
     default_app = next(c for c in json.loads(ok(cli(ws, "clients", "list", "--tenant", "acme", "--json")))
                        if c["name"] == "Default App")
@@ -238,3 +245,63 @@ def test_bad_requests_get_auth0_errors_never_a_500(server):
     unsupported = requests.post(url + "oauth/token", data={"grant_type": "urn:nope", "client_id": "x"})
     assert unsupported.json()["error"] == "unsupported_grant_type"
     assert requests.get(url + "userinfo", headers={"Authorization": "Bearer garbage"}).status_code == 401
+
+
+def _code_from_outbox(server, phone: str) -> str:
+    outbox = json.loads(ok(cli(server["ws"], "outbox", "--tenant", "acme", "--recipient", phone, "--json")))
+    return outbox[0]["body"].split()[0]
+
+
+def test_sms_mfa_enrolment_on_the_page_then_mfa_required_on_the_token_endpoint(server):
+    http = requests.Session()
+    verifier, challenge = _pkce()
+    page = _authorize(server, http, challenge)
+    enrol = _log_in(server, http, page, email="mfa@acme.example")
+    assert enrol.status_code == 200 and "Enter your phone number" in enrol.text
+    form = Forms(enrol.text).forms[0]
+    code_page = http.post(server["url"] + form["action"].lstrip("/"), data={**form["fields"], "phone": "+15550100"},
+                          allow_redirects=False)
+    assert "Enter the 6-digit code" in code_page.text
+    form = Forms(code_page.text).forms[0]
+    wrong = http.post(server["url"] + form["action"].lstrip("/"), data={**form["fields"], "code": "000000"},
+                      allow_redirects=False)
+    assert wrong.status_code == 200 and "Enter the 6-digit code" in wrong.text
+    form = Forms(wrong.text).forms[0]
+    done = http.post(server["url"] + form["action"].lstrip("/"),
+                     data={**form["fields"], "code": _code_from_outbox(server, "+15550100")}, allow_redirects=False)
+    assert done.status_code == 302 and "code=" in done.headers["Location"]
+    # Enrolled now: the resource-owner grant asks for MFA the OAuth way.
+    token_url = server["url"] + "oauth/token"
+    client = server["client"]
+    first = requests.post(token_url, data={"grant_type": "http://auth0.com/oauth/grant-type/password-realm",
+                                           "client_id": client["client_id"], "client_secret": client["client_secret"],
+                                           "username": "mfa@acme.example", "password": PASSWORD,
+                                           "realm": "Username-Password-Authentication", "scope": "openid"})
+    assert first.status_code == 403 and first.json()["error"] == "mfa_required"
+    mfa_token = first.json()["mfa_token"]
+    challenge = requests.post(server["url"] + "mfa/challenge", data={"client_id": client["client_id"],
+                                                                    "mfa_token": mfa_token, "challenge_type": "oob"})
+    assert challenge.json()["challenge_type"] == "oob"
+    tokens = requests.post(token_url, data={"grant_type": "http://auth0.com/oauth/grant-type/mfa-oob",
+                                            "client_id": client["client_id"], "client_secret": client["client_secret"],
+                                            "mfa_token": mfa_token, "oob_code": challenge.json()["oob_code"],
+                                            "binding_code": _code_from_outbox(server, "+15550100")}).json()
+    assert _verify(server, tokens["id_token"], client["client_id"])["sub"].startswith("auth0|")
+
+
+def test_a_redirect_action_sends_the_browser_away_and_continue_resumes_it(server):
+    http = requests.Session()
+    verifier, challenge = _pkce()
+    page = _authorize(server, http, challenge)
+    away = _log_in(server, http, page, email="redir@acme.example")
+    target = urlsplit(away.headers["Location"])
+    assert away.status_code == 302 and f"{target.scheme}://{target.netloc}{target.path}" == "http://localhost:3000/verify"
+    state = parse_qs(target.query)["state"][0]
+    back = http.get(server["url"] + "continue?" + urlencode({"state": state, "answer": "yes"}), allow_redirects=False)
+    code = parse_qs(urlsplit(back.headers["Location"]).query)["code"][0]
+    tokens = requests.post(server["url"] + "oauth/token", data={
+        "grant_type": "authorization_code", "code": code, "code_verifier": verifier,
+        "client_id": server["client"]["client_id"], "redirect_uri": CALLBACK}).json()
+    assert _verify(server, tokens["id_token"], server["client"]["client_id"])["https://acme.example/answer"] == "yes"
+    stale = http.get(server["url"] + "continue?" + urlencode({"state": state}), allow_redirects=False)
+    assert stale.status_code == 400 and stale.json()["error"] == "invalid_request"
