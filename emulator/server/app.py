@@ -46,6 +46,36 @@ async def _errors(request: web.Request, handler):
                                  status=500)
 
 
+CORS_PATHS = ("/oauth/token", "/oauth/revoke", "/userinfo", "/.well-known/", "/mfa/challenge", "/dbconnections/")
+
+
+def cors_middleware(server):
+    """Browsers' cross-origin calls (auth0-spa-js exchanging its code from the app's own origin): allowed
+    for loopback origins and for the origins of the tenant's clients' callbacks, web_origins and
+    allowed_origins, as Auth0 allows an application's "Allowed Web Origins"."""
+
+    @web.middleware
+    async def middleware(request: web.Request, handler):
+        origin = request.headers.get("Origin")
+        wanted = origin and request.path.startswith(CORS_PATHS) and server.origin_allowed(origin)
+        if wanted and request.method == "OPTIONS":
+            return web.Response(status=204, headers=_cors_headers(origin, request))
+        response = await handler(request)
+        if wanted:
+            response.headers.update(_cors_headers(origin, request))
+        return response
+
+    return middleware
+
+
+def _cors_headers(origin: str, request: web.Request) -> dict:
+    return {"Access-Control-Allow-Origin": origin, "Vary": "Origin", "Access-Control-Allow-Credentials": "true",
+            "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+            "Access-Control-Allow-Headers": request.headers.get("Access-Control-Request-Headers",
+                                                                "Content-Type, Authorization, Auth0-Client"),
+            "Access-Control-Max-Age": "600"}
+
+
 class LocalAuth0:
     """`await start(host, port)`; `issuer` fixes the tokens' `iss` (default: the server's URL)."""
 
@@ -71,7 +101,7 @@ class LocalAuth0:
         return int(time.time())
 
     def build(self) -> web.Application:
-        app = web.Application(middlewares=[_errors], client_max_size=MAX_BODY)
+        app = web.Application(middlewares=[cors_middleware(self), _errors], client_max_size=MAX_BODY)
         r = app.router
         r.add_get("/.well-known/openid-configuration", self.discovery)
         r.add_get("/.well-known/jwks.json", self.jwks)
@@ -116,6 +146,19 @@ class LocalAuth0:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+
+    def origin_allowed(self, origin: str) -> bool:
+        from urllib.parse import urlsplit
+
+        split = urlsplit(origin)
+        if split.scheme in ("http", "https") and (split.hostname or "") in clients.LOOPBACK_HOSTS:
+            return True
+        for client in store.directory.clients(self.emu.ws, self.tenant):
+            for url in [*client.get("callbacks", []), *client.get("web_origins", []), *client.get("allowed_origins", [])]:
+                u = urlsplit(url)
+                if f"{u.scheme}://{u.netloc}" == origin:
+                    return True
+        return False
 
     # ---- what journeys see of a request --------------------------------------------------------------
     def event_for(self, request: web.Request, protocol: str, params: dict) -> dict:

@@ -8,6 +8,20 @@ import os
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+if hasattr(os, "geteuid") and os.geteuid() == 0:
+    # Chromium refuses to run as root with its sandbox: tests and CI only, never for users.
+    os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--no-sandbox")
+
+
+def _prepare_webengine() -> None:
+    """QtWebEngine must be loaded, with shared GL contexts, before the QApplication exists."""
+    from PySide6.QtCore import QCoreApplication, Qt
+
+    QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
+    import PySide6.QtWebEngineWidgets  # noqa: F401
+
+
+_prepare_webengine()
 
 
 @pytest.fixture
