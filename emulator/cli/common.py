@@ -5,6 +5,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from .. import data_files
 from ..emulator import Emulator
 from ..errors import UsageError
 from ..runtime.runner import load_event_json
@@ -19,12 +20,9 @@ def read_text(path: str, what: str) -> str:
         raise UsageError(f"{path}: no such file")
     if p.is_dir():
         raise UsageError(f"{path}: is a directory, not {what}")
-    try:
-        return p.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise UsageError(f"{path}: not UTF-8 text (byte {exc.start})") from None
-    except OSError as exc:
-        raise UsageError(f"{path}: {exc.strerror}") from None
+    if not p.is_file():  # a FIFO or a device would be waited on, or never end
+        raise UsageError(f"{path}: not a regular file, not {what}")
+    return data_files.read_text(p, what)
 
 
 def secrets(pairs: list[str]) -> dict[str, str]:
@@ -46,7 +44,11 @@ def event_arg(arg: str | None) -> dict | None:
     if arg is None:
         return None
     if arg == "-":
-        return load_event_json(sys.stdin.read(), "--event -")
+        try:
+            text = sys.stdin.buffer.read().decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise UsageError(f"--event -: standard input is not UTF-8 text (byte {exc.start})") from None
+        return load_event_json(text, "--event -")
     return load_event_json(read_text(arg, "an event file"), arg)
 
 

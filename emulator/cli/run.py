@@ -99,9 +99,13 @@ def save_recorded_calls(args: argparse.Namespace, http: dict | None, calls: list
         http_stubs.save(args.http_stubs, http_stubs.merge(http["stubs"], http_stubs.from_calls(calls)))
 
 
+MAX_TIMEOUT_MS = 600_000  # ten minutes: past that a run is not a test any more (Auth0 allows 20 s)
+
+
 def _check_timeout(args: argparse.Namespace) -> None:
-    if args.timeout_ms <= 0:
-        raise UsageError("--timeout-ms must be a positive number of milliseconds")
+    if args.timeout_ms <= 0 or args.timeout_ms > MAX_TIMEOUT_MS:
+        raise UsageError(f"--timeout-ms must be between 1 and {MAX_TIMEOUT_MS} milliseconds "
+                         f"(Auth0's limit is 20000)")
 
 
 def _progress(message: str) -> None:

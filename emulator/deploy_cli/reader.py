@@ -14,6 +14,8 @@ from typing import Any
 
 import yaml
 
+from ..data_files import MAX_FILE_BYTES, safe_yaml
+
 from .. import triggers
 from ..runtime.deps import MAX_DEPENDENCIES
 from . import keywords
@@ -43,6 +45,9 @@ class Reader:
 
     def text(self, path: Path) -> str | None:
         try:
+            if path.stat().st_size > MAX_FILE_BYTES:
+                self.problems.add(self.rel(path), None, f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
+                return None
             return keywords.replace(path.read_text(encoding="utf-8"), self.mappings, self.unresolved)
         except UnicodeDecodeError:
             self.problems.add(self.rel(path), None, "not UTF-8 text")
@@ -67,8 +72,13 @@ class Reader:
             return None
         candidates = [Path(ref) if Path(ref).is_absolute() else base / ref,
                       base / "actions" / action_name / Path(ref).name]
+        root = self.root.resolve()
         for path in candidates:
             if path.is_file():
+                # An import reads only inside its own folder (`code: ../../../etc/passwd` is refused).
+                if not path.resolve().is_relative_to(root):
+                    self.problems.add(where, "code", f"{ref} is outside the imported folder")
+                    return None
                 return self.text(path)
         self.problems.add(where, "code", f"file {ref} not found")
         return None
@@ -231,7 +241,7 @@ def _read_yaml(file: Path, mappings: dict | None) -> tuple[Bundle, list[str], li
     if text is None:
         return bundle, r.problems, []
     try:
-        data = yaml.safe_load(text) or {}
+        data = safe_yaml(text) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""

@@ -91,14 +91,18 @@ def write(bundle: Bundle, target: str | Path, fmt: str = "directory") -> Path:
     target = Path(target)
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise UsageError(f"{target}: exists and is not an empty folder; choose a new folder to export into")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".export-", dir=target.parent))
+    tmp = None
     try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=".export-", dir=target.parent))
         (_fill_yaml if fmt == "yaml" else _fill_directory)(tmp, bundle)
         if target.exists():
             target.rmdir()
         tmp.rename(target)
+    except OSError as exc:
+        # A read-only or full location: one line, and nothing half-written left behind.
+        raise UsageError(f"{target}: cannot export there: {exc.strerror or exc}") from None
     finally:
-        if tmp.exists():
+        if tmp is not None and tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
     return target

@@ -4,6 +4,7 @@ can be reopened, stepped later or re-run."""
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -14,6 +15,7 @@ from ..store.db import Workspace, transaction
 SUCCESS, DENIED, FAILED = "success", "denied", "failed"
 MFA_REQUIRED, REDIRECTED, PAUSED, RUNNING = "mfa_required", "redirected", "paused", "running"
 WAITING = "waiting"  # for other input: a followed reset link, a new password
+INTERRUPTED = "interrupted"  # the process stepping it died (set when the workspace is next opened)
 TERMINAL = (SUCCESS, DENIED, FAILED)
 
 
@@ -70,17 +72,21 @@ class FlowRun:
 def save(ws: Workspace, run: FlowRun) -> None:
     doc = json.dumps(run.to_json())
     with transaction(ws):
-        ws.db.execute("""INSERT INTO flow_runs (id, tenant, kind, status, snapshot, created_at, updated_at)
-                         VALUES (?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET status = excluded.status,
-                         snapshot = excluded.snapshot, updated_at = excluded.updated_at""",
-                      [run.id, run.tenant, run.kind, run.status, doc, run.created_at, ws.clock.iso()])
+        ws.db.execute("""INSERT INTO flow_runs (id, tenant, kind, status, snapshot, created_at, updated_at, owner_pid)
+                         VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET status = excluded.status,
+                         snapshot = excluded.snapshot, updated_at = excluded.updated_at,
+                         owner_pid = excluded.owner_pid""",
+                      [run.id, run.tenant, run.kind, run.status, doc, run.created_at, ws.clock.iso(), os.getpid()])
 
 
 def load(ws: Workspace, run_id: str) -> FlowRun:
-    row = ws.db.execute("SELECT snapshot FROM flow_runs WHERE id = ?", [run_id]).fetchone()
+    row = ws.db.execute("SELECT snapshot, status FROM flow_runs WHERE id = ?", [run_id]).fetchone()
     if row is None:
         raise not_found(f"The flow run {run_id!r} does not exist.")
-    return FlowRun.from_json(json.loads(row[0]))
+    run = FlowRun.from_json(json.loads(row[0]))
+    if row[1] == INTERRUPTED:  # its process died mid-step; the snapshot is its last complete step
+        run.status = INTERRUPTED
+    return run
 
 
 def list_(ws: Workspace, tenant: str, limit: int = 50) -> list[dict]:

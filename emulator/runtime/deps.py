@@ -25,6 +25,7 @@ from .node import bundled_node, bundled_npm_cli
 MAX_DEPENDENCIES = 10  # Auth0's limit per action (spec §3.1)
 INSTALL_TIMEOUT_S = 300
 _NAME = re.compile(r"^(@[a-z0-9][a-z0-9._~-]*/)?[a-z0-9][a-z0-9._~-]*$")
+_VERSION = re.compile(r"^[0-9A-Za-z.^~<>=|*+ -]+$")
 _NETWORK_CODES = ("ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ETIMEDOUT", "ECONNRESET", "ENETUNREACH")
 
 
@@ -34,6 +35,10 @@ def parse_spec(spec: str) -> tuple[str, str]:
     name, version = (spec[:at], spec[at + 1:]) if at > 0 else (spec, "latest")
     if not _NAME.match(name) or not version or any(c.isspace() for c in version):
         raise UsageError(f"--dependency: {spec!r} is not NAME@VERSION (for example lodash@4.17.21)")
+    if not _VERSION.match(version):
+        # file:, git, URL and alias specs would install (and run install scripts of) code from anywhere.
+        raise UsageError(f"--dependency: {spec!r}: only npm registry packages with a version, range or tag "
+                         f"are allowed (not a file, git or URL spec)")
     return name, version
 
 

@@ -131,6 +131,11 @@ def load_event_json(text: str, where: str) -> dict:
         value = json.loads(text)
     except json.JSONDecodeError as exc:
         raise UsageError(f"{where}: invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+    except (ValueError, RecursionError) as exc:  # a 5,000-digit number, absurd nesting
+        raise UsageError(f"{where}: invalid JSON: {exc}") from None
+    from ..data_files import check_depth
+
+    check_depth(value, where, limit=64)
     if not isinstance(value, dict):
         raise UsageError(f"{where}: the event must be a JSON object, not {type(value).__name__}")
     return value

@@ -187,6 +187,9 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
             PRIMARY KEY (action_id, line)
         )""",
     ]),
+    (7, "the process stepping a journey, so a crashed one's runs are marked interrupted at the next open", [
+        "ALTER TABLE flow_runs ADD COLUMN owner_pid INTEGER",
+    ]),
 ]
 
 LATEST = MIGRATIONS[-1][0]

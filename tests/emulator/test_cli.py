@@ -92,7 +92,7 @@ def test_dependency_install_and_reuse(tmp_path):
     (("run-action", str(ACTIONS / "throws.js"), "--trigger", "post-login", "--node", "/no/such/node"),
      "--node: no Node binary at /no/such/node"),
     (("run-action", str(ACTIONS / "throws.js"), "--trigger", "post-login", "--timeout-ms", "0"),
-     "--timeout-ms must be a positive number"),
+     "--timeout-ms must be between 1 and"),
     (("run-action", "--trigger", "post-login"), "the following arguments are required: FILE"),
     (("frobnicate",), "invalid choice: 'frobnicate'"),
 ])
