@@ -6,11 +6,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import signal
 import sys
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -54,6 +55,13 @@ def main(argv: list[str] | None = None) -> int:
     window.show()
     closed = asyncio.Event()
     app.aboutToQuit.connect(closed.set)
+    # Ctrl+C in the terminal and SIGTERM quit as closing the window does (unsaved edits still ask):
+    # Python runs signal handlers only between bytecodes, so a timer gives it the chance while Qt waits.
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: QTimer.singleShot(0, window.close) if window.isVisible() else app.quit())
+    wake = QTimer()
+    wake.timeout.connect(lambda: None)
+    wake.start(200)
     with loop:
         started = loop.create_task(window.start_core())
         if os.environ.get("ACTIONS_EMULATOR_QUIT_AFTER_START"):

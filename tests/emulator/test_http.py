@@ -168,3 +168,27 @@ def test_tenant_mode_and_recording_into_the_workspace(core, service):
     assert core.emu.execution(record["id"])["results"][0]["emulator"]["http"][0]["stubbed"] is True
     with pytest.raises(UsageError, match="not a mode"):
         emu.set_http_mode("acme", "offline")
+
+
+def test_secrets_are_masked_in_every_form_they_travel_in(emu, service):
+    """URL-encoded in a query, base64 in a Basic header, escaped inside a JSON body: none reaches the capture."""
+    secret = 'p@ss/w0rd+"key"=&42'
+    code = """exports.onExecutePostLogin = async (event, api) => {
+      const s = event.secrets.KEY;
+      const basic = Buffer.from('svc:' + s).toString('base64');
+      await fetch(`%s/q?key=${encodeURIComponent(s)}&b=${Buffer.from(s).toString('base64')}`, {
+        method: 'POST', headers: { authorization: `Basic ${basic}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ password: s, note: 'hi' }) });
+    };""" % service
+    result = emu.run(run_chain(emu.host(), PL, [ActionSource("a", code, "/a.js", secrets={"KEY": secret})],
+                               build_event(PL, None)))
+    call = result.actions[0].http[0]
+    captured = json.dumps(call)
+    import base64
+    import urllib.parse
+
+    for form in (secret, urllib.parse.quote(secret, safe=""), json.dumps(secret)[1:-1],
+                 base64.b64encode(secret.encode()).decode().rstrip("=")):
+        assert form not in captured, form
+    assert "[secret:KEY]" in call["url"] and "[secret:KEY]" in call["request_body"]
+    assert call["request_headers"]["authorization"] == "Basic [base64 of svc:[secret:KEY]]"

@@ -52,14 +52,22 @@ def server(tmp_path_factory):
     ok(cli(ws, "bindings", "set", "post-login", "greet", "deny-blocked", "step-up", "--tenant", "acme"))
     for email in ("ann@acme.example", "blocked@acme.example", "mfa@acme.example", "redir@acme.example"):
         ok(cli(ws, "users", "create", "--tenant", "acme", "--email", email, "--password", PASSWORD))
-    default_app = next(c for c in json.loads(ok(cli(ws, "clients", "list", "--tenant", "acme", "--json")))
-                       if c["name"] == "Default App")
+    from emulator.store import directory, open_workspace
+
+    store_ws = open_workspace(ws)
+    directory.upsert_client(store_ws, "acme", "Rotating App", {
+        "callbacks": [CALLBACK], "refresh_token": {"rotation_type": "rotating"},
+        "grant_types": ["authorization_code", "refresh_token", "http://auth0.com/oauth/grant-type/password-realm"]})
+    store_ws.close()
+    listed = {c["name"]: c for c in json.loads(ok(cli(ws, "clients", "list", "--tenant", "acme", "--json")))}
+    default_app = listed["Default App"]
     proc = subprocess.Popen([sys.executable, "-m", "emulator.cli", "--workspace", str(ws), "serve", "--tenant", "acme",
                              "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     line = proc.stdout.readline()
     m = re.search(r"issuer (http://127\.0\.0\.1:\d+/)", line)
     assert m, line + proc.stderr.read()
-    yield {"url": m.group(1), "domain": urlsplit(m.group(1)).netloc, "client": default_app, "ws": ws}
+    yield {"url": m.group(1), "domain": urlsplit(m.group(1)).netloc, "client": default_app, "ws": ws,
+           "rotating": listed["Rotating App"]}
     proc.terminate()
     assert proc.wait(10) == 0  # SIGTERM stops it cleanly
 
@@ -305,3 +313,23 @@ def test_a_redirect_action_sends_the_browser_away_and_continue_resumes_it(server
     assert _verify(server, tokens["id_token"], server["client"]["client_id"])["https://acme.example/answer"] == "yes"
     stale = http.get(server["url"] + "continue?" + urlencode({"state": state}), allow_redirects=False)
     assert stale.status_code == 400 and stale.json()["error"] == "invalid_request"
+
+
+def test_refresh_token_rotation(server):
+    client = server["rotating"]
+    token_url = server["url"] + "oauth/token"
+    auth = {"client_id": client["client_id"], "client_secret": client["client_secret"]}
+    first = requests.post(token_url, data={**auth, "grant_type": "http://auth0.com/oauth/grant-type/password-realm",
+                                           "username": "ann@acme.example", "password": PASSWORD,
+                                           "realm": "Username-Password-Authentication",
+                                           "scope": "openid offline_access"}).json()
+    second = requests.post(token_url, data={**auth, "grant_type": "refresh_token",
+                                            "refresh_token": first["refresh_token"]}).json()
+    assert second["refresh_token"] != first["refresh_token"] and second["access_token"]
+    reused = requests.post(token_url, data={**auth, "grant_type": "refresh_token", "refresh_token": first["refresh_token"]})
+    assert reused.status_code == 403 and reused.json()["error"] == "invalid_grant"
+    third = requests.post(token_url, data={**auth, "grant_type": "refresh_token", "refresh_token": second["refresh_token"]})
+    assert third.status_code == 200
+    password = requests.post(token_url, data={**auth, "grant_type": "password", "username": "ann@acme.example",
+                                              "password": PASSWORD})
+    assert password.status_code == 403 and password.json()["error"] == "unauthorized_client"

@@ -28,13 +28,27 @@ function config() {
   return store && store.http ? store.http : null;
 }
 
+// The forms a secret travels in: as is, URL-encoded (a query or form body), JSON-escaped (inside a JSON
+// string) and base64 / base64url (tokens, Basic credentials).
+function secretForms(value) {
+  const forms = new Set([value, encodeURIComponent(value), JSON.stringify(value).slice(1, -1),
+    Buffer.from(value).toString('base64').replace(/=+$/, ''), Buffer.from(value).toString('base64url')]);
+  return [...forms].filter((f) => f.length >= 4).sort((a, b) => b.length - a.length);
+}
+
 function mask(text, secrets) {
   if (typeof text !== 'string') return text;
   let out = text;
   for (const [name, value] of Object.entries(secrets || {})) {
-    if (typeof value === 'string' && value.length >= 4) out = out.split(value).join(`[secret:${name}]`);
+    if (typeof value !== 'string' || value.length < 4) continue;
+    for (const form of secretForms(value)) out = out.split(form).join(`[secret:${name}]`);
   }
-  return out;
+  // Basic credentials are base64 of "user:secret": decode, mask inside, and say what was there.
+  return out.replace(/\b(Basic\s+)([A-Za-z0-9+/=]{8,})/g, (whole, prefix, b64) => {
+    const decoded = Buffer.from(b64, 'base64').toString('utf8');
+    const masked = mask(decoded, secrets);
+    return masked === decoded ? whole : `${prefix}[base64 of ${masked}]`;
+  });
 }
 
 function maskHeaders(headers, secrets) {
