@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QComboBox, QDockWidget, QFileDialog, QInputDialog, QLabel, QMainWindow, QMessageBox,
                                QProgressDialog, QTabWidget, QToolBar)
@@ -273,8 +273,17 @@ class MainWindow(QMainWindow):
 
     async def start_core(self) -> None:
         version = await self.core.start(self.tenant or "default")
+        # Retention in the background: now, then every half hour (short batches; the UI keeps drawing).
+        self._prune_timer = QTimer(self)
+        self._prune_timer.timeout.connect(self._prune)
+        self._prune_timer.start(30 * 60 * 1000)
+        self._prune()
         bundled = not self.settings.value("node", "", str)
         self.node_label.setText(f"Node {version}{' (bundled)' if bundled else ''}")
+
+    def _prune(self) -> None:
+        days = float(self.settings.value("retention_days", 10))
+        self.ops.run("", self.core.prune(days), lambda removed: None, lambda exc: None)
 
     # ---- window ----------------------------------------------------------------------------------------------
     def _update_title(self, *_: object) -> None:

@@ -213,6 +213,19 @@ class Emulator:
         self.debuggers.changed(tenant)
         return Changes(actions=frozenset([(tenant, action)]))
 
+    async def prune(self, days: float | None = None) -> int:
+        """Delete logs, executions and journey runs older than the retention period, a batch at a time,
+        yielding to the event loop between batches (the app runs this in the background)."""
+        import asyncio
+
+        from .store import retention
+
+        total = 0
+        while removed := retention.prune_batch(self.ws, days if days is not None else retention.DEFAULT_DAYS):
+            total += removed
+            await asyncio.sleep(0)
+        return total
+
     def record_run(self, tenant: str, result: ChainResult, event: dict, srcs: list[dict], *, kind: str) -> dict:
         """Store a chain's run as an execution and log each failed action as Auth0 does."""
         with transaction(self.ws):

@@ -15,7 +15,7 @@ import sys
 from .. import __version__
 from ..errors import EmulatorError, UsageError
 from ..store.db import ENV_VAR
-from . import flow, manage, observe, run, serve, transfer
+from . import flow, manage, observe, run, serve, transfer, workspace_cmd
 from .debugging import normalize_argv
 
 
@@ -38,6 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     transfer.add_parsers(sub)
     flow.add_parsers(sub)
     serve.add_parsers(sub)
+    workspace_cmd.add_parsers(sub)
     return parser
 
 

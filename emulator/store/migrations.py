@@ -187,8 +187,12 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
             PRIMARY KEY (action_id, line)
         )""",
     ]),
-    (7, "the process stepping a journey, so a crashed one's runs are marked interrupted at the next open", [
+    (7, "the process stepping a journey (a crashed one's runs are marked interrupted); indexes for retention", [
         "ALTER TABLE flow_runs ADD COLUMN owner_pid INTEGER",
+        # Retention prunes by age: without these it would read every row.
+        "CREATE INDEX logs_date ON logs(date)",
+        "CREATE INDEX executions_created ON executions(created_at)",
+        "CREATE INDEX flow_runs_updated ON flow_runs(updated_at)",
     ]),
 ]
 

@@ -220,3 +220,25 @@ def test_a_fifo_is_refused_not_waited_on(sample_ws, tmp_path):
     fifo = tmp_path / "action.js"
     os.mkfifo(fifo)
     assert "not a regular file" in _bad(sample_ws, "run-action", str(fifo), "--trigger", "post-login")
+
+
+def test_retention_prunes_old_records_and_vacuum_reclaims_space(sample_ws):
+    for password in ("Battery-Staple-7", "wrong", "Battery-Staple-7"):  # the wrong one is logged (fp)
+        p = cli(sample_ws, "flow", "login", "--tenant", "sample", "--email", "sam.lee@example.org",
+                "--password", password)
+        assert p.returncode in (0, 1), p.stderr
+    ws = open_workspace(sample_ws)
+    counts = lambda: [ws.db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]  # noqa: E731
+                      for t in ("logs", "executions", "flow_runs")]
+    before = counts()
+    assert all(before)
+    ws.close()
+    kept = cli(sample_ws, "workspace", "prune")  # everything is younger than 10 days
+    assert kept.returncode == 0 and kept.stdout.startswith("Deleted 0 ")
+    pruned = cli(sample_ws, "workspace", "prune", "--days", "0")
+    assert pruned.returncode == 0 and f"Deleted {sum(before)} " in pruned.stdout
+    ws = open_workspace(sample_ws)
+    assert counts() == [0, 0, 0]
+    ws.close()
+    vacuumed = cli(sample_ws, "workspace", "vacuum")
+    assert vacuumed.returncode == 0 and "MB ->" in vacuumed.stdout
