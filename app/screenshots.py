@@ -100,6 +100,7 @@ async def _debug(window: MainWindow) -> None:
     pane.control("resume")
     await asyncio.wait_for(finished, 60)
     view.editor.toggle_breakpoint(8)
+    window.debugger_dock.hide()  # as it does by itself a moment after the run went on
     window._debug_shot = path
 
 

@@ -62,6 +62,13 @@ class MainWindow(QMainWindow):
         self.debugger.show_requested.connect(self._show_debugger)
         # While the debugger holds a run, F5/F10 are its keys, not the Simulator's Run and Step.
         self.debugger.paused_changed.connect(lambda paused: self.simulator_view.set_step_keys(not paused))
+        # The pane opens by itself at a pause and closes by itself once the run has gone on for a moment
+        # without pausing again (a step pauses again at once: no flicker), giving the views their room back.
+        self._debugger_hide = QTimer(self)
+        self._debugger_hide.setSingleShot(True)
+        self._debugger_hide.setInterval(1500)
+        self._debugger_hide.timeout.connect(lambda: self.debugger.paused or self.debugger_dock.hide())
+        self.debugger.paused_changed.connect(lambda paused: paused or self._debugger_hide.start())
         self.node_label = QLabel("Node: starting…")
         self.statusBar().addPermanentWidget(self.node_label)
         self._build_menus()
@@ -78,6 +85,7 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentIndex(int(self.settings.value("tab", 0)))
 
     def _show_debugger(self) -> None:
+        self._debugger_hide.stop()
         self.debugger_dock.show()
         self.debugger_dock.raise_()
 

@@ -175,6 +175,8 @@ class DebuggerPane(QWidget):
         self.pause = None
         self._set_paused(False)
         self.source.set_exec_line(None)
+        self.variables.clear()  # values of a frame that is gone would mislead
+        self.stack.clear()
         self.status.setText("Running…" if not session.stopped else "Stopped.")
 
     def _set_paused(self, on: bool) -> None:
