@@ -86,10 +86,11 @@ async def _password(emu, run: FlowRun) -> None:
         steps.finish(run, FAILED, error=WRONG)
         return
     run.ctx["user_id"] = user["user_id"]
-    # bcrypt takes tens of milliseconds: off the event loop, so the app keeps redrawing during batches.
-    if not await asyncio.to_thread(store.directory.verify_password,
-                                   store.directory.password_hash(emu.ws, run.tenant, user["user_id"]),
-                                   run.inputs.get("password") or ""):
+    # bcrypt takes tens of milliseconds: off the event loop, so the app keeps redrawing during batches
+    # (a verification this process already made is remembered, see store.directory.remembered).
+    stored, typed = store.directory.password_hash(emu.ws, run.tenant, user["user_id"]), run.inputs.get("password") or ""
+    if not (store.directory.remembered(stored, typed)
+            or await asyncio.to_thread(store.directory.verify_password, stored, typed)):
         steps.log(emu, run, "fp", "Wrong email or password.", details={"error": {"message": "Wrong email or password."}})
         steps.finish(run, FAILED, error=WRONG)
         return

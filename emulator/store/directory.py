@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import os
 import re
@@ -108,8 +109,34 @@ def hash_password(password: str) -> str:
     return bcrypt.hashpw(password.encode(), bcrypt.gensalt(_rounds())).decode()
 
 
+# Verifications that succeeded, remembered for this process only (batches and repeated logins skip
+# bcrypt's ~80 ms): keyed by an HMAC under a key made at start-up, never by the password itself. Passwords
+# are still stored as bcrypt at cost 10, and the first verification pays the real cost.
+_VERIFIED_KEY = os.urandom(32)
+_VERIFIED: dict[bytes, None] = {}
+_VERIFIED_MAX = 10_000
+
+
+def _verified_key(user_hash: str, password: str) -> bytes:
+    return hmac.new(_VERIFIED_KEY, user_hash.encode() + b"\0" + password.encode(), hashlib.sha256).digest()
+
+
+def remembered(user_hash: str | None, password: str) -> bool:
+    """True when this hash and password already verified in this process (no bcrypt needed)."""
+    return bool(user_hash) and _verified_key(user_hash, password) in _VERIFIED
+
+
 def verify_password(user_hash: str | None, password: str) -> bool:
-    return bool(user_hash) and bcrypt.checkpw(password.encode(), user_hash.encode())
+    if not user_hash:
+        return False
+    if remembered(user_hash, password):
+        return True
+    ok = bcrypt.checkpw(password.encode(), user_hash.encode())
+    if ok:
+        if len(_VERIFIED) >= _VERIFIED_MAX:
+            _VERIFIED.pop(next(iter(_VERIFIED)))
+        _VERIFIED[_verified_key(user_hash, password)] = None
+    return ok
 
 
 def create_user(ws: Workspace, tenant: str, *, email: str | None, password: str | None = None,
