@@ -19,7 +19,10 @@ def add_parsers(sub) -> None:
     p.add_argument("--port", type=int, default=4000, help="default 4000; 0 picks a free port")
     p.add_argument("--host", default="127.0.0.1", help="default 127.0.0.1 (only this machine can connect)")
     p.add_argument("--issuer", metavar="URL", help="a fixed issuer for the tokens (default: the server's URL)")
-    p.set_defaults(run=serve)
+    p.add_argument("--inspect", metavar="[HOST:]PORT", nargs="?", const="",
+                   help="run the tenant's actions on a debugging host: attach Chrome DevTools or VS Code to the "
+                        "printed URL and real logins stop at your breakpoints")
+    p.set_defaults(run=serve, inspect_brk=None, snapshot=[])
     c = sub.add_parser("clients", help="the tenant's applications")
     verbs = c.add_subparsers(dest="verb", required=True)
     lst = verbs.add_parser("list", help="ids, secrets, callbacks and grant types")
@@ -31,19 +34,22 @@ def add_parsers(sub) -> None:
 async def serve(args: argparse.Namespace) -> int:
     from ..server import LocalAuth0
 
+    from .debugging import debugging
+
     emu = open_emulator(args)
     server = LocalAuth0(emu, args.tenant, issuer=args.issuer)
-    url = await server.start(args.host, args.port)
-    print(f"Serving tenant {args.tenant} as a local Auth0: issuer {server.issuer}, discovery "
-          f"{url}.well-known/openid-configuration (Ctrl+C stops)", flush=True)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
-    try:
-        await stop.wait()
-    finally:
-        await server.stop()
+    async with debugging(args, emu.pool.node, tenant=args.tenant, pool=emu.pool):
+        url = await server.start(args.host, args.port)
+        print(f"Serving tenant {args.tenant} as a local Auth0: issuer {server.issuer}, discovery "
+              f"{url}.well-known/openid-configuration (Ctrl+C stops)", flush=True)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        try:
+            await stop.wait()
+        finally:
+            await server.stop()
     print("Stopped.", file=sys.stderr)
     return 0
 

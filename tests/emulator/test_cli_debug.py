@@ -134,3 +134,67 @@ def test_inspect_without_a_port_does_not_swallow_the_file():
     assert re.search(r"^Debugger listening on ws://127\.0\.0\.1:\d+/", p.stderr, re.M)
     assert "devtools://devtools/bundled/js_app.html" in p.stderr
     assert json.loads(p.stdout)["outcome"]["status"] == "completed"
+
+
+def test_serve_inspect_holds_a_real_login_at_a_devtools_breakpoint(tmp_path):
+    """`serve --inspect`: a DevTools client sets a breakpoint in a stored action; a real /oauth/token login
+    stops there and finishes when the client resumes."""
+    import threading
+
+    import requests
+
+    ws = tmp_path / "ws.sqlite"
+    ok(cli(ws, "tenants", "create", "acme"))
+    action = tmp_path / "greet.js"
+    action.write_text("exports.onExecutePostLogin = async (event, api) => {\n"
+                      "  const greeting = 'hello ' + event.user.email;\n"
+                      "  api.idToken.setCustomClaim('https://acme.example/greeting', greeting);\n};\n")
+    ok(cli(ws, "actions", "create", str(action), "--tenant", "acme", "--trigger", "post-login", "--deploy"))
+    ok(cli(ws, "bindings", "set", "post-login", "greet", "--tenant", "acme"))
+    ok(cli(ws, "users", "create", "--tenant", "acme", "--email", "ann@acme.example", "--password", "Str0ng-Passw0rd!"))
+    client = next(c for c in json.loads(ok(cli(ws, "clients", "list", "--tenant", "acme", "--json")))
+                  if c["name"] == "Default App")
+
+    async def main():
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "emulator.cli", "--workspace", str(ws), "serve", "--tenant", "acme", "--port", "0",
+            "--inspect", stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        try:
+            inspector = None
+            while inspector is None:
+                m = re.match(r"Debugger listening on (ws://\S+)", (await proc.stderr.readline()).decode())
+                inspector = m.group(1) if m else None
+            issuer = re.search(r"issuer (http://\S+/),", (await proc.stdout.readline()).decode()).group(1)
+            async with websockets.connect(inspector, max_size=None) as cdp:
+                async def call(cid, method, params=None):
+                    await cdp.send(json.dumps({"id": cid, "method": method, "params": params or {}}))
+                await call(1, "Debugger.enable")
+                await call(2, "Debugger.setBreakpointByUrl", {"lineNumber": 2, "urlRegex": r"^actions/acme/greet/"})
+                result = {}
+                login = threading.Thread(target=lambda: result.update(r=requests.post(issuer + "oauth/token", data={
+                    "grant_type": "password", "client_id": client["client_id"], "client_secret": client["client_secret"],
+                    "username": "ann@acme.example", "password": "Str0ng-Passw0rd!", "scope": "openid"}, timeout=60)))
+                login.start()
+                while True:
+                    msg = json.loads(await asyncio.wait_for(cdp.recv(), 60))
+                    if msg.get("method") == "Debugger.paused":
+                        break
+                frame = msg["params"]["callFrames"][0]
+                await call(3, "Debugger.evaluateOnCallFrame", {"callFrameId": frame["callFrameId"],
+                                                               "expression": "greeting", "returnByValue": True})
+                while True:
+                    msg = json.loads(await asyncio.wait_for(cdp.recv(), 30))
+                    if msg.get("id") == 3:
+                        greeting = msg["result"]["result"]["value"]
+                        break
+                assert login.is_alive()  # the HTTP request waits while paused
+                await call(4, "Debugger.resume")
+                await asyncio.get_running_loop().run_in_executor(None, login.join, 60)
+            return frame["location"]["lineNumber"], greeting, result["r"]
+        finally:
+            proc.terminate()
+            await proc.wait()
+
+    line, greeting, response = asyncio.run(main())
+    assert line == 2 and greeting == "hello ann@acme.example"
+    assert response.status_code == 200 and response.json()["id_token"]
