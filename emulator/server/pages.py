@@ -5,32 +5,19 @@ or a redirect happens is the journey's."""
 from __future__ import annotations
 
 import hmac
-from urllib.parse import parse_qsl, urlsplit
-
 from aiohttp import web
 
 from .. import flows, store
 from ..flows.run import DENIED, FAILED, MFA_REQUIRED, REDIRECTED, SUCCESS, WAITING
 from . import clients, oidc
-from .errors import OAuthError, invalid_request
-from .state import Grant, Transaction
+from .errors import OAuthError
+from .state import Grant, ServerPart, Transaction
 
 SESSION_COOKIE = "auth0"
 WRONG_PASSWORD = "Wrong email or password."
 
 
-class Pages:
-    def __init__(self, server):
-        self.server = server
-
-    @property
-    def emu(self):
-        return self.server.emu
-
-    @property
-    def state(self):
-        return self.server.state
-
+class Pages(ServerPart):
     def render(self, template: str, tx: Transaction | None = None, status: int = 200, **values) -> web.Response:
         context = {"tenant": self.server.tenant, "state": tx.id if tx else "", "csrf": tx.csrf if tx else "",
                    "client_name": tx.client["name"] if tx else "", "login_hint": tx.login_hint if tx else ""}
@@ -262,9 +249,3 @@ class Pages:
         self.state.by_run.pop(run.id, None)
         return response
 
-
-def query_of(url: str) -> dict:
-    return dict(parse_qsl(urlsplit(url).query))
-
-
-__all__ = ["Pages", "SESSION_COOKIE", "invalid_request"]

@@ -77,3 +77,18 @@ class ServerState:
         if grant is None or time.monotonic() - grant.issued > CODE_LIFETIME_S:
             return None
         return grant
+
+
+class ServerPart:
+    """A group of the local server's routes: it reaches the engine and the server's memory through here."""
+
+    def __init__(self, server):
+        self.server = server
+
+    @property
+    def emu(self):
+        return self.server.emu
+
+    @property
+    def state(self) -> ServerState:
+        return self.server.state

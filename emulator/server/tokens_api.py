@@ -13,25 +13,14 @@ from .. import flows, store, tokens
 from ..flows.run import DENIED, FAILED, MFA_REQUIRED, SUCCESS
 from . import clients, oidc
 from .errors import NO_STORE, OAuthError, access_denied, db_error, invalid_grant, invalid_request
-from .state import MFA_TOKEN_LIFETIME_S, Grant, token
+from .state import MFA_TOKEN_LIFETIME_S, Grant, ServerPart, token
 
 PASSWORD_REALM = "http://auth0.com/oauth/grant-type/password-realm"
 MFA_OOB = "http://auth0.com/oauth/grant-type/mfa-oob"
 MFA_OTP = "http://auth0.com/oauth/grant-type/mfa-otp"
 
 
-class TokenApi:
-    def __init__(self, server):
-        self.server = server
-
-    @property
-    def emu(self):
-        return self.server.emu
-
-    @property
-    def state(self):
-        return self.server.state
-
+class TokenApi(ServerPart):
     async def _params(self, request: web.Request) -> dict:
         if request.content_type == "application/json":
             try:
