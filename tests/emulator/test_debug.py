@@ -189,3 +189,46 @@ def test_snapshots_record_locals_and_expressions_and_go_on():
         assert at13["locals"]["total"] == 6 and at13["locals"]["email"] == "snap@example.com"
         assert at13["file"] == str(ACTION)
     debug(test)
+
+
+def test_a_stub_delay_does_not_run_while_paused():
+    """A stubbed call 1 s long, started before a 2 s pause, still takes its 1 s of running time after it."""
+    code = """exports.onExecutePostLogin = async (event, api) => {
+  const pending = fetch('https://slow.example/');
+  const started = Date.now();
+  const marker = 1;
+  await pending;
+  console.log(String(Date.now() - started));
+};"""
+    source = ActionSource(name="slow", code=code, filename="/tmp/slow.js")
+
+    async def test(session):
+        await session.set_breakpoint("/tmp/slow.js", 4)
+        http = {"mode": "stub", "stubs": [{"method": "GET", "url": "https://slow.example/*", "body": "ok",
+                                           "delay_ms": 1000}]}
+        run = asyncio.ensure_future(run_chain(session.host, PL, [source], build_event(PL, None), deadline_ms=5000,
+                                              http=http))
+        await session.wait_paused(10)
+        await asyncio.sleep(2)
+        await session.resume()
+        result = await run
+        assert result.ok, result.actions[0].error
+        waited = int(result.actions[0].logs[0]["message"])
+        assert waited >= 2700, waited  # the pause, plus (nearly all of) the delay after it
+    debug(test)
+
+
+def test_a_debugged_action_is_recorded_after_its_awaits():
+    """With the debugger attached, what an action does after an `await` is still its own (console and api)."""
+    code = """exports.onExecutePostLogin = async (event, api) => {
+  await null;
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  console.log('after the awaits');
+  api.access.deny('denied after awaits');
+};"""
+
+    async def test(session):
+        result = await run_chain(session.host, PL, [ActionSource("late", code, "/tmp/late.js")], build_event(PL, None))
+        assert [l["message"] for l in result.actions[0].logs] == ["after the awaits"]
+        assert result.outcome.status == "denied"
+    debug(test)

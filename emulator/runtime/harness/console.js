@@ -11,6 +11,21 @@ const { AsyncLocalStorage } = require('async_hooks');
 
 const LOG_LIMIT = 256 * 1024; // Auth0's per-execution console buffer
 const als = new AsyncLocalStorage();
+// The invocations running now. With the inspector's debugger enabled, Node 18 loses the async context
+// of promise continuations in a vm context (after the first `await`), so a debugging host, which runs
+// one invocation at a time, falls back to the only one running.
+const running = new Set();
+
+/** The invocation whose code is running: its async context, or the only one in flight. */
+function currentStore() {
+  const store = als.getStore();
+  if (store) return store;
+  if (running.size === 1) {
+    const [only] = running;
+    return only;
+  }
+  return undefined;
+}
 const rawStderrWrite = process.stderr.write.bind(process.stderr);
 
 class LogBuffer {
@@ -46,7 +61,7 @@ class LogBuffer {
 }
 
 function route(level, message) {
-  const store = als.getStore();
+  const store = currentStore();
   if (store && store.logs) store.logs.push(level, message);
   else rawStderrWrite(`[${level}] ${message}\n`);
 }
@@ -72,4 +87,4 @@ function install() {
   process.stderr.write = streamWriter('stderr');
 }
 
-module.exports = { als, LogBuffer, install };
+module.exports = { als, LogBuffer, install, currentStore, running };

@@ -85,7 +85,7 @@ httpCapture.ensureStubServer();
 process.removeAllListeners('warning');
 process.on('warning', (w) => {
   if (w.name === 'ExperimentalWarning' && /fetch/i.test(w.message)) return;
-  const store = consoleCapture.als.getStore();
+  const store = consoleCapture.currentStore();
   if (store && store.logs) store.logs.push('warn', `${w.name}: ${w.message}`);
 });
 
@@ -93,7 +93,7 @@ process.on('warning', (w) => {
 // first so that Python can report it as that action's result rather than as a mystery.
 const realExit = process.exit.bind(process);
 process.exit = (code) => {
-  const store = consoleCapture.als.getStore();
+  const store = consoleCapture.currentStore();
   send({ type: 'note', id: store ? store.runId : null, message: `process.exit(${code === undefined ? '' : code}) was called` });
   realExit(code);
 };
@@ -109,7 +109,7 @@ process.exit = (code) => {
 }
 
 process.on('uncaughtException', (err) => {
-  const store = consoleCapture.als.getStore();
+  const store = consoleCapture.currentStore();
   if (store && store.fail) store.fail(err);
   else process.stderr.write(`uncaught exception outside any action: ${err && err.stack}\n`);
 });
@@ -122,7 +122,7 @@ process.on('unhandledRejection', (err, promise) => {
     finish({ error: err });
     return;
   }
-  const store = consoleCapture.als.getStore();
+  const store = consoleCapture.currentStore();
   if (store && store.logs) store.logs.push('error', `Unhandled promise rejection: ${err && err.stack ? err.stack : err}`);
 });
 
@@ -149,7 +149,7 @@ function eventFor(base, spec, shared) {
 }
 
 const currentCtx = () => {
-  const store = consoleCapture.als.getStore();
+  const store = consoleCapture.currentStore();
   return store && store.ctx ? store.ctx : null;
 };
 
@@ -171,8 +171,9 @@ async function runAction(trigger, spec, baseEvent, shared, clock, deadlineAt, { 
   const t0 = mono();
   let loadMs = 0;
   let timer = null;
+  const stores = [];
   const http = { mode: shared.http.mode || 'live', stubs: shared.http.stubs || [], secrets: spec.secrets || {},
-    calls: [] };
+    calls: [], debug: external };
   const outcome = await new HPromise((resolve) => {
     let settled = false;
     const finish = (r) => {
@@ -181,6 +182,8 @@ async function runAction(trigger, spec, baseEvent, shared, clock, deadlineAt, { 
       resolve(r);
     };
     const store = { logs, fail: (err) => finish({ error: err }), runId: shared.runId, http, name: spec.name, ctx };
+    if (external) consoleCapture.running.add(store);
+    stores.push(store);
     if (external) expirers.set(shared.runId, () => finish({ timeout: true }));
     else timer = apply(setTimer, globalThis, [() => finish({ timeout: true }), Math.max(0, deadlineAt - mono())]);
     consoleCapture.als.run(store, () => {
@@ -203,6 +206,7 @@ async function runAction(trigger, spec, baseEvent, shared, clock, deadlineAt, { 
     });
   });
   if (timer) apply(clearTimer, globalThis, [timer]);
+  for (const store of stores) consoleCapture.running.delete(store);
   expirers.delete(shared.runId);
   ctx.closed = true;
   logs.closed = true;

@@ -13,7 +13,7 @@
 const http = require('http');
 const https = require('https');
 const { URL } = require('url');
-const { als } = require('./console');
+const { currentStore } = require('./console');
 
 const BODY_LIMIT = 64 * 1024;
 const orig = { httpRequest: http.request, httpGet: http.get, httpsRequest: https.request, httpsGet: https.get,
@@ -23,8 +23,31 @@ let stubServerReady = null;
 const pendingStubs = new Map();
 let stubSeq = 0;
 
+const TICK_MS = 20;
+
+/**
+ * A stub's delay. In a debug run it counts running time only, like the deadline: a tick that comes far
+ * later than asked means the debugger held the host, and that time is not the delay's.
+ */
+function stubDelay(ms, debug) {
+  if (!debug) return new Promise((resolve) => setTimeout(resolve, ms));
+  return new Promise((resolve) => {
+    let left = ms;
+    let last = performance.now();
+    const tick = () => {
+      const now = performance.now();
+      const gap = now - last;
+      last = now;
+      left -= gap > TICK_MS + 100 ? TICK_MS : gap;
+      if (left <= 0) resolve();
+      else setTimeout(tick, Math.min(TICK_MS, left));
+    };
+    setTimeout(tick, Math.min(TICK_MS, left));
+  });
+}
+
 function config() {
-  const store = als.getStore();
+  const store = currentStore();
   return store && store.http ? store.http : null;
 }
 
@@ -116,7 +139,7 @@ async function interceptedFetch(input, init) {
       entry.error = err.message;
       throw err;
     }
-    if (stub.delay_ms) await new Promise((r) => setTimeout(r, stub.delay_ms));
+    if (stub.delay_ms) await stubDelay(stub.delay_ms, cfg.debug);
     const body = stubBody(stub);
     Object.assign(entry, { stubbed: true, status: stub.status || 200, response_headers: stubHeaders(stub),
       response_body: clip(body), duration_ms: round(performance.now() - started) });
@@ -166,7 +189,7 @@ function ensureStubServer() {
       res.writeHead(stub.status || 200, stubHeaders(stub));
       res.end(stubBody(stub));
     };
-    if (stub && stub.delay_ms) setTimeout(respond, stub.delay_ms);
+    if (stub && stub.delay_ms) stubDelay(stub.delay_ms, stub.debug).then(respond);
     else if (stub) respond();
     else { res.writeHead(500); res.end(); }
   });
@@ -229,7 +252,7 @@ function interceptRequest(protocol, original) {
       }
       entry.stubbed = true;
       const key = `/__stub/${(stubSeq += 1)}`;
-      pendingStubs.set(key, stub);
+      pendingStubs.set(key, { ...stub, debug: cfg.debug });
       // A real ClientRequest to the in-process stub server (listening since start-up), so that the
       // library on top (axios, node-fetch, an SDK) runs exactly as it would against the real service.
       const port = stubServer && stubServer.address() ? stubServer.address().port : null;
