@@ -189,15 +189,24 @@ def transaction(ws: Workspace) -> Iterator[None]:
         raise _busy(ws, exc) from None
     try:
         yield
+    except sqlite3.OperationalError as exc:  # a full disk, a lock that outlasted the wait: one line
+        _rollback(conn)
+        raise _busy(ws, exc) from None
     except BaseException:
-        conn.execute("ROLLBACK")
+        _rollback(conn)
         raise
     else:
         try:
             conn.execute("COMMIT")
         except sqlite3.OperationalError as exc:
-            conn.execute("ROLLBACK")
+            _rollback(conn)
             raise _busy(ws, exc) from None
+
+
+def _rollback(conn: sqlite3.Connection) -> None:
+    # SQLite ends the transaction itself on some errors (a full disk): there may be nothing to undo.
+    if conn.in_transaction:
+        conn.execute("ROLLBACK")
 
 
 def _busy(ws: Workspace, exc: sqlite3.OperationalError) -> WorkspaceError:
@@ -206,4 +215,6 @@ def _busy(ws: Workspace, exc: sqlite3.OperationalError) -> WorkspaceError:
                               f"writing to it); nothing was changed, try again")
     if "readonly" in str(exc):
         return WorkspaceError(f"{ws.path}: the workspace is read-only; nothing was changed")
+    if "full" in str(exc):
+        return WorkspaceError(f"{ws.path}: the disk is full; nothing was changed")
     return WorkspaceError(f"{ws.path}: {exc}")

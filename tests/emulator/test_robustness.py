@@ -242,3 +242,21 @@ def test_retention_prunes_old_records_and_vacuum_reclaims_space(sample_ws):
     ws.close()
     vacuumed = cli(sample_ws, "workspace", "vacuum")
     assert vacuumed.returncode == 0 and "MB ->" in vacuumed.stdout
+
+
+def test_a_full_disk_is_one_line_and_nothing_half_written(sample_ws):
+    """SQLite's own limit stands in for a full disk: a write that cannot fit is refused whole."""
+    from emulator import store
+    from emulator.store import db
+
+    ws = open_workspace(sample_ws)
+    pages = ws.db.execute("PRAGMA page_count").fetchone()[0]
+    ws.db.execute(f"PRAGMA max_page_count = {pages}")
+    before = len(store.tenants.list_all(ws))
+    with pytest.raises(db.WorkspaceError, match="disk is full"):
+        with db.transaction(ws):
+            store.tenants.create(ws, "big")
+            ws.db.execute("INSERT INTO logs (log_id, tenant, date, type, record) VALUES ('x', 'big', 'd', 't', ?)",
+                          ["x" * 5_000_000])
+    assert len(store.tenants.list_all(ws)) == before
+    ws.close()
