@@ -100,12 +100,6 @@ class DebuggerPane(QWidget):
         core.debug_breakpoints = True
         core.debuggers.on_pause.append(self._on_pause)
         core.debuggers.on_resume.append(self._on_resume)
-        self.destroyed.connect(lambda: self._unhook(core))
-
-    def _unhook(self, core) -> None:
-        for lst, fn in ((core.debuggers.on_pause, self._on_pause), (core.debuggers.on_resume, self._on_resume)):
-            if fn in lst:
-                lst.remove(fn)
 
     def _layout(self) -> None:
         watch = QWidget()

@@ -74,9 +74,10 @@ class ServeControl(QWidget):
 
     async def stop(self) -> None:
         server, self.server = self.server, None
-        if server is not None:
-            await server.stop()
-            self.serving_changed.emit("")
+        if server is None:
+            return
+        await server.stop()
+        self.serving_changed.emit("")
         self.port.setEnabled(True)
         self.label.setText("")
         self.copy.setEnabled(False)

@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 from aiohttp import web
 from PySide6.QtCore import QUrl
-from PySide6.QtWebEngineCore import QWebEngineProfile, QWebEnginePage
 from PySide6.QtWebEngineWidgets import QWebEngineView
 
 from app.startup import open_core
@@ -65,15 +64,15 @@ def stack(aloop, tmp_path, spa_js, qtbot):
     site = web.TCPSite(runner, "localhost", 0)
     aloop.run_until_complete(site.start())
     spa_url = f"http://localhost:{site._server.sockets[0].getsockname()[1]}/"
+    # No session cookie from another test (the login page must show).
     view = QWebEngineView()
-    # A fresh, in-memory profile: no cookies from another test.
-    profile = QWebEngineProfile(view)
-    view.setPage(QWebEnginePage(profile, view))
+    profile = view.page().profile()
+    cookies = profile.cookieStore()
+    cookies.deleteAllCookies()
     qtbot.addWidget(view)
     view.resize(900, 700)
     view.show()
     yield {"core": core, "view": view, "spa": spa_url, "issuer": issuer}
-    view.setPage(None)
     aloop.run_until_complete(runner.cleanup())
     aloop.run_until_complete(server.stop())
     aloop.run_until_complete(core.close())
@@ -85,7 +84,7 @@ def _js(aloop, view, script: str):
     return aloop.run_until_complete(asyncio.wait_for(future, 10))
 
 
-def _wait_for(aloop, view, script: str, timeout: float = 60):
+def _wait_for(aloop, view, script: str, timeout: float = 90):
     """Poll the page until `script` is truthy (the page changes as the browser is redirected)."""
     async def poll():
         while True:
@@ -98,7 +97,12 @@ def _wait_for(aloop, view, script: str, timeout: float = 60):
             if result:
                 return result
             await asyncio.sleep(0.1)
-    return aloop.run_until_complete(asyncio.wait_for(poll(), timeout))
+    try:
+        return aloop.run_until_complete(asyncio.wait_for(poll(), timeout))
+    except asyncio.TimeoutError:
+        url = view.url().toString()
+        text = _js(aloop, view, "document.body ? document.body.innerText.slice(0, 500) : ''")
+        raise AssertionError(f"waited {timeout} s for {script!r} at {url}: {text!r}") from None
 
 
 def _log_in(aloop, view, email: str, password: str) -> None:
@@ -108,6 +112,7 @@ def _log_in(aloop, view, email: str, password: str) -> None:
                      f"document.querySelector('form').submit(); true")
 
 
+@pytest.mark.timeout(300)
 def test_auth0_spa_js_logs_in_and_gets_the_actions_claim(stack, aloop):
     view = stack["view"]
     view.load(QUrl(stack["spa"]))
@@ -120,6 +125,7 @@ def test_auth0_spa_js_logs_in_and_gets_the_actions_claim(stack, aloop):
     assert claims["iss"] == stack["issuer"]
 
 
+@pytest.mark.timeout(300)
 def test_a_browser_login_held_at_a_breakpoint_then_continued(stack, aloop):
     core, view = stack["core"], stack["view"]
     core.debug_breakpoints = True
