@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QSpinBox, QWidget
+from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QHBoxLayout, QHeaderView, QLabel, QPushButton,
+                               QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from emulator import store
 
@@ -32,9 +33,12 @@ class ServeControl(QWidget):
         self.copy = QPushButton("Copy client id")
         self.copy.setEnabled(False)
         self.copy.clicked.connect(self._copy)
+        self.apps = QPushButton("Applications…")
+        self.apps.setToolTip("Each application's client id, secret, callbacks and grant types")
+        self.apps.clicked.connect(self.show_applications)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 0, 0, 0)
-        for w in (self.switch, self.port, self.label, self.copy):
+        for w in (self.switch, self.port, self.label, self.copy, self.apps):
             layout.addWidget(w)
         ops.core.closers.append(self.stop)
 
@@ -87,6 +91,35 @@ class ServeControl(QWidget):
         self.switch.setChecked(False)
         self.switch.blockSignals(False)
         self.label.setText(f"Not serving: {exc}")
+
+    def show_applications(self) -> QDialog | None:
+        if not self.tenant:
+            return None
+        rows = store.directory.client_listing(self.ops.core.ws, self.tenant)
+        dialog = QDialog(self)
+        dialog.setWindowTitle(f"Applications of {self.tenant}")
+        table = QTableWidget(len(rows), 5, dialog)
+        table.setHorizontalHeaderLabels(["Name", "Client id", "Client secret", "Callback URLs", "Grant types"])
+        for r, row in enumerate(rows):
+            for c, value in enumerate((row["name"], row["client_id"], row["client_secret"], ", ".join(row["callbacks"]),
+                                       ", ".join(row["grant_types"]) or "(all)")):
+                item = QTableWidgetItem(value)
+                item.setToolTip(value)
+                table.setItem(r, c, item)
+        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        table.resizeColumnsToContents()
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(dialog.reject)
+        layout = QVBoxLayout(dialog)
+        layout.addWidget(QLabel("Cells can be selected and copied (Ctrl+C). Secrets are made on first use and "
+                                "never exported."))
+        layout.addWidget(table)
+        layout.addWidget(buttons)
+        dialog.resize(1000, 300)
+        dialog.table = table
+        dialog.setModal(False)
+        dialog.show()
+        return dialog
 
     def _copy(self) -> None:
         default = self._default_app()

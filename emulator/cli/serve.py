@@ -57,14 +57,7 @@ async def serve(args: argparse.Namespace) -> int:
 def clients_list(args: argparse.Namespace) -> int:
     emu = open_emulator(args)
     store.tenants.require(emu.ws, args.tenant)
-    rows = []
-    for client in store.directory.clients(emu.ws, args.tenant):
-        rows.append({"name": client["name"], "client_id": client["client_id"],
-                     "client_secret": store.directory.client_secret(emu.ws, args.tenant, client["client_id"]),
-                     "callbacks": client.get("callbacks") or (["http://localhost:*", "http://127.0.0.1:*"]
-                                                              if client["name"] == "Default App" else []),
-                     "allowed_logout_urls": client.get("allowed_logout_urls") or [],
-                     "grant_types": client.get("grant_types") or []})
+    rows = store.directory.client_listing(emu.ws, args.tenant)
     if args.json:
         emit_json(rows)
     else:

@@ -72,6 +72,22 @@ def client_secret(ws: Workspace, tenant: str, client_id: str) -> str:
     return config["client_secret"]
 
 
+LOOPBACK_CALLBACKS = ["http://localhost:*", "http://127.0.0.1:*"]  # the Default App's, on the local server
+
+
+def client_listing(ws: Workspace, tenant: str) -> list[dict]:
+    """What an SDK needs of each application: id, secret, callbacks and grant types (empty: all)."""
+    rows = []
+    for client in clients(ws, tenant):
+        default = client["name"] == "Default App"
+        rows.append({"name": client["name"], "client_id": client["client_id"],
+                     "client_secret": client_secret(ws, tenant, client["client_id"]),
+                     "callbacks": client.get("callbacks") or (list(LOOPBACK_CALLBACKS) if default else []),
+                     "allowed_logout_urls": client.get("allowed_logout_urls") or [],
+                     "grant_types": client.get("grant_types") or []})
+    return rows
+
+
 # ---- connections --------------------------------------------------------------------------------------
 def create_connection(ws: Workspace, tenant: str, name: str, strategy: str, config: dict | None = None) -> dict:
     conn_id = "con_" + _stable_id(tenant, "connection", name, n=16)

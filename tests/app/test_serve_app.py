@@ -78,3 +78,15 @@ def test_serve_switch_and_a_real_login_held_at_a_breakpoint(win, aloop):
     assert runs and runs[0]["status"] == "redirected"
     wait_signal(aloop, win.serve.serving_changed, lambda: win.serve.switch.setChecked(False))
     assert win.serve.server is None
+
+
+def test_the_applications_dialog_lists_every_client_with_its_secret(win):
+    dialog = win.serve.show_applications()
+    table = dialog.table
+    names = {table.item(r, 0).text(): r for r in range(table.rowCount())}
+    assert set(names) == {c["name"] for c in win.core.clients("sample")}
+    row = names["My Web App"]
+    assert table.item(row, 3).text() == "https://app.example.com/callback"
+    assert len(table.item(row, 2).text()) > 40  # a secret was made for it
+    assert "authorization_code" in table.item(row, 4).text()
+    dialog.close()
