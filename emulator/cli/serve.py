@@ -29,6 +29,19 @@ def add_parsers(sub) -> None:
     lst.add_argument("--tenant", required=True)
     lst.add_argument("--json", action="store_true")
     lst.set_defaults(run=clients_list)
+    a = sub.add_parser("apis", help="the tenant's APIs (resource servers): the audiences of access tokens")
+    averbs = a.add_subparsers(dest="verb", required=True)
+    al = averbs.add_parser("list", help="name, identifier (audience) and scopes")
+    al.add_argument("--tenant", required=True)
+    al.add_argument("--json", action="store_true")
+    al.set_defaults(run=apis_list)
+    ac = averbs.add_parser("create", help="an API, e.g. --name Orders --identifier https://api.example.com/ "
+                                          "--scope read:orders")
+    ac.add_argument("--tenant", required=True)
+    ac.add_argument("--name", required=True)
+    ac.add_argument("--identifier", required=True, help="its audience, usually a URL")
+    ac.add_argument("--scope", action="append", default=[], help="a scope it defines (repeatable)")
+    ac.set_defaults(run=apis_create)
 
 
 async def serve(args: argparse.Namespace) -> int:
@@ -63,4 +76,25 @@ def clients_list(args: argparse.Namespace) -> int:
     else:
         table([{**r, "callbacks": ", ".join(r["callbacks"]), "grant_types": ", ".join(r["grant_types"])} for r in rows],
               [("client_id", "CLIENT ID"), ("name", "NAME"), ("callbacks", "CALLBACKS"), ("grant_types", "GRANT TYPES")])
+    return 0
+
+
+def apis_list(args: argparse.Namespace) -> int:
+    emu = open_emulator(args)
+    store.tenants.require(emu.ws, args.tenant)
+    rows = store.apis.list_(emu.ws, args.tenant)
+    if args.json:
+        emit_json(rows)
+    else:
+        table([{**r, "scopes": " ".join(store.apis.scope_names(r))} for r in rows],
+              [("identifier", "IDENTIFIER"), ("name", "NAME"), ("scopes", "SCOPES")])
+    return 0
+
+
+def apis_create(args: argparse.Namespace) -> int:
+    emu = open_emulator(args)
+    store.tenants.require(emu.ws, args.tenant)
+    api = store.apis.upsert(emu.ws, args.tenant, args.name, args.identifier,
+                            {"scopes": [{"value": s, "description": s} for s in args.scope]})
+    emit_json(api)
     return 0

@@ -11,7 +11,7 @@ from ..changes import Changes
 from ..errors import EmulatorError
 from ..store import actions as actions_store
 from ..store import bindings as bindings_store
-from ..store import directory, tenants, transaction
+from ..store import apis, directory, tenants, transaction
 from ..store.db import Workspace
 from .bundle import SECRET_PLACEHOLDER, ActionSpec, Bundle, VersionSpec
 
@@ -77,6 +77,8 @@ def import_bundle(ws: Workspace, tenant: str, bundle: Bundle) -> tuple[Changes, 
             directory.upsert_connection(ws, tenant, conn["name"], conn["strategy"], config)
         for client in bundle.clients:
             directory.upsert_client(ws, tenant, client["name"], {k: v for k, v in client.items() if k != "name"})
+        for api in bundle.resource_servers:
+            apis.upsert(ws, tenant, api["name"], api["identifier"], api)
         for spec in bundle.actions:
             warnings += _import_action(ws, tenant, spec)
             changes |= Changes(actions=frozenset([(tenant, spec.name)]))
@@ -158,6 +160,7 @@ def export_bundle(ws: Workspace, tenant: str) -> Bundle:
     bundle.clients = [{k: v for k, v in c.items() if k not in ("client_id", "client_secret")}  # secrets never leave
                       for c in directory.clients(ws, tenant)]
     bundle.connections = [{k: v for k, v in c.items() if k != "id"} for c in directory.connections(ws, tenant)]
+    bundle.resource_servers = apis.list_(ws, tenant)
     for user in directory.users(ws, tenant):
         entry = {"email": user["email"], "connection": user["connection"]}
         for key in ("username", "phone_number", *PROFILE_FIELDS):

@@ -33,5 +33,6 @@ class Bundle:
     # Only the triggers the files list are touched on import; an empty list unbinds everything.
     bindings: dict[str, list[dict]] = field(default_factory=dict)
     clients: list[dict[str, Any]] = field(default_factory=list)
+    resource_servers: list[dict[str, Any]] = field(default_factory=list)  # each has name and identifier
     connections: list[dict[str, Any]] = field(default_factory=list)  # each has name and strategy
     users: list[dict[str, Any]] = field(default_factory=list)  # Auth0's bulk user import shape

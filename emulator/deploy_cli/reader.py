@@ -166,6 +166,12 @@ class Reader:
             return None
         return data
 
+    def identifier(self, where: str, api: dict) -> bool:
+        if not isinstance(api.get("identifier"), str) or not api["identifier"]:
+            self.problems.add(where, "identifier", "required for a resource server (the API's audience)")
+            return False
+        return True
+
     def users(self, where: str, data: Any) -> list[dict]:
         if not isinstance(data, list):
             self.problems.add(where, None, "expected a list of users")
@@ -218,6 +224,10 @@ def _read_directory(root: Path, mappings: dict | None) -> tuple[Bundle, list[str
         client = r.named(r.rel(file), r.json(file), "client")
         if client:
             bundle.clients.append(client)
+    for file in sorted((root / "resource-servers").glob("*.json")):
+        api = r.named(r.rel(file), r.json(file), "resource server")
+        if api and r.identifier(r.rel(file), api):
+            bundle.resource_servers.append(api)
     for file in sorted((root / "database-connections").glob("*/database.json")):
         conn = r.named(r.rel(file), r.json(file), "database connection")
         if conn:
@@ -261,6 +271,10 @@ def _read_yaml(file: Path, mappings: dict | None) -> tuple[Bundle, list[str], li
         client = r.named(f"{where}: clients[{i}]", item, "client")
         if client:
             bundle.clients.append(client)
+    for i, item in enumerate(data.get("resourceServers") or []):
+        api = r.named(f"{where}: resourceServers[{i}]", item, "resource server")
+        if api and r.identifier(f"{where}: resourceServers[{i}]", api):
+            bundle.resource_servers.append(api)
     for i, item in enumerate(data.get("databases") or []):
         conn = r.named(f"{where}: databases[{i}]", item, "database connection")
         if conn:

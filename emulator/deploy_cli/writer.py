@@ -63,6 +63,8 @@ def _fill_directory(tmp: Path, bundle: Bundle) -> None:
     _dump_json(tmp / "triggers" / "triggers.json", _all_triggers(bundle))
     for client in bundle.clients:
         _dump_json(tmp / "clients" / f"{sanitize(client['name'])}.json", client)
+    for api in bundle.resource_servers:
+        _dump_json(tmp / "resource-servers" / f"{sanitize(api['name'])}.json", api)
     for conn in bundle.connections:
         if conn["strategy"] == "auth0":
             _dump_json(tmp / "database-connections" / sanitize(conn["name"]) / "database.json", conn)
@@ -78,6 +80,8 @@ def _fill_yaml(tmp: Path, bundle: Bundle) -> None:
         code_ref, current_ref = _write_code(tmp, spec)
         doc["actions"].append(_action_meta(spec, code_ref, current_ref))
     doc["clients"] = bundle.clients
+    if bundle.resource_servers:
+        doc["resourceServers"] = bundle.resource_servers
     doc["databases"] = [c for c in bundle.connections if c["strategy"] == "auth0"]
     others = [c for c in bundle.connections if c["strategy"] != "auth0"]
     if others:

@@ -147,6 +147,11 @@ class LocalAuth0:
             await self._runner.cleanup()
             self._runner = None
 
+    def check_audience(self, audience: str | None) -> None:
+        """An access token is issued for an API of the tenant only (Auth0: "Service not found")."""
+        if audience and store.apis.find(self.emu.ws, self.tenant, audience) is None:
+            raise OAuthError(403, "access_denied", f"Service not found: {audience}")
+
     def origin_allowed(self, origin: str) -> bool:
         from urllib.parse import urlsplit
 

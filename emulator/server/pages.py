@@ -52,6 +52,9 @@ class Pages(ServerPart):
         if q.get("code_challenge") and q.get("code_challenge_method", "plain") not in ("S256", "plain"):
             return self._to_app(params, {"error": "invalid_request",
                                          "error_description": "Unsupported code_challenge_method."})
+        if params.get("audience") and store.apis.find(self.emu.ws, self.server.tenant, params["audience"]) is None:
+            return self._to_app(params, {"error": "access_denied",
+                                         "error_description": f"Service not found: {params['audience']}"})
         tx = self.state.add_transaction(client, params)
         session = self.state.sessions.get(request.cookies.get(SESSION_COOKIE, ""))
         if params["prompt"] == "none" or (session and params["prompt"] != "login"):

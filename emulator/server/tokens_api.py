@@ -85,6 +85,7 @@ class TokenApi(ServerPart):
         return self._body(grant.tokens, grant.scope, self._refresh_token_for(client, grant))
 
     async def _login(self, request, client: dict, inputs: dict, protocol: str, connection: str | None = None):
+        self.server.check_audience(inputs.get("audience"))
         params = {"scope": inputs.get("scope"), "audience": inputs.get("audience")}
         run_inputs = {**inputs, "issuer": self.server.issuer,
                       "event": self.server.event_for(request, protocol, params)}
@@ -169,9 +170,17 @@ class TokenApi(ServerPart):
         audience = form.get("audience")
         if not audience:
             raise access_denied("No audience parameter was provided, and no default audience has been configured")
+        api = store.apis.find(self.emu.ws, self.server.tenant, audience)
+        if api is None:
+            raise access_denied(f"Service not found: {audience}")
+        # Without client grants modelled, a client gets the scopes it asks for that the API defines
+        # (all of them when it asks for none).
+        defined = store.apis.scope_names(api)
+        asked = (form.get("scope") or "").split()
+        scopes = [s for s in asked if s in defined] if asked else defined
         minted = tokens.mint_client(self.emu.ws, self.server.tenant, client_id=client["client_id"], audience=audience,
-                                    scopes=(form.get("scope") or "").split(), iss=self.server.issuer)
-        return {"access_token": minted, "scope": form.get("scope") or "", "expires_in": tokens.ACCESS_TOKEN_LIFETIME_S,
+                                    scopes=scopes, iss=self.server.issuer)
+        return {"access_token": minted, "scope": " ".join(scopes), "expires_in": tokens.ACCESS_TOKEN_LIFETIME_S,
                 "token_type": "Bearer"}
 
     # ---- the rest --------------------------------------------------------------------------------------

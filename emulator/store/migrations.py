@@ -194,6 +194,16 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
         "CREATE INDEX executions_created ON executions(created_at)",
         "CREATE INDEX flow_runs_updated ON flow_runs(updated_at)",
     ]),
+    (8, "APIs (resource servers): the audiences access tokens are issued for", [
+        """CREATE TABLE resource_servers (
+            tenant TEXT NOT NULL REFERENCES tenants(name) ON DELETE CASCADE,
+            identifier TEXT NOT NULL,
+            name TEXT NOT NULL,
+            config TEXT NOT NULL DEFAULT '{}',
+            PRIMARY KEY (tenant, identifier),
+            UNIQUE (tenant, name)
+        )""",
+    ]),
 ]
 
 LATEST = MIGRATIONS[-1][0]

@@ -62,6 +62,9 @@ def test_export_then_import_gives_an_identical_tenant(sample, tmp_path, fmt):
     original, copy = snapshot(emu, "sample"), snapshot(emu, "copy")
     # Secret values are never exported: the copy has the same secret names, with empty values.
     assert copy == original
+    from emulator.store import apis
+
+    assert apis.list_(emu.ws, "copy") == apis.list_(emu.ws, "sample") != []
     assert any("secret BLOCKED_COUNTRIES has no value" in w for w in warnings)
 
 

@@ -50,6 +50,8 @@ def server(tmp_path_factory):
         ok(cli(ws, "actions", "create", str(tmp / f"{name}.js"), "--tenant", "acme", "--trigger", "post-login",
                "--deploy", "--name", name))
     ok(cli(ws, "bindings", "set", "post-login", "greet", "deny-blocked", "step-up", "--tenant", "acme"))
+    ok(cli(ws, "apis", "create", "--tenant", "acme", "--name", "Orders", "--identifier", "https://api.acme.example/",
+           "--scope", "read:orders", "--scope", "write:orders"))
     for email in ("ann@acme.example", "blocked@acme.example", "mfa@acme.example", "redir@acme.example"):
         ok(cli(ws, "users", "create", "--tenant", "acme", "--email", email, "--password", PASSWORD))
     from emulator.store import directory, open_workspace
@@ -118,6 +120,12 @@ def test_discovery_has_what_the_sdks_need(server):
     assert doc["issuer"] == server["url"] and doc["token_endpoint"] == server["url"] + "oauth/token"
     assert doc["end_session_endpoint"] == server["url"] + "oidc/logout"
     assert "S256" in doc["code_challenge_methods_supported"] and "RS256" in doc["id_token_signing_alg_values_supported"]
+
+
+def test_an_unknown_audience_is_service_not_found(server):
+    page = _authorize(server, requests.Session(), _pkce()[1], audience="https://nope.example/")
+    query = parse_qs(urlsplit(page.headers["Location"]).query)
+    assert query["error"] == ["access_denied"] and query["error_description"] == ["Service not found: https://nope.example/"]
 
 
 def test_authorization_code_with_pkce_through_the_login_page(server):
@@ -225,6 +233,10 @@ def test_client_credentials(server):
     got = token.client_credentials(audience="https://api.acme.example/")
     access = _verify(server, got["access_token"], "https://api.acme.example/")
     assert access["sub"] == f"{server['client']['client_id']}@clients" and access["gty"] == "client-credentials"
+    assert access["scope"] == "read:orders write:orders"
+    with pytest.raises(Auth0Error) as unknown:
+        token.client_credentials(audience="https://nope.example/")
+    assert unknown.value.error_code == "access_denied" and unknown.value.message == "Service not found: https://nope.example/"
     wrong = GetToken(server["domain"], server["client"]["client_id"], client_secret="not-the-secret", protocol="http")
     with pytest.raises(Auth0Error) as refused:
         wrong.client_credentials(audience="https://api.acme.example/")
