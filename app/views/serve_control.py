@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QHBoxLayout
                                QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from emulator import store
+from emulator.changes import Changes
 
 DEFAULT_PORT = 4000
 
@@ -64,6 +65,7 @@ class ServeControl(QWidget):
         if not self.tenant or self.server is not None:
             return
         server = LocalAuth0(self.ops.core, self.tenant)
+        server.on_run.append(self._ran)
         await server.start("127.0.0.1", self.port.value())
         self.server = server
         self.port.setEnabled(False)
@@ -71,6 +73,11 @@ class ServeControl(QWidget):
         self.label.setText(f"Issuer {server.issuer} · Default App client id {default['client_id'] if default else '?'}")
         self.copy.setEnabled(default is not None)
         self.serving_changed.emit(server.issuer)
+
+    def _ran(self, run) -> None:
+        """A real login advanced a journey: the views that show runs, logs and timings refresh."""
+        self.ops.changed.emit(Changes(flow_runs=frozenset([(run.tenant, run.id)]), logs=frozenset([run.tenant]),
+                                      executions=frozenset(e["id"] for e in run.executions)))
 
     def _default_app(self) -> dict | None:
         return next((c for c in store.directory.clients(self.ops.core.ws, self.tenant) if c["name"] == "Default App"),

@@ -92,6 +92,7 @@ class LocalAuth0:
         self.pages = Pages(self)
         self.api = TokenApi(self)
         self._runner: web.AppRunner | None = None
+        self.on_run: list = []  # callables told of every journey run a request advanced (the app refreshes)
 
     @staticmethod
     def new_token() -> str:
@@ -146,6 +147,10 @@ class LocalAuth0:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+
+    def ran(self, run) -> None:
+        for callback in self.on_run:
+            callback(run)
 
     def check_audience(self, audience: str | None) -> None:
         """An access token is issued for an API of the tenant only (Auth0: "Service not found")."""

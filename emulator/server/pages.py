@@ -196,6 +196,7 @@ class Pages(ServerPart):
             run = await flows.step(self.emu, run, answer)
         run = await flows.run_to_end(self.emu, run)
         tx.run = run
+        self.server.ran(run)
         if run.kind == "signup" and run.status == SUCCESS:
             # A Universal Login signup logs the new user in: post-login runs next, as in Auth0.
             user_id = run.ctx["user_id"]

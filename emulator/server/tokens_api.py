@@ -91,7 +91,9 @@ class TokenApi(ServerPart):
                       "event": self.server.event_for(request, protocol, params)}
         run = flows.start(self.emu, self.server.tenant, "login", {k: v for k, v in run_inputs.items() if v is not None},
                           client=client["client_id"], connection=connection)
-        return await flows.run_to_end(self.emu, run)
+        run = await flows.run_to_end(self.emu, run)
+        self.server.ran(run)
+        return run
 
     def _outcome(self, client: dict, run, scope: str, audience: str | None) -> dict:
         if run.status == SUCCESS:

@@ -76,6 +76,10 @@ def test_serve_switch_and_a_real_login_held_at_a_breakpoint(win, aloop):
     assert status == 302 and location.startswith("https://age-check.example.com/verify?")
     runs = win.core.flow_runs("sample")
     assert runs and runs[0]["status"] == "redirected"
+    # Live in the Simulator's Earlier runs, without touching it.
+    runs_list = win.simulator_view.runs
+    shown = [runs_list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(runs_list.count())]
+    assert runs[0]["id"] in shown
     wait_signal(aloop, win.serve.serving_changed, lambda: win.serve.switch.setChecked(False))
     assert win.serve.server is None
 

@@ -144,6 +144,10 @@ class SimulatorView(QWidget):
             self.setup.reload_users()
         if any(t == self.tenant for t, _ in changes.bindings):
             self._kind_changed(self.setup.kind)
+        if any(t == self.tenant for t, _ in changes.flow_runs) and not batch_running and not self.busy:
+            # Runs made elsewhere (a real login through Serve): the Earlier runs list shows them.
+            self.runs.show_runs(self.ops.core.flow_runs(self.tenant), self.ops.core.flow_kinds(),
+                                self.run.id if self.run else None)
 
     def _kind_changed(self, kind: str) -> None:
         if self.tenant and kind:
