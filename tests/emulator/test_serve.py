@@ -174,9 +174,18 @@ def test_authorization_code_with_pkce_through_the_login_page(server):
     gone = requests.post(token_url, data={"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"],
                                           "client_id": server["client"]["client_id"]})
     assert gone.status_code == 403 and gone.json()["error"] == "invalid_grant"
-    # Silent authentication on the session, then logout ends it.
+    # Silent authentication on the session (fragment, and web_message as auth0-spa-js's iframe asks), then
+    # logout ends it.
     silent = _authorize(server, http, challenge, prompt="none", response_mode="fragment")
     assert "code=" in urlsplit(silent.headers["Location"]).fragment
+    message = _authorize(server, http, challenge, prompt="none", response_mode="web_message")
+    posted = re.search(r"postMessage\((\{.*?\}), \"http://localhost:3000\"\)", message.text)
+    payload = json.loads(posted.group(1))
+    assert payload["type"] == "authorization_response" and payload["response"]["state"] == "st-123"
+    assert payload["response"]["code"]
+    posted_form = _authorize(server, http, challenge, prompt="none", response_mode="form_post")
+    fields = Forms(posted_form.text).forms[0]
+    assert fields["action"] == CALLBACK and fields["fields"]["state"] == "st-123" and fields["fields"]["code"]
     out = http.get(server["url"] + "v2/logout?" + urlencode({"client_id": server["client"]["client_id"],
                                                              "returnTo": "http://localhost:3000/"}), allow_redirects=False)
     assert out.status_code == 302 and out.headers["Location"] == "http://localhost:3000/"
