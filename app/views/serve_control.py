@@ -3,7 +3,7 @@ on the app's own event loop, so logins from a real application run here and show
 Simulator's earlier runs, Logs and Timings, and stop at the debugger's breakpoints."""
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QHBoxLayout, QHeaderView, QLabel, QPushButton,
                                QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
@@ -30,7 +30,7 @@ class ServeControl(QWidget):
         self.port.setValue(DEFAULT_PORT)
         self.port.setToolTip("Port on 127.0.0.1 (0: any free port)")
         self.label = QLabel("")
-        self.label.setTextInteractionFlags(self.label.textInteractionFlags().TextSelectableByMouse)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.copy = QPushButton("Copy client id")
         self.copy.setEnabled(False)
         self.copy.clicked.connect(self._copy)
