@@ -66,6 +66,7 @@ INSPECTOR_NOISE = ("Debugger listening on ", "For help, see: https://nodejs.org/
 
 
 LATE_OUTPUT = "[late output of action "
+IGNORED_CALL = "[ignored api call] "  # "<prefix><run id> <action>: <message>" (harness/host.js)
 
 
 @dataclass
@@ -368,11 +369,21 @@ class NodeHost:
             self.host_output.append(text)
             if text.startswith(LATE_OUTPUT):
                 continue  # a finished action's timer: kept as host output, never another action's
+            if text.startswith(IGNORED_CALL):
+                self._ignored_call(text[len(IGNORED_CALL):])
+                continue
             if "heap out of memory" in text or "Reached heap limit" in text:
                 self._out_of_memory = True
             if self._pending:
                 oldest = self._pending[min(self._pending)]
                 oldest.stray.append({"level": name, "time": int(time.time() * 1000), "message": text})
+
+    def _ignored_call(self, text: str) -> None:
+        """An action's api call after it ended: shown with its own run while that run is going."""
+        rid, _, message = text.partition(" ")
+        pending = self._pending.get(int(rid)) if rid.isdigit() else None
+        if pending is not None:
+            pending.stray.append({"level": "warn", "time": int(time.time() * 1000), "message": message})
 
     async def _watch_memory(self, proc) -> None:
         status = Path(f"/proc/{proc.pid}/status")

@@ -5,11 +5,13 @@ harness/validate.js. Each builder returns a tuple of ApiMethod so trigger module
 """
 from __future__ import annotations
 
-from .registry import STOP, SUSPEND, ApiMethod, Arg
+from . import schemas
+from .registry import STOP, SUSPEND, ApiMethod, Arg, Codec
 
 ANY = {"type": "any"}
 STRING = {"type": "string"}
-URL = {"type": "url"}
+URL = {"type": "url"}  # what `new URL(value)` accepts, as in Auth0
+HTTP_URL = {"type": "http_url"}  # ours, where Auth0's runtime only forwards the URL
 
 
 def _scope_rule() -> dict:
@@ -26,37 +28,40 @@ def _scope_rule() -> dict:
 
 def cache() -> tuple[ApiMethod, ...]:
     return (
-        ApiMethod("cache.get", (Arg("key", STRING),), "value", behavior="cache.get",
+        ApiMethod("cache.get", (Arg("key"),), "value", behavior="cache.get",
                   doc="Read a cached record `{value, expires_at}`; undefined when missing or expired."),
-        ApiMethod("cache.set", (Arg("key", STRING), Arg("value", STRING), Arg("options", {"type": "object"}, True)),
+        ApiMethod("cache.set", (Arg("key"), Arg("value"), Arg("options", ANY, True)),
                   "value", behavior="cache.set",
                   doc="Store a string for later executions of this trigger (default 15 min, max 24 h). "
                       "Returns `{type:'success', record}` or `{type:'error', code}`; never throws."),
-        ApiMethod("cache.delete", (Arg("key", STRING),), "value", behavior="cache.delete",
+        ApiMethod("cache.delete", (Arg("key"),), "value", behavior="cache.delete",
                   doc="Remove a cached record. Returns `{type:'success'}` or `{type:'error', code}`."),
     )
 
 
-def user_metadata(with_set_user_id: bool = False) -> tuple[ApiMethod, ...]:
+def user_metadata(pre_registration: bool = False) -> tuple[ApiMethod, ...]:
+    """post-login checks the stored metadata is an object; pre-user-registration (a user not yet stored)
+    does not, and has `setUserId` too."""
+    kind = "queue" if pre_registration else "set"
     methods = (
-        ApiMethod("user.setAppMetadata", (Arg("key", STRING), Arg("value", ANY)), behavior="user.setAppMetadata",
+        ApiMethod("user.setAppMetadata", (Arg("key"), Arg("value")), behavior=f"user.{kind}AppMetadata",
                   doc="Queue a change to a top-level app_metadata key (null deletes it). Later actions see it; "
                       "the user is updated once, after the trigger."),
-        ApiMethod("user.setUserMetadata", (Arg("key", STRING), Arg("value", ANY)), behavior="user.setUserMetadata",
+        ApiMethod("user.setUserMetadata", (Arg("key"), Arg("value")), behavior=f"user.{kind}UserMetadata",
                   doc="Queue a change to a top-level user_metadata key (null deletes it). Later actions see it; "
                       "the user is updated once, after the trigger."),
     )
-    if with_set_user_id:
+    if pre_registration:
         methods += (ApiMethod(
-            "user.setUserId",
-            (Arg("userId", {"type": "string", "pattern": "^[a-zA-Z0-9@._+-]{1,255}$"}),),
-            doc="Choose the id of the user about to be created (undocumented by Auth0; present in its harness)."),)
+            "user.setUserId", (Arg("user_id"),),
+            codec=Codec(schemas.SET_USER_ID, ("user_id",), prefix="Invalid setUserId arguments"),
+            doc="Choose the id of the user about to be created (1-255 of `a-zA-Z0-9@._+-`)."),)
     return methods
 
 
-def validation_error() -> ApiMethod:
-    rule = {"type": "string", "max": 100}
-    return ApiMethod("validation.error", (Arg("errorCode", rule), Arg("errorMessage", rule)), effect=STOP,
+def validation_error(prefix: str = "") -> ApiMethod:
+    return ApiMethod("validation.error", (Arg("errorCode"), Arg("errorMessage")), effect=STOP,
+                     codec=Codec(schemas.VALIDATION_ERROR, ("errorCode", "errorMessage"), prefix=prefix),
                      doc="Block the transaction with an error code and message (each at most 100 characters).")
 
 
@@ -93,19 +98,21 @@ def authentication_challenge(with_enroll: bool) -> tuple[ApiMethod, ...]:
 
 
 def redirect(with_can_redirect: bool, continue_handler: str) -> tuple[ApiMethod, ...]:
+    """post-login's sendUserTo returns the api (chainable); password-reset-post-challenge's returns nothing."""
     methods = (
-        ApiMethod("redirect.encodeToken", (Arg("options", {"type": "object"}),), "value",
+        ApiMethod("redirect.encodeToken", (Arg("options"),), "value",
                   behavior="redirect.encodeToken",
                   doc="Sign `{secret, payload, expiresInSeconds=900}` into an HS256 JWT to pass to the redirect "
                       "target (signed, not encrypted)."),
-        ApiMethod("redirect.sendUserTo", (Arg("url", URL), Arg("options", {"type": "object"}, True)),
-                  effect=SUSPEND, behavior="redirect.sendUserTo", guards=("interaction",),
+        ApiMethod("redirect.sendUserTo", (Arg("url", URL), Arg("options", ANY, True)),
+                  "chain" if with_can_redirect else "void",
+                  effect=SUSPEND, behavior="redirect.sendUserTo", guards=("redirect_conflict",),
                   doc=f"Send the browser to `url` (with `options.query`) after this action; the flow resumes in "
                       f"`{continue_handler}` of the same action when the user comes back to /continue."),
-        ApiMethod("redirect.validateToken", (Arg("options", {"type": "object"}),), "value",
+        ApiMethod("redirect.validateToken", (Arg("options"),), "value",
                   behavior="redirect.validateToken",
                   doc="Read the token returned to /continue (`tokenParameterName`, default `session_token`), "
-                      "check signature, expiry, state and subject, and return its payload; throws if invalid."),
+                      "check its signature, expiry, state and subject, and return its payload; throws if invalid."),
     )
     if with_can_redirect:
         methods += (ApiMethod("redirect.canRedirect", (), "value", behavior="redirect.canRedirect",
@@ -115,13 +122,14 @@ def redirect(with_can_redirect: bool, continue_handler: str) -> tuple[ApiMethod,
 
 def prompt_render(continue_handler: str) -> ApiMethod:
     return ApiMethod(
-        "prompt.render", (Arg("formId", {"type": "string", "min": 1}), Arg("options", {"type": "object"}, True)),
-        "void", effect=SUSPEND, behavior="prompt.render", guards=("interaction",),
+        "prompt.render", (Arg("promptId"), Arg("options", ANY, True)),
+        "void", effect=SUSPEND, behavior="prompt.render", guards=("render_conflict",),
+        codec=Codec(schemas.RENDER_PROMPT, ("promptId", "promptOptions"), or_default={"promptOptions": {}}),
         doc=f"Render a Form; the flow resumes in `{continue_handler}` with `event.prompt`. "
             f"One per action, not with a redirect.")
 
 
 __all__ = [
-    "ANY", "STRING", "URL", "cache", "user_metadata", "validation_error", "access_deny",
+    "ANY", "STRING", "URL", "HTTP_URL", "cache", "user_metadata", "validation_error", "access_deny",
     "authentication_challenge", "redirect", "prompt_render", "_scope_rule",
 ]

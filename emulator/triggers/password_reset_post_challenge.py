@@ -36,7 +36,7 @@ TRIGGER = Trigger(
         *c.authentication_challenge(with_enroll=False),
         *c.redirect(with_can_redirect=False, continue_handler="onContinuePostChallenge"),
         c.prompt_render("onContinuePostChallenge"),
-        ApiMethod("transaction.setResultUrl", (Arg("url", c.URL), Arg("options", {"type": "object"}, True)), "void",
+        ApiMethod("transaction.setResultUrl", (Arg("url", c.URL), Arg("options", c.ANY, True)), "void",
                   behavior="transaction.setResultUrl",
                   doc="Where to send the user once the password has been reset (with `options.query`)."),
         *c.cache(),

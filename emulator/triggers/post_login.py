@@ -5,60 +5,65 @@ from typing import Any
 
 from . import api_common as c
 from . import events_common as e
-from .registry import STOP, ApiMethod, Arg, Trigger
+from . import schemas
+from .registry import STOP, ApiMethod, Arg, Codec, Trigger
 
-_METADATA_KEY = {"type": "string"}
-_EPOCH = {"type": "epoch_ms"}
-_CLAIM_KEY = {"type": "string", "not_in": ["scope"], "messages": {"not_in": 'The "scope" claim cannot be set.'}}
+_CLAIM_KEY = {"type": "not_in", "values": ["scope"], "message": "The {} claim cannot be set."}
 _MFA_PROVIDER = {"type": "string", "enum": ["any", "duo", "google-authenticator", "guardian", "none"]}
-_SAML_NAME = {"type": "string", "max": 1024}
-_SAML_VALUE = {"type": "saml_value"}
+_EXPIRY_REQUIRED = {"type": "truthy", "message": "Either inactivity or absolute expiration time must be provided"}
+_DEFAULT_NAME_ID_FORMAT = "urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified"
+
+# setter -> (the configuration key Auth0 sends, doc)
+_SAML_SETTERS = {
+    "setAudience": ("audience", "SAML audience."),
+    "setRecipient": ("recipient", "SAML recipient."),
+    "setDestination": ("destination", "SAML destination."),
+    "setCreateUpnClaim": ("createUpnClaim", "Create a UPN claim."),
+    "setPassthroughClaimsWithNoMapping": ("passthroughClaimsWithNoMapping", "Pass through claims with no mapping."),
+    "setMapUnknownClaimsAsIs": ("mapUnknownClaimsAsIs", "Map unknown claims as is."),
+    "setMapIdentities": ("mapIdentities", "Map identities into the assertion."),
+    "setSignResponse": ("signResponse", "Sign the whole response, not only the assertion."),
+    "setIncludeAttributeNameFormat": ("includeAttributeNameFormat", "Include the attribute NameFormat."),
+    "setTypedAttributes": ("typedAttributes", "Typed attributes."),
+    "setLifetimeInSeconds": ("lifetimeInSeconds", "Assertion lifetime (default 3600)."),
+    "setSignatureAlgorithm": ("signatureAlgorithm", "Signature algorithm: rsa-sha256 or rsa-sha1."),
+    "setDigestAlgorithm": ("digestAlgorithm", "Digest algorithm: sha256 or sha1."),
+    "setEncryptionAlgorithm": ("encryptionAlgorithm", "Encryption algorithm: aes256-gcm or aes256-cbc."),
+    "setNameIdentifierFormat": ("nameIdentifierFormat", "NameID format (without an argument: unspecified)."),
+    "setAuthnContextClassRef": ("authnContextClassRef", "AuthnContextClassRef."),
+    "setIssuer": ("issuer", "Issuer."),
+    "setRelayState": ("RelayState", "RelayState."),
+    "setNameIdentifierProbes": ("nameIdentifierProbes", "NameID probes (at most 10)."),
+    "setSigningCert": ("signingCert", "Signing certificate."),
+    "setEncryptionCert": ("encryptionCert", "Encryption certificate."),
+    "setEncryptionPublicKey": ("encryptionPublicKey", "Encryption public key."),
+    "setCert": ("cert", "Certificate."),
+    "setKey": ("key", "Key."),
+}
 
 
 def _saml() -> tuple[ApiMethod, ...]:
-    def cfg(name: str, rule: dict, doc: str) -> ApiMethod:
-        return ApiMethod(f"samlResponse.{name}", (Arg("value", rule),), doc=doc)
+    def setter(name: str, key: str, doc: str) -> ApiMethod:
+        default = _DEFAULT_NAME_ID_FORMAT if name == "setNameIdentifierFormat" else None
+        return ApiMethod(f"samlResponse.{name}", (Arg(key, c.ANY, True, default=default),),
+                         codec=schemas.saml_config(key), doc=doc)
 
-    bool_rule = {"type": "boolean"}
-    s2048 = {"type": "string", "max": 2048}
-    s512 = {"type": "string", "max": 512}
-    s4096 = {"type": "string", "max": 4096}
     return (
-        ApiMethod("samlResponse.setAttribute", (Arg("attribute", _SAML_NAME), Arg("value", _SAML_VALUE, True)),
-                  behavior="saml.setAttribute",
+        ApiMethod("samlResponse.setAttribute", (Arg("attribute"), Arg("value", c.ANY, True)),
+                  behavior="saml.setAttribute", codec=Codec(schemas.SAML_ATTRIBUTE, ("attribute", "value")),
                   doc="Set (or with null remove) a SAML assertion attribute; at most 100 changes."),
-        cfg("setAudience", s2048, "SAML audience."),
-        cfg("setRecipient", s2048, "SAML recipient."),
-        cfg("setDestination", s2048, "SAML destination."),
-        cfg("setCreateUpnClaim", bool_rule, "Create a UPN claim."),
-        cfg("setPassthroughClaimsWithNoMapping", bool_rule, "Pass through claims with no mapping."),
-        cfg("setMapUnknownClaimsAsIs", bool_rule, "Map unknown claims as is."),
-        cfg("setMapIdentities", bool_rule, "Map identities into the assertion."),
-        cfg("setSignResponse", bool_rule, "Sign the whole response, not only the assertion."),
-        cfg("setIncludeAttributeNameFormat", bool_rule, "Include the attribute NameFormat."),
-        cfg("setTypedAttributes", bool_rule, "Typed attributes."),
-        cfg("setLifetimeInSeconds", {"type": "number"}, "Assertion lifetime (default 3600)."),
-        cfg("setSignatureAlgorithm", {"type": "string", "enum": ["rsa-sha256", "rsa-sha1"]}, "Signature algorithm."),
-        cfg("setDigestAlgorithm", {"type": "string", "enum": ["sha256", "sha1"]}, "Digest algorithm."),
-        cfg("setEncryptionAlgorithm", {"type": "string", "enum": ["aes256-gcm", "aes256-cbc"]}, "Encryption algorithm."),
-        cfg("setNameIdentifierFormat", s512, "NameID format."),
-        cfg("setAuthnContextClassRef", s512, "AuthnContextClassRef."),
-        cfg("setIssuer", s512, "Issuer."),
-        cfg("setRelayState", s512, "RelayState."),
-        cfg("setNameIdentifierProbes", {"type": "string_array", "max": 10, "item_max": 512}, "NameID probes."),
-        cfg("setSigningCert", s4096, "Signing certificate."),
-        cfg("setEncryptionCert", s4096, "Encryption certificate."),
-        cfg("setEncryptionPublicKey", s4096, "Encryption public key."),
-        cfg("setCert", s4096, "Certificate."),
-        cfg("setKey", s4096, "Key."),
+        *(setter(name, key, doc) for name, (key, doc) in _SAML_SETTERS.items()),
     )
 
 
 def _session_like(ns: str, what: str, extra: tuple[ApiMethod, ...]) -> tuple[ApiMethod, ...]:
+    guards = ("refresh_token_offline",) if ns == "refreshToken" else ()
     return extra + (
-        ApiMethod(f"{ns}.setExpiresAt", (Arg("absolute", _EPOCH),), "void", behavior=f"{ns}.expiry",
+        ApiMethod(f"{ns}.setExpiresAt", (Arg("absolute", _EXPIRY_REQUIRED),), "void", guards=guards,
+                  codec=Codec(schemas.EXPIRATION, ("absolute",)),
                   doc=f"Absolute expiry of the {what} (epoch ms); the earliest of several calls wins."),
-        ApiMethod(f"{ns}.setIdleExpiresAt", (Arg("inactivity", _EPOCH),), "void", behavior=f"{ns}.expiry",
+        ApiMethod(f"{ns}.setIdleExpiresAt", (Arg("inactivity", _EXPIRY_REQUIRED),), "void", guards=guards,
+                  codec=Codec(schemas.EXPIRATION, ("inactivity",)),
                   doc=f"Idle expiry of the {what} (epoch ms); the earliest of several calls wins."),
         ApiMethod(f"{ns}.setMetadata", (Arg("key", c.ANY), Arg("value", c.ANY)), "void", behavior=f"{ns}.setMetadata",
                   doc=f"Set a string metadata value on the {what} (null deletes); 25 keys, 255 chars each."),
@@ -71,7 +76,6 @@ def _session_like(ns: str, what: str, extra: tuple[ApiMethod, ...]) -> tuple[Api
 
 
 def _api() -> tuple[ApiMethod, ...]:
-    roles_take = {"type": "object"}
     return (
         c.access_deny(),
         ApiMethod("accessToken.setCustomClaim", (Arg("name", _CLAIM_KEY), Arg("value", c.ANY))
@@ -83,7 +87,7 @@ def _api() -> tuple[ApiMethod, ...]:
         ApiMethod("idToken.setCustomClaim", (Arg("name", _CLAIM_KEY), Arg("value", c.ANY)),
                   doc="Add a custom claim to the ID token (restricted names are dropped when minted)."),
         *c.authentication_challenge(with_enroll=True),
-        ApiMethod("authentication.recordMethod", (Arg("provider_url", c.URL),), guards=("continue_only",),
+        ApiMethod("authentication.recordMethod", (Arg("provider_url", c.HTTP_URL),), guards=("continue_only",),
                   doc="Record a custom authentication method (http(s) URL) in event.authentication.methods. "
                       "Only in onContinuePostLogin."),
         ApiMethod("authentication.setPrimaryUser", (Arg("primary_user_id", {"type": "primary_user_id"}),), "void",
@@ -91,19 +95,21 @@ def _api() -> tuple[ApiMethod, ...]:
                   doc="Issue tokens for another user of which this identity is a linked secondary. "
                       "Once per transaction."),
         *c.cache(),
-        ApiMethod("multifactor.enable", (Arg("provider", _MFA_PROVIDER), Arg("options", {"type": "object"}, True)),
+        ApiMethod("multifactor.enable", (Arg("provider", _MFA_PROVIDER), Arg("options", c.ANY, True)),
                   doc="Require MFA with this provider after all actions ran ('none' skips MFA)."),
         c.prompt_render("onContinuePostLogin"),
         *c.redirect(with_can_redirect=True, continue_handler="onContinuePostLogin"),
         *_session_like("refreshToken", "refresh token", (
-            ApiMethod("refreshToken.revoke", (Arg("reason", c.STRING),), "void", effect=STOP,
+            ApiMethod("refreshToken.revoke", (Arg("reason", c.ANY, True),), "void", effect=STOP,
+                      codec=Codec(schemas.REVOKE_REFRESH_TOKEN, ("message",)),
                       doc="Revoke the refresh token being exchanged and deny the exchange (refresh-token "
                           "protocol only)."),)),
         *_session_like("session", "session", (
-            ApiMethod("session.revoke", (Arg("reason", c.STRING), Arg("options", {"type": "object"}, True)),
-                      "void", effect=STOP, doc="End the session and deny the login."),
-            ApiMethod("session.setCookieMode",
-                      (Arg("mode", {"type": "string", "enum": ["persistent", "non-persistent"]}),), "void",
+            ApiMethod("session.revoke", (Arg("reason", c.ANY, True), Arg("options", c.ANY, True)),
+                      "void", effect=STOP, codec=Codec(schemas.REVOKE_SESSION, ("message", "options")),
+                      doc="End the session and deny the login (`options.preserveRefreshTokens` keeps the "
+                          "session's refresh tokens)."),
+            ApiMethod("session.setCookieMode", (Arg("mode", {"type": "cookie_mode"}),), "void",
                       behavior="session.setCookieMode", doc="Persistent or non-persistent session cookie."),)),
         ApiMethod("transaction.setMetadata", (Arg("key", {"type": "string", "max": 64}),
                                               Arg("value", {"type": "metadata_value"})), "void",
@@ -113,19 +119,18 @@ def _api() -> tuple[ApiMethod, ...]:
         *c.user_metadata(),
         c.validation_error(),
         *_saml(),
-        ApiMethod("rules.wasExecuted", (Arg("ruleId", c.STRING),), "value", behavior="rules.wasExecuted",
+        ApiMethod("rules.wasExecuted", (Arg("ruleId"),), "value", behavior="rules.wasExecuted",
                   doc="Whether a Rule with this id ran in this transaction (the emulator runs no Rules)."),
-        ApiMethod("roles.getUserEffectiveRoles", (Arg("params", roles_take, True),), "promise",
+        ApiMethod("roles.getUserEffectiveRoles", (Arg("params", c.ANY, True),), "promise",
                   behavior="roles.getUserEffectiveRoles",
                   doc="The user's effective roles `{roles, next?}` (from event.authorization.roles)."),
-        ApiMethod("roles.getUserEffectiveRolesByIds", (Arg("ids", {"type": "string_array", "min": 1, "max": 100}),),
+        ApiMethod("roles.getUserEffectiveRolesByIds", (Arg("ids"),),
                   "promise", behavior="roles.byIds", doc="The user's effective roles among these ids."),
-        ApiMethod("roles.getUserEffectiveRolesByNames",
-                  (Arg("names", {"type": "string_array", "min": 1, "max": 50}),), "promise",
+        ApiMethod("roles.getUserEffectiveRolesByNames", (Arg("names"),), "promise",
                   behavior="roles.byNames", doc="The user's effective roles among these names."),
-        ApiMethod("groups.getUserGroups", (Arg("params", {"type": "object"}, True),), "promise",
+        ApiMethod("groups.getUserGroups", (Arg("params", c.ANY, True),), "promise",
                   behavior="groups.getUserGroups", doc="The user's groups `{groups, next?}`."),
-        ApiMethod("groups.hasGroupMembership", (Arg("groups", {"type": "string_array", "min": 1}),), "promise",
+        ApiMethod("groups.hasGroupMembership", (Arg("groups"),), "promise",
                   behavior="groups.hasGroupMembership", doc="Whether the user belongs to these groups."),
     )
 

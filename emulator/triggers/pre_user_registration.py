@@ -27,7 +27,8 @@ TRIGGER = Trigger(
     # Auth0's harness accepts onContinuePreUserRegistration too (no documented use, spec open question 15).
     handlers=("onExecutePreUserRegistration", "onContinuePreUserRegistration"), blocking=True,
     doc="Runs before a user is created in a Database or Passwordless connection; can deny the signup.",
-    api=(c.access_deny(with_user_message=True), c.validation_error(), *c.user_metadata(with_set_user_id=True),
+    api=(c.access_deny(with_user_message=True), c.validation_error(prefix="Failed to add validation error"),
+         *c.user_metadata(pre_registration=True),
          *c.cache()),
     default_event=default_event,
 )

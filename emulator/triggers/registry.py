@@ -27,9 +27,32 @@ class Arg:
     name: str
     rule: dict[str, Any] = field(default_factory=lambda: {"type": "any"})
     optional: bool = False
+    default: Any = None  # the value of an omitted (undefined) argument, like a JS default parameter
 
     def to_harness(self) -> dict[str, Any]:
-        return {"name": self.name, "rule": self.rule, "optional": self.optional}
+        out = {"name": self.name, "rule": self.rule, "optional": self.optional}
+        if self.default is not None:
+            out["default"] = self.default
+        return out
+
+
+@dataclass(frozen=True)
+class Codec:
+    """Auth0's JSON-schema check of a method's input (harness/schema.js), as its own runtime makes it.
+
+    The arguments become one object, `fields[i]` naming argument i (`None` leaves it out); a field in
+    `or_default` replaces a falsy argument (Auth0's `promptOptions || {}`). A failure throws one Error,
+    optionally prefixed `"<prefix>: "`.
+    """
+
+    schema: dict[str, Any]
+    fields: tuple[str | None, ...]
+    prefix: str = ""
+    or_default: dict[str, Any] = field(default_factory=dict)
+
+    def to_harness(self) -> dict[str, Any]:
+        return {"schema": self.schema, "fields": list(self.fields), "prefix": self.prefix,
+                "or_default": self.or_default}
 
 
 @dataclass(frozen=True)
@@ -40,6 +63,7 @@ class ApiMethod:
     behavior: name of a harness function that computes a return value or keeps per-execution state.
     effect: STOP or SUSPEND when the command changes the course of the chain.
     guards: named preconditions checked before the arguments ("continue_only", "once", "interaction").
+    codec: Auth0's schema check, run after the argument rules and before the behaviour.
     """
 
     path: str
@@ -49,6 +73,7 @@ class ApiMethod:
     behavior: str | None = None
     effect: str | None = None
     guards: tuple[str, ...] = ()
+    codec: Codec | None = None
 
     def __post_init__(self) -> None:
         assert self.returns in ("chain", "void", "value", "promise"), self.returns
@@ -71,6 +96,7 @@ class ApiMethod:
             "behavior": self.behavior,
             "effect": self.effect,
             "guards": list(self.guards),
+            "codec": self.codec.to_harness() if self.codec else None,
         }
 
 

@@ -54,7 +54,7 @@ def test_pre_user_registration_metadata_and_user_id(emu):
     assert r.error is None and [c["name"] for c in r.commands] == [
         "user.setUserMetadata", "user.setAppMetadata", "user.setUserId"]
     bad = emu.one("pre-user-registration", "api.user.setUserId('has space');")
-    assert 'userId must match pattern "^[a-zA-Z0-9@._+-]{1,255}$"' == bad.error.message
+    assert bad.error.message == 'Invalid setUserId arguments: user_id must match pattern "^[a-zA-Z0-9@._+-]{1,255}$"'
 
 
 def test_pre_user_registration_validation_error(emu):

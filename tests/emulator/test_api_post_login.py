@@ -55,13 +55,13 @@ def test_chainable_methods_return_the_api(emu):
     ("api.multifactor.enable('sms')", "provider must be equal to one of the allowed values"),
     ("api.authentication.challengeWith({type: 'carrier-pigeon'})", "factor.type must be equal to one of the allowed values"),
     ("api.authentication.challengeWithAny([])", "factors must be a non-empty array of factors"),
-    ("api.redirect.sendUserTo('not a url')", "Invalid URL: not a url"),
+    ("api.redirect.sendUserTo('not a url')", "Invalid URL"),
     ("api.redirect.validateToken({secret: 's'})",
      "There is no parameter called 'session_token' available in either the POST body or query string."),
     ("api.transaction.setMetadata('k', {a: 1})", "value must be a string, number, boolean or null"),
     ("api.transaction.setMetadata('k'.repeat(65), 1)", "key must NOT have more than 64 characters"),
     ("api.transaction.setMetadata('k', 2 ** 60)", "value must be a finite number within the safe integer range"),
-    ("api.samlResponse.setSignatureAlgorithm('md5')", "value must be equal to one of the allowed values"),
+    ("api.samlResponse.setSignatureAlgorithm('md5')", "signatureAlgorithm must be equal to one of the allowed values"),
     ("api.samlResponse.setAttribute('a', 'v'.repeat(2049))", "value must NOT have more than 2048 characters"),
     ("api.session.setMetadata('bad key!', 'v')",
      "Failed to set session metadata: Invalid metadata: Metadata keys may only include letters, numbers, underscores, or hyphens"),
@@ -243,4 +243,4 @@ def test_saml_rules_roles_and_groups(emu):
 
 def test_user_metadata_must_be_an_object_to_update(emu):
     r = emu.one(PL, "api.user.setUserMetadata('a', 1);", event={"user": {"user_metadata": "oops"}})
-    assert r.error.message == "The user's user_metadata must be an object to be updated."
+    assert r.error.message == "Unexpected user_metadata format. Must be a valid JSON object."

@@ -7,6 +7,12 @@
 const { check } = require('./validate');
 const { BEHAVIORS } = require('./behaviors');
 const { snapshot } = require('./snapshot');
+const { checkCodec } = require('./schema');
+
+const CONFLICT = 'Redirect and render commands cannot be used in the same action.';
+// A guard throws to fail the call, or returns ABORT after ending the action (Auth0's `abort()`: the
+// action fails where it stands, with no error it could catch).
+const ABORT = Symbol('abort');
 
 const GUARDS = {
   continue_only(ctx, method) {
@@ -19,11 +25,18 @@ const GUARDS = {
       throw new Error('The primary user can only be altered once per transaction');
     }
   },
-  interaction(ctx, method) {
-    const kind = method.path === 'prompt.render' ? 'render' : 'redirect';
-    if (ctx.interaction && ctx.interaction !== kind) {
-      throw new Error('Redirect and render commands cannot be used in the same action.');
-    }
+  render_conflict(ctx) {
+    if (ctx.interaction === 'redirect') return ctx.abort(CONFLICT);
+    if (ctx.interaction === 'render') return ctx.abort('Only 1 render command per action is allowed.');
+    return undefined;
+  },
+  redirect_conflict(ctx) {
+    return ctx.interaction === 'render' ? ctx.abort(CONFLICT) : undefined;
+  },
+  // Auth0 refuses most refresh-token calls on an online token before looking at the arguments.
+  refresh_token_offline(ctx, method) {
+    const rt = ctx.event.refresh_token;
+    if (rt && rt.access === 'online') throw new Error(`Cannot call ${method.key} on an online refresh token.`);
   },
 };
 
@@ -56,55 +69,69 @@ const arraySlice = Array.prototype.slice;
 const promiseThen = Promise.prototype.then;
 const stringify = JSON.stringify;
 const json = (v) => (v === undefined ? undefined : stringify(snapshot(v)));
+const done = (kind) => ({ ok: true, kind: kind === 'chain' ? 'chain' : 'void', json: undefined, wait: undefined });
+
+/** Guards, argument rules, Auth0's schema, then the behaviour: what the call returns, or a throw. */
+function evaluate(ctx, method, rawArgs, cmd) {
+  for (const g of method.guardFns) {
+    if (g(ctx, method) === ABORT) return ABORT;
+  }
+  const args = method.args.map((a, i) => {
+    const v = rawArgs[i] === undefined && a.default !== undefined ? a.default : rawArgs[i];
+    if (a.optional && v === undefined) return v;
+    return check(a.rule, v, a.name);
+  });
+  if (!(method.behavior && method.behavior.ownsCodec)) checkCodec(method.codec, args);
+  const value = method.behavior ? method.behavior(ctx, args, cmd, method) : undefined;
+  if (method.guards.includes('once')) ctx.shared.once.add(method.path);
+  if (method.effect) ctx.effects.push(method.path);
+  return value;
+}
 
 /**
  * Run one api call for the action and record it. Returns what the realm's bridge turns into the call's
  * result: `{ok, kind, json, wait}`, or `{ok: false, error}` for a call that threw. Values go back as
- * JSON, so the action gets objects of its own realm.
+ * JSON, so the action gets objects of its own realm. An async method never throws: whatever goes
+ * wrong, checks included, rejects its promise, as Auth0's async methods do.
  */
 function callMethod(ctx, method, rawArgs) {
   const kind = method.returns;
-  if (!ctx) return { ok: true, kind: kind === 'chain' ? 'chain' : 'void', json: undefined, wait: undefined };
+  if (!ctx) return done(kind);
   if (ctx.closed) {
-    // The handler already returned (or timed out): Auth0 ignores the call. Its result is reported
-    // already, so this goes where late output goes (noted once in the host's output).
-    ctx.logs.push('warn', `api.${method.path}() was called after the action ended; it was ignored.`);
-    return { ok: true, kind: kind === 'chain' ? 'chain' : 'void', json: undefined, wait: undefined };
+    ctx.ignored(method.path); // the handler already returned (or timed out): Auth0 ignores the call
+    return done(kind);
   }
   const cmd = { name: method.path, args: snapshot(apply(arraySlice, rawArgs, [0, Math.max(method.args.length, rawArgs.length)])) };
   ctx.commands.push(cmd);
+  let value;
   try {
-    for (const g of method.guardFns) g(ctx, method);
-    const args = method.args.map((a, i) => {
-      const v = rawArgs[i];
-      if (a.optional && v === undefined) return v;
-      return check(a.rule, v, a.name);
-    });
-    let value;
-    if (method.behavior) value = method.behavior(ctx, args, cmd);
-    if (method.guards.includes('once')) ctx.shared.once.add(method.path);
-    if (method.effect) ctx.effects.push(method.path);
-    if (kind === 'promise') {
-      const wait = (done) => {
-        apply(promiseThen, Promise.resolve(value), [(v) => {
-          cmd.result = snapshot(v);
-          done({ ok: true, json: json(v) });
-        }, (err) => {
-          cmd.error = String(err && err.message);
-          done({ ok: false, error: errorRecord(err) });
-        }]);
-      };
-      return { ok: true, kind, json: undefined, wait };
-    }
-    if (kind === 'value') {
-      cmd.result = snapshot(value);
-      return { ok: true, kind, json: json(value), wait: undefined };
-    }
-    return { ok: true, kind, json: undefined, wait: undefined };
+    value = evaluate(ctx, method, rawArgs, cmd);
   } catch (err) {
     cmd.error = String(err && err.message);
-    return { ok: false, error: errorRecord(err) };
+    if (kind !== 'promise') return { ok: false, error: errorRecord(err) };
+    value = Promise.reject(err);
   }
+  if (value === ABORT) {
+    cmd.error = ctx.aborted;
+    return done(kind);
+  }
+  if (kind === 'promise') {
+    const wait = (reply) => {
+      apply(promiseThen, Promise.resolve(value), [(v) => {
+        cmd.result = snapshot(v);
+        reply({ ok: true, json: json(v) });
+      }, (err) => {
+        cmd.error = String(err && err.message);
+        reply({ ok: false, error: errorRecord(err) });
+      }]);
+    };
+    return { ok: true, kind, json: undefined, wait };
+  }
+  if (kind === 'value') {
+    cmd.result = snapshot(value);
+    return { ok: true, kind, json: json(value), wait: undefined };
+  }
+  return done(kind);
 }
 
 /**
@@ -123,4 +150,4 @@ function buildApi(compiled, realm, current) {
   return api;
 }
 
-module.exports = { compileTrigger, buildApi };
+module.exports = { compileTrigger, buildApi, ABORT };

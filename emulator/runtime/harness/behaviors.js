@@ -7,6 +7,7 @@
  */
 const tokens = require('./tokens');
 const { isPlainObject } = require('./validate');
+const { checkCodec } = require('./schema');
 
 const CACHE = { defaultTtl: 15 * 60 * 1000, maxTtl: 24 * 60 * 60 * 1000, maxEntries: 20, keyBytes: 64,
   valueBytes: 4096, totalBytes: 8192 };
@@ -15,7 +16,7 @@ const NO_REDIRECT_PROTOCOLS = ['oauth2-resource-owner', 'oauth2-refresh-token', 
 const TX_METADATA_TOTAL = 16 * 1024;
 const META = { maxKeys: 25, maxLen: 255, keyPattern: /^[a-zA-Z0-9_-]{1,255}$/ };
 
-const bytes = (s) => Buffer.byteLength(s, 'utf8');
+const bytes = (s) => Buffer.byteLength(s, 'utf-8');
 const isFiniteNumber = (n) => typeof n === 'number' && Number.isFinite(n);
 
 // ---- api.cache (spec §1.3): errors are returned, never thrown ----
@@ -26,23 +27,28 @@ function liveCache(ctx) {
 }
 
 function cacheSet(ctx, [key, value, options]) {
+  // Measured first, as Auth0 does: a key or value that is not a string fails with Node's own TypeError.
+  const keySize = bytes(key);
+  const valueSize = bytes(value);
   const cache = liveCache(ctx);
-  if (bytes(key) > CACHE.keyBytes) return { type: 'error', code: 'CacheKeySizeExceeded' };
-  if (bytes(value) > CACHE.valueBytes) return { type: 'error', code: 'CacheValueSizeExceeded' };
-  let total = bytes(key) + bytes(value);
+  if (keySize > CACHE.keyBytes) return { type: 'error', code: 'CacheKeySizeExceeded' };
+  if (valueSize > CACHE.valueBytes) return { type: 'error', code: 'CacheValueSizeExceeded' };
+  let total = keySize + valueSize;
   for (const [k, rec] of cache) if (k !== key) total += bytes(k) + bytes(rec.value);
   if (total > CACHE.totalBytes || (!cache.has(key) && cache.size >= CACHE.maxEntries)) {
     return { type: 'error', code: 'CacheSizeExceeded' };
   }
   const now = ctx.now();
   let expiresAt;
-  if (options && options.ttl !== undefined) {
-    if (!isFiniteNumber(options.ttl)) return { type: 'error', code: 'InvalidExpiry' };
-    expiresAt = now + Math.floor(options.ttl);
+  const ttl = options?.ttl;
+  if (ttl !== undefined) {
+    if (!isFiniteNumber(ttl)) return { type: 'error', code: 'InvalidExpiry' };
+    expiresAt = now + Math.floor(ttl);
   }
-  if (options && options.expires_at !== undefined) {
-    if (!isFiniteNumber(options.expires_at)) return { type: 'error', code: 'InvalidExpiry' };
-    const at = Math.floor(options.expires_at);
+  const expires = options?.expires_at;
+  if (expires !== undefined) {
+    if (!isFiniteNumber(expires)) return { type: 'error', code: 'InvalidExpiry' };
+    const at = Math.floor(expires);
     expiresAt = expiresAt === undefined ? at : Math.min(expiresAt, at);
   }
   if (expiresAt === undefined) expiresAt = now + CACHE.defaultTtl;
@@ -69,12 +75,15 @@ function cacheDelete(ctx, [key]) {
 }
 
 // ---- user metadata: queued, visible to later actions (carried by the chain runner) ----
-function queueMetadata(field) {
+// post-login refuses to update metadata the stored user does not hold as an object (Auth0's words,
+// the app_metadata one without its final period); pre-user-registration does not look.
+const METADATA_FORMAT = {
+  app_metadata: 'Unexpected app_metadata format. Must be a valid JSON object',
+  user_metadata: 'Unexpected user_metadata format. Must be a valid JSON object.',
+};
+function queueMetadata(field, strict) {
   return (ctx, [key, value]) => {
-    const current = ctx.event.user && ctx.event.user[field];
-    if (current !== undefined && !isPlainObject(current)) {
-      throw new Error(`The user's ${field} must be an object to be updated.`);
-    }
+    if (strict && !isPlainObject(ctx.event.user[field])) throw new Error(METADATA_FORMAT[field]);
     ctx.shared.pendingMetadata[field][key] = value;
   };
 }
@@ -84,41 +93,44 @@ function continueParams(request) {
   return { ...((request && request.query) || {}), ...((request && request.body) || {}) };
 }
 
+// As Auth0 builds it: `new URL(url)` (Node's "Invalid URL"), then every `for...in` key of options.query.
 function withQuery(url, options) {
   const u = new URL(url);
-  if (options && isPlainObject(options.query)) {
-    for (const k of Object.keys(options.query)) u.searchParams.set(k, options.query[k]);
+  if (options?.query) {
+    for (const param in options.query) u.searchParams.set(param, options.query[param]); // eslint-disable-line guard-for-in
   }
   return u.href;
 }
 
+// Read from the event the action was given, as Auth0 reads it (changes the action made to it count).
 function encodeToken(ctx, [options]) {
+  const iat = Math.floor(ctx.now() / 1000);
+  const { request, user } = ctx.event;
+  const payload = {
+    iat,
+    iss: request.hostname,
+    sub: user.user_id,
+    exp: iat + (options.expiresInSeconds ?? SESSION_TOKEN_TTL),
+    ip: request.ip,
+    ...options.payload,
+  };
+  // Auth0's server signs it; a token needs a secret to sign with.
   if (typeof options.secret !== 'string' || options.secret.length === 0) {
     throw new Error('A secret is required to encode the token.');
   }
-  const iat = Math.floor(ctx.now() / 1000);
-  const event = ctx.event;
-  const payload = {
-    iat,
-    iss: event.request && event.request.hostname,
-    sub: event.user && event.user.user_id,
-    exp: iat + (options.expiresInSeconds ?? SESSION_TOKEN_TTL),
-    ip: event.request && event.request.ip,
-    ...(options.payload || {}),
-  };
   return tokens.sign(payload, options.secret);
 }
 
 function validateToken(ctx, [options]) {
-  const name = options.tokenParameterName || 'session_token';
+  options.tokenParameterName ||= 'session_token'; // Auth0 writes the default into the caller's object
+  const name = options.tokenParameterName;
   const params = continueParams(ctx.event.request);
   const token = params[name];
   if (!token) {
     throw new Error(`There is no parameter called '${name}' available in either the POST body or query string.`);
   }
   const res = tokens.verify(token, {
-    secret: options.secret, issuer: ctx.event.request && ctx.event.request.hostname,
-    expectedState: params.state, expectedSub: ctx.event.user && ctx.event.user.user_id,
+    secret: options.secret, expectedState: params.state, expectedSub: ctx.event.user.user_id,
     nowSeconds: Math.floor(ctx.now() / 1000),
   });
   if (!res.valid) throw new Error(`The session token is invalid: ${res.reason}`);
@@ -138,8 +150,7 @@ function sendUserTo(ctx, [url, options], cmd) {
 }
 
 function render(ctx, [formId, options]) {
-  if (ctx.interaction === 'render') throw new Error('Only 1 render command per action is allowed.');
-  if (Buffer.byteLength(JSON.stringify(options || {}), 'utf8') > 24 * 1024) {
+  if (Buffer.byteLength(JSON.stringify(options || {}), 'utf-8') > 24 * 1024) {
     throw new Error('The total size of the prompt options exceeds the limit of 24576 bytes.');
   }
   ctx.interaction = 'render';
@@ -236,9 +247,6 @@ function sessionLike(kind) {
       checkOnline(ctx, 'evictMetadata');
       if (state(ctx)) publish(ctx, {});
     },
-    expiry(ctx) {
-      checkOnline(ctx, 'setExpiresAt');
-    },
   };
 }
 
@@ -253,14 +261,20 @@ function setCookieMode(ctx, [mode]) {
 }
 
 // ---- SAML ----
-function samlSetAttribute(ctx, [attribute, value]) {
-  ctx.shared.samlAttributes[attribute] = value ?? null;
-  ctx.shared.samlChanges += 1;
-  if (ctx.shared.samlChanges > 100) throw new Error('The number of SAML attribute changes exceeds 100.');
-  if (Buffer.byteLength(JSON.stringify(ctx.shared.samlAttributes)) > 102400) {
+// Auth0's order: null for undefined, the total size with this value, its schema, then (ours, documented)
+// the number of changes.
+function samlSetAttribute(ctx, [attribute, value], cmd, method) {
+  value ??= null;
+  const next = { ...ctx.shared.samlAttributes, [attribute]: value };
+  if (Buffer.byteLength(JSON.stringify(next)) > 102400) {
     throw new Error('The total size of the SAML attributes exceeds the limit of 102400 bytes.');
   }
+  checkCodec(method.codec, [attribute, value]);
+  if (ctx.shared.samlChanges + 1 > 100) throw new Error('The number of SAML attribute changes exceeds 100.');
+  ctx.shared.samlChanges += 1;
+  ctx.shared.samlAttributes = next;
 }
+samlSetAttribute.ownsCodec = true;
 
 // ---- read-only lookups the emulated tenant can answer from the event ----
 function roleRecords(ctx) {
@@ -269,20 +283,30 @@ function roleRecords(ctx) {
   return names.map((name) => ({ id: name, name }));
 }
 
-async function checkPaging(params) {
-  const { from, take } = params || {};
+// Written as Auth0 writes them, so a bad argument fails with the same words (a null `params` included).
+async function checkPaging({ from, take } = {}) {
   if (from !== undefined && typeof from !== 'string') throw new Error('The "from" parameter must be a string if provided.');
   if (take !== undefined && (typeof take !== 'number' || !Number.isInteger(take) || take <= 0)) {
     throw new Error('The "take" parameter must be a positive integer if provided.');
   }
 }
 
+// Auth0's check, then (ours, from Auth0's docs) the most its server takes.
+function nonEmptyList(name, list, max) {
+  if (!list || !Array.isArray(list) || !list.length) {
+    throw new Error(`The "${name}" parameter must be a non-empty array of strings.`);
+  }
+  if (max !== undefined && list.length > max) throw new Error(`${name} must NOT have more than ${max} items`);
+}
+
 const BEHAVIORS = {
   'cache.get': cacheGet,
   'cache.set': cacheSet,
   'cache.delete': cacheDelete,
-  'user.setAppMetadata': queueMetadata('app_metadata'),
-  'user.setUserMetadata': queueMetadata('user_metadata'),
+  'user.setAppMetadata': queueMetadata('app_metadata', true),
+  'user.setUserMetadata': queueMetadata('user_metadata', true),
+  'user.queueAppMetadata': queueMetadata('app_metadata', false),
+  'user.queueUserMetadata': queueMetadata('user_metadata', false),
   'redirect.encodeToken': encodeToken,
   'redirect.validateToken': validateToken,
   'redirect.canRedirect': canRedirect,
@@ -294,27 +318,32 @@ const BEHAVIORS = {
   'session.setMetadata': session.setMetadata,
   'session.deleteMetadata': session.deleteMetadata,
   'session.evictMetadata': session.evictMetadata,
-  'session.expiry': session.expiry,
   'session.setCookieMode': setCookieMode,
   'refreshToken.setMetadata': refreshToken.setMetadata,
   'refreshToken.deleteMetadata': refreshToken.deleteMetadata,
   'refreshToken.evictMetadata': refreshToken.evictMetadata,
-  'refreshToken.expiry': refreshToken.expiry,
   'saml.setAttribute': samlSetAttribute,
   'rules.wasExecuted': () => false, // the emulator runs no Rules
   'roles.getUserEffectiveRoles': async (ctx, [params]) => {
     await checkPaging(params);
     return { roles: roleRecords(ctx) };
   },
-  'roles.byIds': async (ctx, [ids]) => ({ roles: roleRecords(ctx).filter((r) => ids.includes(r.id)) }),
-  'roles.byNames': async (ctx, [names]) => ({ roles: roleRecords(ctx).filter((r) => names.includes(r.name)) }),
+  'roles.byIds': async (ctx, [ids]) => {
+    nonEmptyList('ids', ids, 100);
+    return { roles: roleRecords(ctx).filter((r) => ids.includes(r.id)) };
+  },
+  'roles.byNames': async (ctx, [names]) => {
+    nonEmptyList('names', names, 50);
+    return { roles: roleRecords(ctx).filter((r) => names.includes(r.name)) };
+  },
   'groups.getUserGroups': async (ctx, [params]) => {
     await checkPaging(params);
     return { groups: [] };
   },
-  'groups.hasGroupMembership': async (ctx, [groups]) => ({
-    memberships: Object.fromEntries(groups.map((g) => [g, { is_member: false }])),
-  }),
+  'groups.hasGroupMembership': async (ctx, [groups]) => {
+    nonEmptyList('groups', groups);
+    return { memberships: Object.fromEntries(groups.map((g) => [g, { is_member: false }])) };
+  },
 };
 
 module.exports = { BEHAVIORS };

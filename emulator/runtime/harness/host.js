@@ -31,7 +31,10 @@ const consoleCapture = require('./console');
 const httpCapture = require('./http');
 const loader = require('./loader');
 const integrity = require('./integrity');
-const { compileTrigger, buildApi } = require('./api');
+const { compileTrigger, buildApi, ABORT } = require('./api');
+
+const rawStderrWrite = process.stderr.write.bind(process.stderr); // before console capture replaces it
+const IGNORED_CALL = '[ignored api call] '; // host.py reads this prefix
 const { snapshot } = require('./snapshot');
 
 const PROTOCOL = 1;
@@ -167,7 +170,11 @@ async function runAction(trigger, spec, baseEvent, shared, clock, deadlineAt, { 
   const logs = new consoleCapture.LogBuffer(clock);
   logs.owner = spec.name;
   const ctx = { trigger, handler: handlerName, event: null, shared, now: clock, commands: [], effects: [],
-    interaction: null, metadataState: {}, closed: false, logs };
+    interaction: null, metadataState: {}, closed: false, logs, aborted: null };
+  // An api call after the action ended: Auth0 ignores it. Said on the host's output with the run's id,
+  // so the emulator shows it with that run while it is still going (never with another run's).
+  ctx.ignored = (path) => rawStderrWrite(`${IGNORED_CALL}${shared.runId} ${spec.name}: api.${path}() was called `
+    + 'after the action ended; Auth0 ignores it.\n');
   const t0 = mono();
   let loadMs = 0;
   let timer = null;
@@ -182,6 +189,14 @@ async function runAction(trigger, spec, baseEvent, shared, clock, deadlineAt, { 
       resolve(r);
     };
     const store = { logs, fail: (err) => finish({ error: err }), runId: shared.runId, http, name: spec.name, ctx };
+    // Auth0's abort(): the action fails at once with this message, which it cannot catch; whatever it
+    // does afterwards is ignored (api calls are reported as such).
+    ctx.abort = (message) => {
+      ctx.aborted = message;
+      ctx.closed = true;
+      finish({ error: new Error(message) });
+      return ABORT;
+    };
     if (external) consoleCapture.running.add(store);
     stores.push(store);
     if (external) expirers.set(shared.runId, () => finish({ timeout: true }));
