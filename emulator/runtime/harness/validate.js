@@ -35,7 +35,6 @@ function checkString(rule, value, name) {
   if (rule.enum && !rule.enum.includes(v)) {
     fail(rule, 'enum', `${name} must be equal to one of the allowed values: ${rule.enum.join(', ')}`);
   }
-  if (rule.not_in && rule.not_in.includes(v)) fail(rule, 'not_in', `${name} must not be ${JSON.stringify(v)}`);
   return v;
 }
 
@@ -106,21 +105,6 @@ const CHECKS = {
     }
     if (t === 'string' && Buffer.byteLength(v, 'utf8') > 8 * 1024) {
       throw new Error(`${name} must NOT be larger than 8192 bytes`);
-    }
-    return v;
-  },
-  string_array(rule, v, name) {
-    if (!Array.isArray(v) || v.some((s) => typeof s !== 'string')) {
-      throw new Error(`The "${name}" parameter must be ${rule.min ? 'a non-empty ' : 'an '}array of strings.`);
-    }
-    if (rule.min !== undefined && v.length < rule.min) {
-      throw new Error(`The "${name}" parameter must be a non-empty array of strings.`);
-    }
-    if (rule.max !== undefined && v.length > rule.max) {
-      throw new Error(`${name} must NOT have more than ${rule.max} items`);
-    }
-    if (rule.item_max !== undefined && v.some((s) => s.length > rule.item_max)) {
-      throw new Error(`${name} items must NOT have more than ${rule.item_max} characters`);
     }
     return v;
   },
