@@ -40,7 +40,9 @@ def secrets(pairs: list[str]) -> dict[str, str]:
     return out
 
 
-def event_arg(arg: str | None) -> dict | None:
+def event_arg(arg: str | None, *, secrets_from: str = "") -> dict | None:
+    """The --event file (or - for standard input). An event's `secrets` are taken by `event_secrets`;
+    where secrets come from elsewhere (`secrets_from` says where), they are refused rather than dropped."""
     if arg is None:
         return None
     if arg == "-":
@@ -48,8 +50,22 @@ def event_arg(arg: str | None) -> dict | None:
             text = sys.stdin.buffer.read().decode("utf-8")
         except UnicodeDecodeError as exc:
             raise UsageError(f"--event -: standard input is not UTF-8 text (byte {exc.start})") from None
-        return load_event_json(text, "--event -")
-    return load_event_json(read_text(arg, "an event file"), arg)
+        event = load_event_json(text, "--event -")
+    else:
+        event = load_event_json(read_text(arg, "an event file"), arg)
+    if secrets_from and isinstance(event, dict) and "secrets" in event:
+        raise UsageError(f"--event {arg}: secrets: an event cannot set secrets here; they come from {secrets_from}")
+    return event
+
+
+def event_secrets(event: dict | None, where: str) -> dict[str, str]:
+    """Take `secrets` out of an --event: an object of text values, checked like --secret."""
+    if not isinstance(event, dict) or "secrets" not in event:
+        return {}
+    given = event.pop("secrets")
+    if not isinstance(given, dict) or not all(isinstance(v, str) for v in given.values()):
+        raise UsageError(f"--event {where}: secrets: must be an object of text values (KEY: value)")
+    return secrets([f"{k}={v}" for k, v in given.items()])
 
 
 def version_arg(value: str) -> int | str:

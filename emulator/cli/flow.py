@@ -114,7 +114,7 @@ async def flow_start(args) -> int:
         raise UsageError("--password is required")
     inputs = {k: v for k, v in {"email": args.email, "password": args.password, "new_password": args.new_password,
                                 "phone": args.phone, "scope": args.scope, "audience": args.audience,
-                                "connection": args.connection, "event": event_arg(args.event)}.items() if v}
+                                "connection": args.connection, "event": event_arg(args.event, secrets_from="each bound action's own secrets")}.items() if v}
     emu = open_emulator(args)
     if args.http or args.http_stubs:  # this run's own HTTP settings (else the tenant's)
         inputs["http"] = http_for_run(args, emu, args.tenant)

@@ -10,7 +10,7 @@ from ..errors import UsageError
 from ..runtime import (DEFAULT_DEADLINE_MS, ActionSource, DependencyCache, HostPool, build_event, http_stubs,
                        parse_spec, run_chain)
 from ..runtime.node import bundled_node, node_version
-from .common import event_arg, open_emulator, read_text, secrets, version_arg
+from .common import event_arg, event_secrets, open_emulator, read_text, secrets, version_arg
 from .debugging import add_debug_args, attach_snapshots, debugging
 from .output import emit_json
 
@@ -125,10 +125,12 @@ async def run_action(args: argparse.Namespace) -> int:
     except triggers.UnknownTrigger as exc:
         raise UsageError(f"--trigger: {exc}") from None
     deps = [parse_spec(d) for d in args.dependency]
-    secret_values = secrets(args.secret)
+    given = event_arg(args.event)
+    # The event's own secrets fill event.secrets (and are masked in captured HTTP); --secret wins.
+    secret_values = {**event_secrets(given, args.event), **secrets(args.secret)}
     sources = [ActionSource(name=Path(f).stem, code=read_text(f, "an action file"), filename=str(Path(f).resolve()),
                             secrets=secret_values, dependencies=deps, handler=args.handler) for f in args.files]
-    event = build_event(trigger.id, event_arg(args.event))
+    event = build_event(trigger.id, given)
     pool = HostPool(args.node)
     if pool.node != bundled_node():
         node_version(pool.node)  # a user-chosen binary: check it is a recent enough Node first
@@ -147,6 +149,9 @@ async def run_action(args: argparse.Namespace) -> int:
     return 0 if result.ok else 1
 
 
+STORED_SECRETS = "each stored action's own secrets (actions update --secret)"
+
+
 async def _run_stored(args: argparse.Namespace) -> int:
     if not (args.tenant and args.action):
         raise UsageError("a stored action needs both --tenant and --action")
@@ -156,7 +161,8 @@ async def _run_stored(args: argparse.Namespace) -> int:
     http = http_for_run(args, emu, args.tenant)
     async with debugging(args, emu.pool.node, tenant=args.tenant, pool=emu.pool) as session:
         result, record, _ = await emu.run_action(args.tenant, args.action, version_arg(args.version),
-                                                 event_arg(args.event), handler=args.handler, progress=_progress,
+                                                 event_arg(args.event, secrets_from=STORED_SECRETS),
+                                                 handler=args.handler, progress=_progress,
                                                  http=http, record_into_workspace=not args.http_stubs)
         out = attach_snapshots({**result.to_json(), "execution_id": record["id"]}, session)
     save_recorded(args, http, [result])
@@ -169,7 +175,8 @@ async def run_trigger(args: argparse.Namespace) -> int:
     emu = open_emulator(args, deadline_ms=args.timeout_ms)
     http = http_for_run(args, emu, args.tenant)
     async with debugging(args, emu.pool.node, tenant=args.tenant, pool=emu.pool) as session:
-        result, record, _ = await emu.run_trigger(args.tenant, args.trigger, event_arg(args.event),
+        result, record, _ = await emu.run_trigger(args.tenant, args.trigger,
+                                                  event_arg(args.event, secrets_from=STORED_SECRETS),
                                                   progress=_progress, http=http,
                                                   record_into_workspace=not args.http_stubs)
         out = attach_snapshots({**result.to_json(), "execution_id": record["id"]}, session)
@@ -184,7 +191,7 @@ async def run_compare(args: argparse.Namespace) -> int:
 
     emu = open_emulator(args)
     if args.event:
-        events = {path: event_arg(path) for path in args.event}
+        events = {path: event_arg(path, secrets_from=STORED_SECRETS) for path in args.event}
     else:
         events = {"(default event)": None, **emu.test_events(args.tenant, args.action)}
     http = http_for_run(args, emu, args.tenant)

@@ -7,8 +7,12 @@ import copy
 
 from .. import store, tokens, triggers
 from ..runtime import build_event, deep_merge
+from ..triggers.events_common import SITUATIONAL, SITUATIONAL_PARTS, device
 from . import mfa
 from .run import FlowRun
+
+# Auth0's default session lifetimes: 3 days idle, 7 days in all.
+SESSION_IDLE_MS, SESSION_ABSOLUTE_MS = 3 * 86400_000, 7 * 86400_000
 
 def user_profile(emu, run: FlowRun) -> dict:
     """The user as actions see `event.user` (full profile, metadata, identities, enrolled factors)."""
@@ -16,16 +20,43 @@ def user_profile(emu, run: FlowRun) -> dict:
     profile = {k: v for k, v in u.items() if k not in ("roles", "connection") and v is not None}
     provider = u["user_id"].split("|", 1)[0]
     profile.setdefault("email_verified", False)
+    bare_id = u["user_id"].split("|", 1)[-1]
     profile["identities"] = [{"connection": u["connection"], "provider": provider, "isSocial": False,
-                              "user_id": u["user_id"].split("|", 1)[-1], "profileData": {}}]
+                              "user_id": bare_id, "userId": bare_id, "profileData": {}}]
     profile["multifactor"] = ["guardian"] if mfa.confirmed_phone(emu, run) else []
     profile["enrolledFactors"] = mfa.enrolled_factors(emu, run)
     return profile
 
 
+def _without_situational(event: dict) -> dict:
+    """Auth0's example event has fields only some transactions carry (an organization, a refresh-token
+    exchange, token exchange, Adaptive MFA...): a journey keeps only those it fills for real."""
+    event = {k: v for k, v in event.items() if k not in SITUATIONAL}
+    for part, keys in SITUATIONAL_PARTS.items():
+        if isinstance(event.get(part), dict):
+            event[part] = {k: v for k, v in event[part].items() if k not in keys}
+    return event
+
+
+def _session(emu, run: FlowRun, event: dict) -> dict:
+    """The login's session as post-login sees it: this run's id, user, client, device and lifetimes."""
+    now = emu.ws.clock.now_ms()
+    auth_ms = (run.inputs.get("auth_time") or now // 1000) * 1000
+    req = event.get("request") or {}
+    return {**event["session"],
+            "id": run.inputs.get("sid") or f"sess_{run.id[:12]}", "user_id": run.ctx["user_id"],
+            "created_at": emu.ws.clock.iso(auth_ms), "authenticated_at": emu.ws.clock.iso(auth_ms),
+            "updated_at": emu.ws.clock.iso(now), "last_interacted_at": emu.ws.clock.iso(now),
+            "idle_expires_at": emu.ws.clock.iso(now + SESSION_IDLE_MS),
+            "expires_at": emu.ws.clock.iso(auth_ms + SESSION_ABSOLUTE_MS),
+            "device": device({"ip": req.get("ip", ""), "user_agent": req.get("user_agent", ""),
+                              **({"asn": req["asn"]} if "asn" in req else {})}),
+            "clients": [{"client_id": run.ctx["client"]["client_id"]}] if run.ctx.get("client") else []}
+
+
 def build(emu, run: FlowRun, trigger_id: str, extra: dict | None = None) -> dict:
     trigger = triggers.get(trigger_id)
-    event = build_event(trigger.id, None)
+    event = _without_situational(build_event(trigger.id, None))
     ctx = run.ctx
     event["tenant"] = {"id": run.tenant}
     if "request" in event:
@@ -41,6 +72,8 @@ def build(emu, run: FlowRun, trigger_id: str, extra: dict | None = None) -> dict
     if "user" in event and ctx.get("user_id"):
         profile = user_profile(emu, run)
         keep = trigger.user_fields
+        if keep and "id" in keep:
+            profile["id"] = profile["user_id"].split("|", 1)[-1]
         event["user"] = {k: v for k, v in profile.items() if k in keep} if keep else profile
     if "authorization" in event and ctx.get("user_id"):
         event["authorization"] = {"roles": store.directory.get_user(emu.ws, run.tenant, ctx["user_id"])["roles"]}
@@ -59,4 +92,6 @@ def build(emu, run: FlowRun, trigger_id: str, extra: dict | None = None) -> dict
     event = {k: v for k, v in event.items() if v is not None}
     if run.inputs.get("event"):
         event = deep_merge(event, run.inputs["event"])
+    if isinstance(event.get("session"), dict) and ctx.get("user_id"):
+        event["session"] = _session(emu, run, event)
     return deep_merge(event, extra) if extra else event

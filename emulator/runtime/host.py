@@ -74,6 +74,7 @@ class _Pending:
     future: asyncio.Future
     actions: list[dict] = field(default_factory=list)
     stray: list[dict] = field(default_factory=list)
+    ignored: list[tuple[str, dict]] = field(default_factory=list)  # (action, log entry): api calls after it ended
     notes: list[str] = field(default_factory=list)
     timer: asyncio.TimerHandle | None = None
     budget_s: float = 0.0  # a debug run's running time left; its clock stops while the debugger pauses
@@ -223,7 +224,7 @@ class NodeHost:
             self._pending.pop(rid, None)
         if final.get("retire"):
             self._retire_now()
-        return pending.actions, {**final, "stray": pending.stray}
+        return pending.actions, {**final, "stray": pending.stray, "ignored": pending.ignored}
 
     # ---- a debug run's clock: running time only ----------------------------------------------------
     def _arm(self, rid: int, pending: _Pending) -> None:
@@ -380,10 +381,11 @@ class NodeHost:
 
     def _ignored_call(self, text: str) -> None:
         """An action's api call after it ended: shown with its own run while that run is going."""
-        rid, _, message = text.partition(" ")
+        rid, _, rest = text.partition(" ")
+        action, _, message = rest.partition(": ")
         pending = self._pending.get(int(rid)) if rid.isdigit() else None
         if pending is not None:
-            pending.stray.append({"level": "warn", "time": int(time.time() * 1000), "message": message})
+            pending.ignored.append((action, {"level": "warn", "time": int(time.time() * 1000), "message": message}))
 
     async def _watch_memory(self, proc) -> None:
         status = Path(f"/proc/{proc.pid}/status")

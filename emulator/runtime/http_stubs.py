@@ -1,10 +1,13 @@
 """HTTP stubs for actions' outbound calls: a readable JSON or YAML file, a list of
 
-    {method: GET, url: "https://api.example.com/users/*", status: 200, headers: {...},
-     json: {...} | body: "text", delay_ms: 0}
+    {method: GET, url: "https://api.example.com/users/*", status: 200, status_text: "OK", headers: {...},
+     json: {...} | body: "text", delay_ms: 0,
+     match: {query: {page: "2"}, headers: {authorization: "Bearer *"}, json: {grant_type: ...}, call: 2}}
 
-`url` is matched whole, `*` standing for anything (or a regular expression after `re:`); the first match
-wins. Recording turns captured live calls into stubs; any secret value the call carried was masked at
+`url` is matched whole, `*` standing for anything (or a regular expression after `re:`). `match` narrows
+a stub further: query parameters and request headers (values as `*` globs), fields of a JSON request body
+(equal values, nested objects as subsets), and `call: N`, the Nth call of the action to this method and
+url. The first stub that matches answers. Recording turns captured live calls into stubs; any secret value the call carried was masked at
 capture and becomes `*` in the stub's url, so secrets never reach a stub file.
 """
 from __future__ import annotations
@@ -55,7 +58,28 @@ def validate(stubs: Any, where: str) -> list[dict]:
             raise UsageError(f"{field}.delay_ms: must be a number of milliseconds >= 0")
         if "json" in stub and "body" in stub:
             raise UsageError(f"{field}: give json or body, not both")
+        if "status_text" in stub and not isinstance(stub["status_text"], str):
+            raise UsageError(f"{field}.status_text: must be text")
+        if "match" in stub:
+            _validate_match(stub["match"], f"{field}.match")
     return stubs
+
+
+def _validate_match(match: Any, field: str) -> None:
+    if not isinstance(match, dict):
+        raise UsageError(f"{field}: must be an object (query, headers, json, call)")
+    unknown = sorted(set(match) - {"query", "headers", "json", "call"})
+    if unknown:
+        raise UsageError(f"{field}.{unknown[0]}: unknown (use query, headers, json or call)")
+    for key in ("query", "headers"):
+        if key in match and not (isinstance(match[key], dict)
+                                 and all(isinstance(v, str) for v in match[key].values())):
+            raise UsageError(f"{field}.{key}: must be an object of text values")
+    if "json" in match and not isinstance(match["json"], dict):
+        raise UsageError(f"{field}.json: must be an object of the JSON body's fields")
+    if "call" in match and not (isinstance(match["call"], int) and not isinstance(match["call"], bool)
+                                and match["call"] >= 1):
+        raise UsageError(f"{field}.call: must be a number from 1 (the first call)")
 
 
 def load(path: str | Path) -> list[dict]:

@@ -110,6 +110,10 @@ async def run_chain(host: NodeHost, trigger_id: str, sources: list[ActionSource]
         results = [ActionResult.from_harness(a, s.filename) for a, s in zip(raw_actions, sources)]
         if final.get("stray") and results:
             results[-1].logs.extend(final["stray"])
+        for action, entry in final.get("ignored") or []:  # into the log of the action that made the call
+            target = next((r for r in results if r.name == action), None)
+            if target is not None:
+                target.logs.append(entry)
     total_ms = (time.perf_counter() - t0) * 1000
     return ChainResult(
         trigger=trigger.id, trigger_version=trigger.version, node_version=host.node_version or "",

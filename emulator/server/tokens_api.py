@@ -4,6 +4,8 @@ actions included) through emulator.flows; this module only turns requests into j
 journey outcomes into Auth0's JSON."""
 from __future__ import annotations
 
+import hashlib
+
 import time
 
 import jwt
@@ -84,11 +86,12 @@ class TokenApi(ServerPart):
             raise OAuthError(401, "access_denied", "Unauthorized")  # a public client must use PKCE
         return self._body(grant.tokens, grant.scope, self._refresh_token_for(client, grant))
 
-    async def _login(self, request, client: dict, inputs: dict, protocol: str, connection: str | None = None):
+    async def _login(self, request, client: dict, inputs: dict, protocol: str, connection: str | None = None,
+                     event: dict | None = None):
         self.server.check_audience(inputs.get("audience"))
         params = {"scope": inputs.get("scope"), "audience": inputs.get("audience")}
         run_inputs = {**inputs, "issuer": self.server.issuer,
-                      "event": self.server.event_for(request, protocol, params)}
+                      "event": {**self.server.event_for(request, protocol, params), **(event or {})}}
         run = flows.start(self.emu, self.server.tenant, "login", {k: v for k, v in run_inputs.items() if v is not None},
                           client=client["client_id"], connection=connection)
         run = await flows.run_to_end(self.emu, run)
@@ -130,7 +133,7 @@ class TokenApi(ServerPart):
         scope = form.get("scope") or old.scope
         run = await self._login(request, client, {"email": user["email"], "sso_user_id": old.user_id, "scope": scope,
                                                   "audience": old.audience, "sid": old.sid, "auth_time": old.auth_time},
-                                "oauth2-refresh-token")
+                                "oauth2-refresh-token", event={"refresh_token": self._refresh_event(form, old, rotating)})
         if run.status != SUCCESS:
             return self._outcome(client, run, scope, old.audience)
         body = self._body(run.result["tokens"], scope)
@@ -139,6 +142,18 @@ class TokenApi(ServerPart):
             body["refresh_token"] = token(32)
             self.state.refresh_tokens[body["refresh_token"]] = old
         return body
+
+    @staticmethod
+    def _refresh_event(form: dict, grant: Grant, rotating: bool) -> dict:
+        """`event.refresh_token` for the token being exchanged: an id derived from it (never the token)."""
+        rt_id = "rt_" + hashlib.sha256(form["refresh_token"].encode()).hexdigest()[:20]
+        out = {"id": rt_id, "client_id": grant.client_id, "user_id": grant.user_id, "rotating": rotating,
+               "access": "offline", "metadata": {}}
+        if grant.sid:
+            out["session_id"] = grant.sid
+        if grant.audience:
+            out["resource_servers"] = [{"audience": grant.audience, "scopes": grant.scope}]
+        return out
 
     async def _mfa(self, request, client: dict, form: dict) -> dict:
         entry = self.state.mfa_tokens.get(form.get("mfa_token", ""))

@@ -47,6 +47,12 @@ def client() -> dict[str, Any]:
     return {"client_id": "wq3Yc1Bz8VnJ9sKx2LmP4TdR6hFg0AeU", "name": "My Web App", "metadata": {}}
 
 
+def cimd_client() -> dict[str, Any]:
+    """The client as a CIMD (client ID metadata document) application shows it."""
+    return client() | {"external_client_id": "https://app.example.com/oauth-client.json",
+                       "external_metadata_type": "cimd"}
+
+
 def connection() -> dict[str, Any]:
     return {"id": "con_fpe5kj482KO1eOzQ", "name": "Username-Password-Authentication", "strategy": "auth0",
             "metadata": {}}
@@ -63,7 +69,7 @@ def transaction_base() -> dict[str, Any]:
 
 def identity() -> dict[str, Any]:
     return {"connection": "Username-Password-Authentication", "isSocial": False, "provider": "auth0",
-            "user_id": USER_ID.split("|", 1)[1], "profileData": {}}
+            "user_id": USER_ID.split("|", 1)[1], "userId": USER_ID.split("|", 1)[1], "profileData": {}}
 
 
 def full_user(*, factors: bool = False) -> dict[str, Any]:
@@ -84,3 +90,116 @@ def proposed_user() -> dict[str, Any]:
     """The profile a pre-user-registration action sees: no user_id, created_at or email_verified."""
     return {"email": "jane.doe@example.com", "username": "janedoe", "name": "Jane Doe", "nickname": "jane.doe",
             "given_name": "Jane", "family_name": "Doe", "app_metadata": {}, "user_metadata": {}}
+
+
+# ---- parts of Auth0's example events that only some transactions carry (journeys drop or fill them) ----
+NOW = "2026-11-26T10:00:00.000Z"
+
+
+def akamai() -> dict[str, Any]:
+    """Akamai's bot and user-risk signals (present when the tenant uses Akamai's integration)."""
+    return {
+        "akamaiBot": {"type": "Akamai-Categorized Bot", "botnetId": "googlebot", "action": "Monitor",
+                      "botCategory": ["Web Search Engine Bots", "Search Engine Bots"], "botScore": 0,
+                      "botScoreResponseSegment": "test"},
+        "akamaiUserRisk": {
+            "uuid": "86b37525-8047-4a3c-8d7a-23e99901da05", "username": "jane.doe@example.com",
+            "emailDomain": "example.com", "ouid": "m534264", "requestid": "19e22e", "status": 4, "score": 0,
+            "general": {"aci": "0", "db": "Chrome 131", "di": "0fc91b5ec42f5a471c16a85e3e388ca57697c1a9",
+                        "do": "Linux"},
+            "risk": {"ugp": "ie/M", "unp": "432/H"},
+            "trust": {"udbp": "Chrome131", "udfp": "25ba44ec3b391ba4ce5fbbd2979635e254775e7d", "udop": "Linux",
+                      "ugp": "US", "unp": "12322", "utp": "weekday_3"},
+            "allow": 0, "action": "monitor",
+        },
+    }
+
+
+def risk_assessment(full: bool = True) -> dict[str, Any]:
+    """Adaptive MFA's assessment (post-login), or only the supplemental signals (other triggers)."""
+    if not full:
+        return {"supplemental": {"akamai": akamai()}}
+    return {
+        "confidence": "high", "version": "1",
+        "assessments": {
+            "UntrustedIP": {"confidence": "high", "code": "not_found_on_deny_list"},
+            "NewDevice": {"confidence": "high", "code": "match", "details": {"device": "known", "useragent": "known"}},
+            "ImpossibleTravel": {"confidence": "high", "code": "minimal_travel_from_last_login"},
+        },
+        "supplemental": {"akamai": akamai()},
+    }
+
+
+def custom_domain() -> dict[str, Any]:
+    return {"domain": "login.example.com", "domain_metadata": {"environment": "production"}}
+
+
+def experiment() -> dict[str, Any]:
+    return {"experiment_id": "exp_7Hc2Lq", "variation_id": "var_9Tz4Rk", "variation_name": "Treatment",
+            "variation_description": "New login experience", "config": {"theme": {"value": "dark"}},
+            "is_control": False}
+
+
+def organization() -> dict[str, Any]:
+    return {"id": "org_juG7cAQ0CymOcVpV", "name": "acme", "display_name": "Acme Inc.", "metadata": {}}
+
+
+def anonymous_session() -> dict[str, Any]:
+    return {"user_id": "anon@5bdbd57d-cb7a-4cbb-b938-c0499a31ad52",
+            "session_id": "anon_sess@f727e268-46da-4c7d-ad57-b8c80318c295",
+            "created_at": "2026-11-26T09:58:00.000Z", "expires_at": "2026-11-26T10:58:00.000Z",
+            "metadata": {"source": "web"}}
+
+
+def security_context() -> dict[str, Any]:
+    """TLS fingerprints of the client connection."""
+    return {"ja3": "c13a3e168d43e62e0ad96fae6347e2e4", "ja4": "t13d1516h2_8daaf6152771_02713d6af862"}
+
+
+def device(req: dict[str, Any]) -> dict[str, Any]:
+    return {"initial_ip": req["ip"], "last_ip": req["ip"], "initial_user_agent": req["user_agent"],
+            "last_user_agent": req["user_agent"], "initial_asn": req.get("asn", "AS13335"),
+            "last_asn": req.get("asn", "AS13335")}
+
+
+def session(req: dict[str, Any], client_id: str) -> dict[str, Any]:
+    return {
+        "id": "sess_J0gS4mpl3", "user_id": USER_ID, "created_at": NOW, "updated_at": NOW, "authenticated_at": NOW,
+        "last_interacted_at": NOW, "idle_expires_at": "2026-11-29T10:00:00.000Z",
+        "expires_at": "2026-12-26T10:00:00.000Z", "device": device(req), "clients": [{"client_id": client_id}],
+        "cookie": {"mode": "persistent"}, "metadata": {},
+    }
+
+
+def refresh_token(req: dict[str, Any], client_id: str) -> dict[str, Any]:
+    """The refresh token being exchanged (only in a refresh-token exchange)."""
+    return {
+        "id": "rt_8Jx2Qw4Lm", "user_id": USER_ID, "client_id": client_id, "session_id": "sess_J0gS4mpl3",
+        "created_at": "2026-11-20T10:00:00.000Z", "expires_at": "2026-12-20T10:00:00.000Z",
+        "idle_expires_at": "2026-12-11T10:00:00.000Z", "last_exchanged_at": NOW, "rotating": True,
+        "resource_servers": [{"audience": "https://api.example.com", "scopes": "openid profile offline_access"}],
+        "device": device(req), "metadata": {}, "access": "offline",
+    }
+
+
+def session_transfer_token(req: dict[str, Any], client_id: str) -> dict[str, Any]:
+    return {"client_id": client_id, "scope": ["openid"],
+            "request": {"ip": req["ip"], "asn": req.get("asn", "AS13335"), "user_agent": req["user_agent"],
+                        "geoip": geoip()}}
+
+
+def agent() -> dict[str, Any]:
+    return {"agent_id": "agt_4Fq8Zr", "name": "Support Assistant", "agent_metadata": {"env": "production"}}
+
+
+# Top-level fields only some transactions have: a journey keeps them only when it fills them for real.
+SITUATIONAL = ("agent", "anonymous_session", "custom_domain", "experiment", "organization", "prompt",
+               "refresh_token", "security_context", "session_transfer_token")
+# Fields inside objects that only some transactions have (token exchange, RAR, mTLS, CIMD, Adaptive MFA).
+SITUATIONAL_PARTS = {
+    "transaction": ("actor", "actor_token_type", "subject_token_type", "requested_authorization_details",
+                    "linking_id"),
+    "client": ("authentication", "external_client_id", "external_metadata_type", "refresh_token"),
+    "session": ("actor", "session_transfer"),
+    "authentication": ("riskAssessment",),
+}

@@ -9,17 +9,23 @@ from .registry import STOP, ApiMethod, Arg, Trigger
 
 
 def default_event() -> dict[str, Any]:
+    transaction = e.transaction_base() | {"requested_authorization_details": [{"type": "payment_initiation"}],
+                                          "linking_id": "lnk_5Qw8Er2Ty"}
+    user = e.full_user(factors=True) | {"last_password_reset": "2026-10-01T08:00:00.000Z"}
     return {
-        "authentication": {"methods": [{"name": "email", "timestamp": "2026-11-26T10:00:00.000Z"}]},
+        "authentication": {"methods": [{"name": "email", "timestamp": e.NOW, "type": "email"}],
+                           "riskAssessment": e.risk_assessment(full=False)},
         "authorization": {"roles": []},
-        "client": e.client(),
+        "client": e.cimd_client(),
         "connection": e.connection(),
+        "custom_domain": e.custom_domain(),
+        "organization": e.organization(),
+        "prompt": {"id": "form_1234567890", "fields": {}, "vars": {}},
         "request": e.request(query=True, body=True),
         "stats": {"logins_count": 12},
         "tenant": e.tenant(),
-        "transaction": {"correlation_id": "c0rr3l4t10n-1d", "locale": "en", "login_hint": "jane.doe@example.com",
-                        "state": "dGVzdC1zdGF0ZQ", "ui_locales": ["en"]},
-        "user": e.full_user(factors=True),
+        "transaction": transaction,
+        "user": user,
         "secrets": {},
         "configuration": {},
     }

@@ -8,7 +8,7 @@ from . import events_common as e
 from .registry import Trigger
 
 
-USER_FIELDS = ("user_id", "email", "email_verified", "phone_number", "phone_verified", "username",
+USER_FIELDS = ("id", "user_id", "email", "email_verified", "phone_number", "phone_verified", "username",
                "last_password_reset")  # a small user object, no metadata (spec §1.7)
 
 
@@ -16,9 +16,12 @@ def default_event() -> dict[str, Any]:
     full = e.full_user()
     user = {k: full[k] for k in USER_FIELDS if k in full}
     user["last_password_reset"] = "2026-11-26T10:00:00.000Z"
+    user["id"] = e.USER_ID.split("|", 1)[1]  # Auth0 sends the id without its provider too
     request = {k: v for k, v in e.request().items() if k != "query"}
     return {
+        "authentication": {"riskAssessment": e.risk_assessment(full=False)},
         "connection": e.connection(),
+        "custom_domain": e.custom_domain(),
         "request": request,
         "tenant": e.tenant(),
         "transaction": {"correlation_id": "c0rr3l4t10n-1d"},

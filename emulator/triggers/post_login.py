@@ -136,19 +136,51 @@ def _api() -> tuple[ApiMethod, ...]:
 
 
 def default_event() -> dict[str, Any]:
-    transaction = e.transaction_base() | {"id": "nZniEmn3ejOpcV46_ac1CxJCuO_gAuwR", "metadata": {}}
+    """Every field of Auth0's example post-login event, in this emulator's sample world."""
+    request = e.request(query=True, body=True, asn=True) | {"method": "GET"}
+    client = e.client()
+    transaction = e.transaction_base() | {
+        "id": "nZniEmn3ejOpcV46_ac1CxJCuO_gAuwR", "metadata": {},
+        "requested_authorization_details": [{"type": "payment_initiation"}],
+        "linking_id": "lnk_5Qw8Er2Ty", "subject_token_type": "urn:example:subject-token",
+        "actor": {"sub": "auth0|actor", "act": {"sub": "auth0|actor-of-actor"}},
+        "actor_token_type": "urn:ietf:params:oauth:token-type:id_token",
+    }
+    user = e.full_user(factors=True)
+    user["last_password_reset"] = "2026-10-01T08:00:00.000Z"
     return {
-        "authentication": {"methods": [{"name": "pwd", "timestamp": "2026-11-26T10:00:00.000Z"}]},
+        "agent": e.agent(),
+        "anonymous_session": e.anonymous_session(),
+        "authentication": {"methods": [{"name": "pwd", "timestamp": e.NOW},
+                                       {"name": "mfa", "timestamp": e.NOW, "type": "otp"}],
+                           "riskAssessment": e.risk_assessment()},
         "authorization": {"roles": []},
-        "client": e.client(),
+        "client": client | {
+            "authentication": {"type": "self_signed_tls_client_auth", "certificate": {
+                "raw": "-----BEGIN CERTIFICATE-----\nMIIB...\n-----END CERTIFICATE-----",
+                "subject": "CN=app.example.com", "subjectAltName": "DNS:app.example.com",
+                "thumbprint256": "qrvM3e7_ABEiM0RVZneImaq7zN3u_wARIjNEVWZ3iJk"}},
+            "external_client_id": "https://app.example.com/oauth-client.json", "external_metadata_type": "cimd",
+            "refresh_token": {"policies": [{"audience": "https://api.example.com", "scope": ["read:orders"]}]},
+        },
         "connection": e.connection(),
-        "request": e.request(query=True, body=True, asn=True) | {"method": "GET"},
+        "custom_domain": e.custom_domain(),
+        "experiment": e.experiment(),
+        "organization": e.organization(),
+        "prompt": {"id": "form_1234567890", "vars": {}, "fields": {}},
+        "request": request,
         "resource_server": {"identifier": "https://api.example.com"},
-        "session": {"id": "sess_J0gS4mpl3", "metadata": {}, "cookie": {"mode": "persistent"}},
+        "refresh_token": e.refresh_token(request, client["client_id"]) | {
+            "session_transfer": {"parent_refresh_token": {"id": "rt_2Pk7Wn"}}},
+        "security_context": e.security_context(),
+        "session": e.session(request, client["client_id"]) | {
+            "session_transfer": {"parent_refresh_token": {"id": "rt_2Pk7Wn", "metadata": {}}},
+            "actor": {"sub": "auth0|actor"}},
+        "session_transfer_token": e.session_transfer_token(request, client["client_id"]),
         "stats": {"logins_count": 12},
         "tenant": e.tenant(),
         "transaction": transaction,
-        "user": e.full_user(factors=True),
+        "user": user,
         "secrets": {},
         "configuration": {},
     }

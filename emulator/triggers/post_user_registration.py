@@ -11,13 +11,18 @@ from .registry import Trigger
 def default_event() -> dict[str, Any]:
     request = {k: v for k, v in e.request().items() if k in ("ip", "method", "geoip", "hostname", "language",
                                                                 "user_agent")}
-    transaction = {k: v for k, v in e.transaction_base().items() if k != "login_hint"}
+    transaction = e.transaction_base() | {"id": "nZniEmn3ejOpcV46_ac1CxJCuO_gAuwR"}
+    user = e.full_user() | {"last_password_reset": "2026-10-01T08:00:00.000Z"}
     return {
+        "authentication": {"riskAssessment": e.risk_assessment(full=False)},
         "connection": e.connection(),
+        "custom_domain": e.custom_domain(),
+        "experiment": e.experiment(),
         "request": request,
+        "security_context": e.security_context(),
         "tenant": e.tenant(),
         "transaction": transaction,
-        "user": e.full_user(),
+        "user": user,
         "secrets": {},
         "configuration": {},
     }

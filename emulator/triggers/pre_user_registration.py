@@ -10,13 +10,20 @@ from .registry import Trigger
 
 def default_event() -> dict[str, Any]:
     transaction = {k: v for k, v in e.transaction_base().items() if k != "login_hint"}
+    user = e.proposed_user() | {"picture": "https://s.gravatar.com/avatar/0?s=480&d=identicon",
+                                "phone_number": "+14255550123"}
     return {
-        "client": e.client(),
+        "anonymous_session": e.anonymous_session(),
+        "authentication": {"riskAssessment": e.risk_assessment(full=False)},
+        "client": e.cimd_client(),
         "connection": e.connection(),
+        "custom_domain": e.custom_domain(),
+        "experiment": e.experiment(),
         "request": e.request(query=False, body=True) | {"body": {"ulp-custom-field": "value"}},
+        "security_context": e.security_context(),
         "tenant": e.tenant(),
         "transaction": transaction,
-        "user": e.proposed_user(),
+        "user": user,
         "secrets": {},
         "configuration": {},
     }

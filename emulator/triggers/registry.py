@@ -62,7 +62,8 @@ class ApiMethod:
     returns: "chain" (the api object), "void", or "value" (what `behavior` computes; "promise" when async).
     behavior: name of a harness function that computes a return value or keeps per-execution state.
     effect: STOP or SUSPEND when the command changes the course of the chain.
-    guards: named preconditions checked before the arguments ("continue_only", "once", "interaction").
+    guards: named preconditions checked before the arguments (harness/api.js GUARDS: "continue_only",
+        "once", "render_conflict", "redirect_conflict", "refresh_token_offline").
     codec: Auth0's schema check, run after the argument rules and before the behaviour.
     """
 

@@ -15,10 +15,12 @@ def default_event() -> dict[str, Any]:
             "recipient": "+14255550123", "text": "123456 is your verification code for My Web App.",
         },
         "client": e.client(),
+        "custom_domain": e.custom_domain(),
         "request": e.request(),
+        "security_context": e.security_context(),
         "tenant": e.tenant(),
         "transaction": {"correlation_id": "c0rr3l4t10n-1d"},
-        "user": e.full_user(factors=True),
+        "user": e.full_user(factors=True) | {"last_password_reset": "2026-10-01T08:00:00.000Z"},
         "secrets": {},
         "configuration": {},
     }

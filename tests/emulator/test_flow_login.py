@@ -201,3 +201,23 @@ def test_stepping_gives_what_one_round_trip_gives(core):
     run = flow(core, "login", {})
     stepped = [r["emulator"]["commands"] for r in core.emu.execution(run.executions[0]["id"])["results"]]
     assert stepped == [a.commands for a in chain_result.actions]
+
+
+def test_journey_events_carry_what_the_journey_fills_and_drop_what_it_cannot(core):
+    """Auth0's example event has fields only some transactions carry; a plain login keeps none of them,
+    and its session is the login's own (id, user, client, device, lifetimes)."""
+    tenant_with(core, {PL: ["console.log('seen');"]})
+    run = flow(core, "login", {})
+    assert run.status == "success"
+    event = core.emu.execution(run.executions[0]["id"])["event"]
+    for absent in ("organization", "refresh_token", "agent", "experiment", "custom_domain", "prompt",
+                   "security_context", "session_transfer_token", "anonymous_session"):
+        assert absent not in event
+    assert "riskAssessment" not in event["authentication"] and "actor" not in event["transaction"]
+    session = event["session"]
+    assert session["user_id"] == event["user"]["user_id"] and session["id"].startswith("sess_")
+    assert session["clients"] == [{"client_id": event["client"]["client_id"]}]
+    assert session["device"]["last_ip"] == event["request"]["ip"]
+    assert session["created_at"] < session["idle_expires_at"] < session["expires_at"]
+    identity = event["user"]["identities"][0]
+    assert identity["userId"] == identity["user_id"] == event["user"]["user_id"].split("|", 1)[1]

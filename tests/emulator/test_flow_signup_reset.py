@@ -87,7 +87,7 @@ def test_password_reset_end_to_end(core):
     user_id = core.emu.users("acme")[0]["user_id"]
     assert store.directory.verify_password(store.directory.password_hash(core.emu.ws, "acme", user_id), NEW)
     change_event = core.emu.execution(run.executions[-1]["id"])["event"]
-    assert set(change_event["user"]) <= {"user_id", "email", "email_verified", "phone_number", "phone_verified",
+    assert set(change_event["user"]) <= {"id", "user_id", "email", "email_verified", "phone_number", "phone_verified",
                                          "username", "last_password_reset"} and change_event["user"]["last_password_reset"]
     assert flow(core, "login", {"password": NEW}).status == "success"
 

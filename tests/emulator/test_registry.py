@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+import yaml
 
 from emulator import triggers
 from emulator.cli.run import triggers_markdown
@@ -66,3 +67,28 @@ def test_readme_trigger_table_is_generated_from_the_registry():
     block = re.search(r"<!-- triggers:start -->\n(.*?)<!-- triggers:end -->", readme, re.S)
     assert block, "README.md lacks the generated trigger table"
     assert block.group(1) == triggers_markdown(), "run: actions-emulator triggers --markdown, and paste it into README.md"
+
+
+AUTH0_PATHS = yaml.safe_load((Path(__file__).parent.parent / "data" / "auth0_event_paths.yaml").read_text())
+
+
+def _has_path(event: dict, path: str) -> bool:
+    node = event
+    for part in path.split("."):
+        name, _, index = part.partition("[")
+        if not isinstance(node, dict) or name not in node:
+            return False
+        node = node[name]
+        if index:
+            i = int(index[:-1] or 0)
+            if not isinstance(node, list) or len(node) <= i:
+                return False
+            node = node[i]
+    return True
+
+
+@pytest.mark.parametrize("trigger_id", sorted(AUTH0_PATHS))
+def test_default_event_has_every_path_of_auth0s_example_event(trigger_id):
+    event = triggers.get(trigger_id).default_event()
+    missing = [p for p in AUTH0_PATHS[trigger_id] if not _has_path(event, p)]
+    assert not missing, missing

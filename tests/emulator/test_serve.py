@@ -347,6 +347,18 @@ def test_refresh_token_rotation(server):
     second = requests.post(token_url, data={**auth, "grant_type": "refresh_token",
                                             "refresh_token": first["refresh_token"]}).json()
     assert second["refresh_token"] != first["refresh_token"] and second["access_token"]
+    # post-login saw the exchange: the protocol and the refresh token being exchanged (an id, not the token).
+    from emulator.store import executions, open_workspace
+
+    ws = open_workspace(server["ws"], create=False)
+    try:
+        event = executions.get(ws, executions.list_(ws, "acme", limit=1)[0]["id"])["event"]
+    finally:
+        ws.close()
+    assert event["transaction"]["protocol"] == "oauth2-refresh-token"
+    rt = event["refresh_token"]
+    assert rt["client_id"] == client["client_id"] and rt["rotating"] is True and rt["access"] == "offline"
+    assert rt["id"].startswith("rt_") and first["refresh_token"] not in str(event)
     reused = requests.post(token_url, data={**auth, "grant_type": "refresh_token", "refresh_token": first["refresh_token"]})
     assert reused.status_code == 403 and reused.json()["error"] == "invalid_grant"
     third = requests.post(token_url, data={**auth, "grant_type": "refresh_token", "refresh_token": second["refresh_token"]})

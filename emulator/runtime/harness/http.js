@@ -11,6 +11,7 @@
  * that the real Node HTTP client (and every library on it) does the talking.
  */
 const http = require('http');
+const net = require('net');
 const https = require('https');
 const { URL } = require('url');
 const { currentStore } = require('./console');
@@ -86,21 +87,72 @@ function globToRegExp(glob) {
   return new RegExp(`^${glob.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`);
 }
 
-function findStub(cfg, method, url) {
+function routeMatches(stub, method, url) {
+  const m = (stub.method || '*').toUpperCase();
+  if (m !== '*' && m !== method) return false;
+  const pattern = stub.url || '*';
+  return pattern.startsWith('re:') ? new RegExp(pattern.slice(3)).test(url) : globToRegExp(pattern).test(url);
+}
+
+// `expected` is a subset of `actual`: equal values, nested objects compared field by field.
+function subset(expected, actual) {
+  if (expected && typeof expected === 'object' && !Array.isArray(expected)) {
+    return actual !== null && typeof actual === 'object'
+      && Object.keys(expected).every((k) => subset(expected[k], actual[k]));
+  }
+  return JSON.stringify(expected) === JSON.stringify(actual);
+}
+
+/**
+ * Whether a stub's `match` holds for this request: `req` is {url, headers (lower-case), body}; a body of
+ * undefined means "not known yet" (an http request still being written), which a json condition waits for.
+ */
+function conditionsHold(stub, req, nth) {
+  const match = stub.match || {};
+  if (match.call !== undefined && match.call !== nth) return false;
+  const query = new URL(req.url).searchParams;
+  for (const [k, v] of Object.entries(match.query || {})) {
+    if (!query.has(k) || !globToRegExp(v).test(query.get(k))) return false;
+  }
+  for (const [k, v] of Object.entries(match.headers || {})) {
+    const got = req.headers[k.toLowerCase()];
+    if (got === undefined || !globToRegExp(v).test(String(got))) return false;
+  }
+  if (match.json !== undefined) {
+    if (req.body === undefined) return true;
+    let parsed;
+    try {
+      parsed = JSON.parse(req.body);
+    } catch (_) {
+      return false;
+    }
+    if (!subset(match.json, parsed)) return false;
+  }
+  return true;
+}
+
+/** The first stub that answers this request; `entry` is its capture (already recorded). */
+function findStub(cfg, method, req, entry) {
   for (const stub of cfg.stubs || []) {
-    const m = (stub.method || '*').toUpperCase();
-    if (m !== '*' && m !== method) continue;
-    const pattern = stub.url || '*';
-    const ok = pattern.startsWith('re:') ? new RegExp(pattern.slice(3)).test(url) : globToRegExp(pattern).test(url);
-    if (ok) return stub;
+    if (!routeMatches(stub, method, req.url)) continue;
+    // Which call of this action to this stub's route this is (1 for the first).
+    const earlier = cfg.calls.slice(0, Math.max(0, cfg.calls.indexOf(entry)));
+    const nth = earlier.filter((c) => c.method === method && routeMatches(stub, method, c.raw_url)).length + 1;
+    if (conditionsHold(stub, req, nth)) return stub;
   }
   return null;
 }
 
+// Statuses whose responses have no body (Response refuses one).
+const NULL_BODY = new Set([101, 103, 204, 205, 304]);
+
 function stubBody(stub) {
+  if (NULL_BODY.has(stub.status)) return null;
   if (stub.json !== undefined) return JSON.stringify(stub.json);
   return stub.body === undefined ? '' : String(stub.body);
 }
+
+const statusText = (stub) => (stub.status_text !== undefined ? stub.status_text : http.STATUS_CODES[stub.status || 200] || '');
 
 function stubHeaders(stub) {
   const headers = { ...(stub.headers || {}) };
@@ -120,6 +172,11 @@ function record(cfg, entry) {
   cfg.calls.push(entry);
 }
 
+// A field the harness needs (the unmasked url, for counting calls) that is never reported.
+function hide(entry, key, value) {
+  Object.defineProperty(entry, key, { value, enumerable: false });
+}
+
 // ---- fetch ---------------------------------------------------------------------------------------------
 async function interceptedFetch(input, init) {
   const cfg = config();
@@ -127,13 +184,16 @@ async function interceptedFetch(input, init) {
   const request = new Request(input, init);
   const method = request.method.toUpperCase();
   const url = request.url;
-  const reqBody = init && init.body !== undefined ? String(init.body) : null;
-  const entry = { via: 'fetch', method, url: mask(url, cfg.secrets), request_headers: maskHeaders(Object.fromEntries(request.headers), cfg.secrets),
+  // The body as sent: what a FormData, URLSearchParams, Blob or stream holds (read from a copy).
+  const reqBody = request.body ? await request.clone().text() : null;
+  const headers = Object.fromEntries(request.headers);
+  const entry = { via: 'fetch', method, url: mask(url, cfg.secrets), request_headers: maskHeaders(headers, cfg.secrets),
     request_body: clip(mask(reqBody, cfg.secrets)), stubbed: false };
+  hide(entry, 'raw_url', url);
   const started = performance.now();
   record(cfg, entry);
   if (cfg.mode === 'stub' || cfg.mode === 'replay') {
-    const stub = findStub(cfg, method, url);
+    const stub = findStub(cfg, method, { url, headers, body: reqBody === null ? '' : reqBody }, entry);
     if (!stub) {
       const err = unmatched(cfg, method, url);
       entry.error = err.message;
@@ -142,11 +202,11 @@ async function interceptedFetch(input, init) {
     if (stub.delay_ms) await stubDelay(stub.delay_ms, cfg.debug);
     const body = stubBody(stub);
     Object.assign(entry, { stubbed: true, status: stub.status || 200, response_headers: stubHeaders(stub),
-      response_body: clip(body), duration_ms: round(performance.now() - started) });
-    return new Response(body, { status: stub.status || 200, headers: stubHeaders(stub) });
+      response_body: clip(body === null ? '' : body), duration_ms: round(performance.now() - started) });
+    return new Response(body, { status: stub.status || 200, statusText: statusText(stub), headers: stubHeaders(stub) });
   }
   try {
-    const response = await orig.fetch(input, init);
+    const response = await orig.fetch(request);
     const text = await response.clone().text();
     Object.assign(entry, { status: response.status, response_headers: maskHeaders(Object.fromEntries(response.headers), cfg.secrets),
       response_body: clip(mask(text, cfg.secrets)), duration_ms: round(performance.now() - started) });
@@ -183,15 +243,34 @@ function normalise(protocol, args) {
 function ensureStubServer() {
   if (stubServerReady) return stubServerReady;
   stubServer = http.createServer((req, res) => {
-    const stub = pendingStubs.get(req.url);
+    const pending = pendingStubs.get(req.url);
     pendingStubs.delete(req.url);
-    const respond = () => {
-      res.writeHead(stub.status || 200, stubHeaders(stub));
-      res.end(stubBody(stub));
-    };
-    if (stub && stub.delay_ms) stubDelay(stub.delay_ms, stub.debug).then(respond);
-    else if (stub) respond();
-    else { res.writeHead(500); res.end(); }
+    if (!pending) {
+      res.writeHead(500);
+      res.end();
+      return;
+    }
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      // Now that the body is known, the stub is chosen for good (a json condition may rule one out).
+      const { cfg, method, request, entry } = pending;
+      const stub = findStub(cfg, method, { ...request, body: Buffer.concat(chunks).toString('utf8') }, entry);
+      if (!stub) {
+        const err = unmatched(cfg, method, request.url);
+        entry.error = err.message;
+        res.writeHead(500, 'No HTTP stub matches', { 'content-type': 'text/plain' });
+        res.end(err.message);
+        return;
+      }
+      const respond = () => {
+        res.writeHead(stub.status || 200, statusText(stub), stubHeaders(stub));
+        const body = stubBody(stub);
+        res.end(body === null ? undefined : body);
+      };
+      if (stub.delay_ms) stubDelay(stub.delay_ms, cfg.debug).then(respond);
+      else respond();
+    });
   });
   stubServer.unref();
   stubServerReady = new Promise((resolve) => stubServer.listen(0, '127.0.0.1', () => resolve(stubServer.address().port)));
@@ -241,18 +320,23 @@ function interceptRequest(protocol, original) {
     const headers = options.headers || {};
     const entry = { via: protocol === 'https:' ? 'https' : 'http', method, url: mask(url.href, cfg.secrets),
       request_headers: maskHeaders(headers, cfg.secrets), request_body: null, stubbed: false };
+    hide(entry, 'raw_url', url.href);
     record(cfg, entry);
     const started = performance.now();
     if (cfg.mode === 'stub' || cfg.mode === 'replay') {
-      const stub = findStub(cfg, method, url.href);
-      if (!stub) {
+      const lower = {};
+      for (const [k, v] of Object.entries(headers)) lower[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+      // The body is still to be written: a stub that could answer is enough now; the stub server
+      // chooses for good once it has the body.
+      const request = { url: url.href, headers: lower };
+      if (!findStub(cfg, method, { ...request, body: undefined }, entry)) {
         const err = unmatched(cfg, method, url.href);
         entry.error = err.message;
         throw err;
       }
       entry.stubbed = true;
       const key = `/__stub/${(stubSeq += 1)}`;
-      pendingStubs.set(key, { ...stub, debug: cfg.debug });
+      pendingStubs.set(key, { cfg, method, request, entry });
       // A real ClientRequest to the in-process stub server (listening since start-up), so that the
       // library on top (axios, node-fetch, an SDK) runs exactly as it would against the real service.
       const port = stubServer && stubServer.address() ? stubServer.address().port : null;
@@ -280,7 +364,45 @@ function interceptGet(requestFn) {
   };
 }
 
+// ---- other protocols -------------------------------------------------------------------------------------
+/**
+ * In stub and replay modes nothing may go out, and only HTTP can be stubbed: a TCP or TLS connection an
+ * action opens itself (a Redis, SQL or SMTP client) fails at once, saying so, instead of reaching the
+ * network. The harness's own connections to its stub server are let through.
+ */
+function connectTarget(args) {
+  const first = Array.isArray(args[0]) ? args[0][0] : args[0]; // net's internal normalized form
+  if (first && typeof first === 'object') return { host: first.host, port: first.port, path: first.path };
+  if (typeof first === 'string' && !/^\d+$/.test(first)) return { path: first };
+  return { port: first, host: typeof args[1] === 'string' ? args[1] : undefined };
+}
+
+function guardSockets() {
+  const origConnect = net.Socket.prototype.connect;
+  net.Socket.prototype.connect = function connect(...args) {
+    const cfg = config();
+    if (cfg && (cfg.mode === 'stub' || cfg.mode === 'replay')) {
+      const { host, port, path } = connectTarget(args);
+      const ours = stubServer && stubServer.address() && Number(port) === stubServer.address().port
+        && (host === '127.0.0.1' || host === 'localhost' || host === undefined);
+      if (!ours) {
+        const where = path || `${host || 'localhost'}:${port}`;
+        const err = new Error(`The emulator can stub HTTP calls only: this action opened a TCP connection to `
+          + `${mask(String(where), cfg.secrets)} (HTTP mode ${cfg.mode}), such as a Redis, database or mail client `
+          + 'would. Stub the HTTP API in front of that service, or use live mode.');
+        err.code = 'EMULATOR_NOT_HTTP';
+        cfg.calls.push({ via: 'tcp', method: 'CONNECT', url: mask(String(where), cfg.secrets), request_headers: {},
+          request_body: null, stubbed: false, error: err.message });
+        process.nextTick(() => this.destroy(err));
+        return this;
+      }
+    }
+    return origConnect.apply(this, args);
+  };
+}
+
 function install() {
+  guardSockets();
   http.request = interceptRequest('http:', orig.httpRequest);
   https.request = interceptRequest('https:', orig.httpsRequest);
   http.get = interceptGet(http.request);
