@@ -5,11 +5,13 @@ edit. When a segment of the chain ends (it finished, stopped, suspended or faile
 execution, and failed actions are logged as `actions_execution_failed`."""
 from __future__ import annotations
 
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from .. import store, triggers
 from ..runtime.results import ActionResult, ChainResult, decide_outcome
 from ..runtime.runner import preview_event, run_chain
+from ..store.db import transaction
 from .run import Cursor, FlowRun
 
 
@@ -21,6 +23,11 @@ class ActionStep:
     result: ActionResult
     effect_command: dict | None  # the STOP/SUSPEND command it recorded, if any
     finished: bool  # the chain segment is over (last action, stop, suspend or failure)
+
+
+# Set while a run goes to its end unwatched (engine.run_to_end): a chain then runs in one round trip to
+# Node up to its next breakpoint, instead of one action per step. Stepping keeps one action per step.
+WHOLE: ContextVar[bool] = ContextVar("whole_chains", default=False)
 
 
 def start(emu, run: FlowRun, trigger_id: str, event: dict) -> Cursor:
@@ -47,33 +54,76 @@ def wants_breakpoint(run: FlowRun) -> bool:
     return not cur.at_breakpoint and ("*" in run.breakpoints or name in run.breakpoints)
 
 
-async def step_action(emu, run: FlowRun) -> ActionStep:
-    """Run the cursor's next action; record the execution when the segment ends."""
+def _batch_size(emu, run: FlowRun, every: bool) -> int:
+    """How many of the cursor's next actions to run in this round trip: one, or (running whole, with no
+    app debugger, no edited event, not deterministic) every action up to the next breakpoint (`every`:
+    all of them)."""
     cur = run.cursor
-    ref = cur.actions[cur.index]
-    src = _source(emu, run, ref)
+    # A deterministic run's clock and ids advance per step, so it keeps one action per step: its report
+    # is the same however it is driven.
+    if emu.debug_breakpoints or cur.edited_event is not None or run.deterministic:
+        return 1
+    if every:
+        return len(cur.actions) - cur.index
+    if not WHOLE.get():
+        return 1
+    n = 1
+    while cur.index + n < len(cur.actions):
+        name = cur.actions[cur.index + n]["name"]
+        if "*" in run.breakpoints or name in run.breakpoints:
+            break
+        n += 1
+    return n
+
+
+async def step_actions(emu, run: FlowRun, every: bool = False) -> list[ActionStep]:
+    """Run the cursor's next action (or next actions, see `_batch_size`) in one round trip; record the
+    execution when the segment ends. The harness stops a chain after an action that fails or asks to
+    stop or suspend, exactly where stepping would."""
+    cur = run.cursor
+    srcs = [_source(emu, run, ref) for ref in cur.actions[cur.index:cur.index + _batch_size(emu, run, every)]]
     host = await emu.host_for(run.tenant)
     event, exact = (cur.edited_event, True) if cur.edited_event is not None else (cur.event, False)
     http = run.inputs.get("http") or emu.http_config(run.tenant)
-    result = await run_chain(host, cur.trigger, [emu.action_source(src, cur.handler)], event,
+    sources = [emu.action_source(src, cur.handler if i == 0 else None) for i, src in enumerate(srcs)]
+    result = await run_chain(host, cur.trigger, sources, event,
                              deadline_ms=emu.deadline_ms, cache=store.cache.load(emu.ws, run.tenant, cur.trigger),
                              now_ms=emu.ws.clock.now_ms(), state=cur.state, exact_event=exact,
                              dependency_cache=emu.dependency_cache, http=http)
-    if http["mode"] == "record" and not run.inputs.get("http"):
-        emu.record_http(run.tenant, result.actions[0].http)
-    store.cache.save(emu.ws, run.tenant, cur.trigger, result.cache)
+    with transaction(emu.ws):  # what the round trip changed, written in one short transaction
+        if http["mode"] == "record" and not run.inputs.get("http"):
+            emu.record_http(run.tenant, [call for a in result.actions for call in a.http])
+        store.cache.save(emu.ws, run.tenant, cur.trigger, result.cache)
+        return _take_results(emu, run, result, srcs)
+
+
+def _take_results(emu, run: FlowRun, result: ChainResult, srcs: list[dict]) -> list[ActionStep]:
+    cur = run.cursor
     cur.state, cur.edited_event, cur.handler, cur.at_breakpoint = result.state, None, None, False
-    action = result.actions[0]
-    cur.results.append({"result": action.to_json(), "version": src["version"], "action_id": src["action_id"]})
-    run.ctx.setdefault("step_actions", []).append({"trigger": cur.trigger, "name": action.name, "version": src["version"],
-                                                   "ms": action.timings.get("total_ms", 0)})
-    outcome = decide_outcome(cur.trigger, [action], [action.name])
-    effect = outcome.command if outcome.status in ("denied", "suspended") else None
-    cur.index += 1
-    finished = action.error is not None or effect is not None or cur.index >= len(cur.actions)
-    if finished:
-        _record_segment(emu, run, result)
-    return ActionStep(action.name, action, effect, finished)
+    out = []
+    for action, src in zip(result.actions, srcs):
+        cur.results.append({"result": action.to_json(), "version": src["version"], "action_id": src["action_id"]})
+        run.ctx.setdefault("step_actions", []).append({"trigger": cur.trigger, "name": action.name,
+                                                       "version": src["version"],
+                                                       "ms": action.timings.get("total_ms", 0)})
+        outcome = decide_outcome(cur.trigger, [action], [action.name])
+        effect = outcome.command if outcome.status in ("denied", "suspended") else None
+        cur.index += 1
+        finished = action.error is not None or effect is not None or cur.index >= len(cur.actions)
+        out.append(ActionStep(action.name, action, effect, finished))
+        if finished:
+            _record_segment(emu, run, result)
+            break
+    return out
+
+
+async def step_action(emu, run: FlowRun) -> ActionStep:
+    """Run the cursor's next action alone."""
+    token = WHOLE.set(False)
+    try:
+        return (await step_actions(emu, run))[0]
+    finally:
+        WHOLE.reset(token)
 
 
 def _record_segment(emu, run: FlowRun, last: ChainResult) -> None:
@@ -99,12 +149,11 @@ async def run_whole(emu, run: FlowRun, trigger_id: str, event: dict) -> list[Act
     send-phone-message in the middle of another trigger's chain (whose cursor is kept)."""
     outer = run.cursor
     run.cursor = start(emu, run, trigger_id, event)
-    steps = []
+    steps: list[ActionStep] = []
     try:
         while run.cursor.index < len(run.cursor.actions):
-            step = await step_action(emu, run)
-            steps.append(step)
-            if step.finished:
+            steps.extend(await step_actions(emu, run, every=True))  # these chains offer no breakpoints
+            if steps[-1].finished:
                 break
     finally:
         run.cursor = outer

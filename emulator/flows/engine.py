@@ -16,7 +16,7 @@ from typing import Callable
 from .. import store
 from ..clock import FixedClock, Ids
 from ..errors import UsageError, bad_request
-from . import login, mfa, password_reset, signup
+from . import chain, login, mfa, password_reset, signup
 from .run import RUNNING, FlowRun, save
 
 KINDS = {"login": (login, login.IDENTIFIER), "signup": (signup, signup.VALIDATE),
@@ -96,8 +96,8 @@ def _clock(emu, run: FlowRun):
         det["steps"] += 1
 
 
-async def step(emu, run: FlowRun, answer: dict | None = None) -> FlowRun:
-    """Advance one unit. Returns the same (updated) run, stored."""
+async def step(emu, run: FlowRun, answer: dict | None = None, *, store_it: bool = True) -> FlowRun:
+    """Advance one unit. Returns the same (updated) run, stored (unless the caller stores it later)."""
     if run.done:
         return run
     module = KINDS[run.kind][0]
@@ -109,7 +109,8 @@ async def step(emu, run: FlowRun, answer: dict | None = None) -> FlowRun:
         ran = run.ctx.pop("step_actions", [])
         run.steps.append({"state": before[0], "action_index": before[1], "answered": before[2] if answer else None,
                           "status": run.status, "ms": round((time.perf_counter() - t0) * 1000, 3), "actions": ran})
-        save(emu.ws, run)
+        if store_it:
+            save(emu.ws, run)
     return run
 
 
@@ -145,24 +146,33 @@ def answer_for(emu, run: FlowRun, answers: Answers) -> dict | None:
 
 async def run_to_end(emu, run: FlowRun, answers: Answers | None = None,
                      on_step: Callable[[FlowRun], None] | None = None) -> FlowRun:
-    """Step until the run ends or waits for an answer nobody gave. Each answer is used once."""
+    """Step until the run ends or waits for an answer nobody gave. Each answer is used once.
+
+    Nobody watches the steps between (an `on_step` caller excepted): chains run in one round trip up to
+    a breakpoint, and the run is stored once, when it ends or waits (and if a step raises)."""
     answers = answers or Answers()
     used: set[str] = set()
-    for _ in range(MAX_STEPS):
-        if run.done:
-            break
-        answer = None
-        if run.waiting:
-            need = run.waiting["for"]
-            if need in used and need in ("otp", "continue", "form") and not answers.auto:
-                break  # a scripted answer was already used (and was wrong): leave the run waiting
-            answer = answer_for(emu, run, answers)
-            if answer is None:
+    token = chain.WHOLE.set(True)
+    try:
+        for _ in range(MAX_STEPS):
+            if run.done:
                 break
-            used.add(need)
-        await step(emu, run, answer)
-        if on_step:
-            on_step(run)
+            answer = None
+            if run.waiting:
+                need = run.waiting["for"]
+                if need in used and need in ("otp", "continue", "form") and not answers.auto:
+                    break  # a scripted answer was already used (and was wrong): leave the run waiting
+                answer = answer_for(emu, run, answers)
+                if answer is None:
+                    break
+                used.add(need)
+            await step(emu, run, answer, store_it=on_step is not None)
+            if on_step:
+                on_step(run)
+    finally:
+        chain.WHOLE.reset(token)
+        if on_step is None:
+            save(emu.ws, run)
     return run
 
 

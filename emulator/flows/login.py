@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 
 from .. import store, tokens, triggers
+from ..store.db import transaction
 from ..errors import ManagementError
 from . import chain, events, mfa, steps
 from .run import FAILED, RUNNING, FlowRun
@@ -46,13 +47,14 @@ async def _identifier(emu, run: FlowRun, answer: dict | None) -> None:
         run.cursor = chain.start(emu, run, LOGIN_POST_IDENTIFIER, event)
     if run.waiting and run.waiting.get("for") == "event":
         steps.answer_breakpoint(run, answer or {})
-    action = await steps.advance(emu, run)
-    if action is None:
+    done = await steps.advance(emu, run)
+    if done is None:
         return
+    action = done[-1]  # only the last can have failed
     if action.result.error:
         log_failure(emu, run, {"error": "access_denied", "error_description": action.result.error.message})
         return
-    for cmd in action.result.commands:
+    for cmd in (c for step_ in done for c in step_.result.commands):
         if cmd["name"] in ("authentication.setConnectionByName", "setConnection") and not cmd.get("error"):
             try:
                 run.ctx["connection"] = store.directory.connection(emu.ws, run.tenant, cmd["args"][0])
@@ -140,6 +142,11 @@ def scopes(run: FlowRun) -> list[str]:
 
 
 def _tokens(emu, run: FlowRun) -> None:
+    with transaction(emu.ws):  # the login's record, its log and the success: one short transaction
+        _issue(emu, run)
+
+
+def _issue(emu, run: FlowRun) -> None:
     ctx = run.ctx
     user_id = ctx["user_id"]
     subject = ctx.get("primary_user") or user_id

@@ -79,9 +79,14 @@ async def _pre(emu, run: FlowRun, answer: dict | None) -> None:
     if run.cursor.index >= len(run.cursor.actions):
         run.state = CREATE
         return
-    action = await steps.advance(emu, run)
-    if action is None:
+    done = await steps.advance(emu, run)
+    if done is None:
         return
+    for step in done:
+        for cmd in step.result.commands:
+            if cmd["name"] == "user.setUserId" and not cmd.get("error"):
+                run.ctx["user_id_override"] = cmd["args"][0]
+    action = done[-1]  # only the last can have failed or asked to stop
     if action.result.error:
         message = action.result.error.message
         _fail(emu, run, {"name": "InternalExtensibilityError", "statusCode": 400, "code": "extensibility_error",
@@ -100,9 +105,6 @@ async def _pre(emu, run: FlowRun, answer: dict | None) -> None:
         _fail(emu, run, {"name": "ValidationError", "statusCode": 400, "code": command["args"][0],
                          "description": command["args"][1]}, status="denied")
         return
-    for cmd in action.result.commands:
-        if cmd["name"] == "user.setUserId" and not cmd.get("error"):
-            run.ctx["user_id_override"] = cmd["args"][0]
     if action.finished:
         run.state = CREATE
 

@@ -35,8 +35,9 @@ def finish(run: FlowRun, status: str, *, error: dict | None = None, result: dict
     run.state = "done"
 
 
-async def advance(emu, run: FlowRun):
-    """One action of the current chain, or a pause at its breakpoint. Returns the ActionStep or None."""
+async def advance(emu, run: FlowRun) -> list | None:
+    """The current chain's next action (or, running whole, its next actions up to a breakpoint), or a
+    pause at its breakpoint. Returns the ActionSteps in order, or None for a pause."""
     if chain.wants_breakpoint(run):
         run.cursor.at_breakpoint = True
         name = run.cursor.actions[run.cursor.index]["name"]
@@ -46,9 +47,10 @@ async def advance(emu, run: FlowRun):
                        "event": await chain.next_event(emu, run)}
         return None
     run.status, run.waiting = RUNNING, None
-    step = await chain.step_action(emu, run)
-    run.ctx.setdefault("ran", []).append({"trigger": run.cursor.trigger, "name": step.name})
-    return step
+    done = await chain.step_actions(emu, run)
+    for step in done:
+        run.ctx.setdefault("ran", []).append({"trigger": run.cursor.trigger, "name": step.name})
+    return done
 
 
 def answer_breakpoint(run: FlowRun, answer: dict) -> None:
@@ -96,10 +98,12 @@ async def blocking_chain(emu, run: FlowRun, trigger_id: str, answer: dict | None
     if run.cursor.index >= len(run.cursor.actions):
         on_end()
         return
-    action = await advance(emu, run)
-    if action is None:
+    done = await advance(emu, run)
+    if done is None:
         return
-    collect(run, action.result.commands, emu.ws.clock.iso())
+    for action in done:
+        collect(run, action.result.commands, emu.ws.clock.iso())
+    action = done[-1]  # only the last can have failed or asked to stop or suspend
     if action.result.error:
         persist_metadata(emu, run)
         on_fail({"error": "access_denied", "error_description": action.result.error.message}, FAILED)
@@ -124,7 +128,7 @@ def denial(command: dict) -> dict:
     name, args = command["name"], command["args"]
     if name == "validation.error":
         return {"error": args[0], "error_description": args[1]}
-    return {"error": "access_denied", "error_description": args[0] if args else ""}
+    return {"error": "access_denied", "error_description": str(args[0]) if args and args[0] is not None else ""}
 
 
 async def suspend(emu, run: FlowRun, command: dict) -> None:

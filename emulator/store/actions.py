@@ -12,6 +12,7 @@ from .. import triggers
 from ..errors import bad_request, conflict, not_found, too_many
 from ..runtime.deps import MAX_DEPENDENCIES, parse_spec
 from .db import Workspace, transaction
+from .db import rows as db_rows
 
 MAX_ACTIONS = 100
 MAX_VERSIONS = 50
@@ -47,7 +48,7 @@ def _check_content(code: str | None, dependencies: list[dict] | None, secrets: d
 
 
 def _row(ws: Workspace, tenant: str, name: str) -> dict:
-    rows = list(ws.db.query("SELECT * FROM actions WHERE tenant = ? AND name = ?", [tenant, name]))
+    rows = db_rows(ws, "SELECT * FROM actions WHERE tenant = ? AND name = ?", [tenant, name])
     if not rows:
         raise not_found(f"The action {name!r} does not exist.")
     return rows[0]
@@ -179,10 +180,14 @@ def version(ws: Workspace, tenant: str, name: str, number: int | str, *, with_se
         if action["deployed_version"] is None:
             raise bad_request(f"The action {name!r} has not been deployed.")
         number = action["deployed_version"]
-    rows = list(ws.db.query("SELECT * FROM action_versions WHERE action_id = ? AND number = ?", [action["id"], number]))
+    return _version_json(_version_row(ws, action, number), action, with_secret_values)
+
+
+def _version_row(ws: Workspace, action: dict, number: int) -> dict:
+    rows = db_rows(ws, "SELECT * FROM action_versions WHERE action_id = ? AND number = ?", [action["id"], number])
     if not rows:
-        raise not_found(f"The action {name!r} has no version {number}.")
-    return _version_json(rows[0], action, with_secret_values)
+        raise not_found(f"The action {action['name']!r} has no version {number}.")
+    return rows[0]
 
 
 def versions(ws: Workspace, tenant: str, name: str) -> list[dict]:
@@ -229,10 +234,14 @@ def source(ws: Workspace, tenant: str, name: str, which: int | str = DRAFT) -> d
         return {"action_id": row["id"], "tenant": tenant, "name": name, "trigger_id": row["trigger_id"], "code": row["code"],
                 "dependencies": json.loads(row["dependencies"]), "version": None,
                 "secrets": {k: v["value"] for k, v in json.loads(row["secrets"]).items()}}
-    v = version(ws, tenant, name, which, with_secret_values=True)
+    if which == DEPLOYED:
+        if row["deployed_version"] is None:
+            raise bad_request(f"The action {name!r} has not been deployed.")
+        which = row["deployed_version"]
+    v = _version_row(ws, row, which)  # the action's row is read once (a journey reads a source per action)
     return {"action_id": row["id"], "tenant": tenant, "name": name, "trigger_id": row["trigger_id"], "code": v["code"],
-            "dependencies": v["dependencies"], "version": v["number"],
-            "secrets": {k: s["value"] for k, s in v["_secrets"].items()}}
+            "dependencies": json.loads(v["dependencies"]), "version": v["number"],
+            "secrets": {k: s["value"] for k, s in json.loads(v["secrets"]).items()}}
 
 
 def _label(which: int | str) -> str:

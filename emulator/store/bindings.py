@@ -5,13 +5,14 @@ from __future__ import annotations
 from .. import triggers
 from ..errors import bad_request, not_found
 from .db import Workspace, transaction
+from .db import rows as db_rows
 
 INCOMPATIBLE = "Trying to create a binding between an incompatible action and trigger."
 
 
 def get(ws: Workspace, tenant: str, trigger_id: str) -> list[dict]:
     trigger = triggers.get(trigger_id)
-    rows = ws.db.query("""SELECT b.id, b.position, b.display_name, b.created_at, a.id AS action_id, a.name,
+    rows = db_rows(ws, """SELECT b.id, b.position, b.display_name, b.created_at, a.id AS action_id, a.name,
                                  a.deployed_version
                           FROM bindings b JOIN actions a ON a.id = b.action_id
                           WHERE b.tenant = ? AND b.trigger_id = ? ORDER BY b.position""", [tenant, trigger.id])

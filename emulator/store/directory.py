@@ -12,6 +12,7 @@ import bcrypt
 
 from ..errors import bad_request, conflict, not_found
 from .db import Workspace, transaction
+from .db import rows as db_rows
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -193,7 +194,7 @@ def _user(row: dict) -> dict:
 
 
 def get_user(ws: Workspace, tenant: str, user_id: str) -> dict:
-    rows = list(ws.db.query("SELECT * FROM users WHERE tenant = ? AND user_id = ?", [tenant, user_id]))
+    rows = db_rows(ws, "SELECT * FROM users WHERE tenant = ? AND user_id = ?", [tenant, user_id])
     if not rows:
         raise not_found(f"The user {user_id!r} does not exist.")
     return _user(rows[0])

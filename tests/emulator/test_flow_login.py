@@ -221,3 +221,34 @@ def test_journey_events_carry_what_the_journey_fills_and_drop_what_it_cannot(cor
     assert session["created_at"] < session["idle_expires_at"] < session["expires_at"]
     identity = event["user"]["identities"][0]
     assert identity["userId"] == identity["user_id"] == event["user"]["user_id"].split("|", 1)[1]
+
+
+def test_a_run_to_its_end_runs_each_chain_in_one_round_trip_and_stepping_one_action_at_a_time(core, monkeypatch):
+    """Same outcome, same executions, same claims; only the number of round trips to Node differs."""
+    tenant_with(core, {PL: ["api.idToken.setCustomClaim('https://x/a', 1);",
+                            "api.idToken.setCustomClaim('https://x/b', event.user.email);",
+                            "api.user.setAppMetadata('seen', true);"]})
+    from emulator.runtime.host import NodeHost
+
+    calls = []
+    original = NodeHost.run
+
+    async def counting(self, request):
+        calls.append((request["trigger"], len(request["actions"])))
+        return await original(self, request)
+
+    monkeypatch.setattr(NodeHost, "run", counting)
+    whole = flow(core, "login", {})
+    assert [c for c in calls if c[0] == PL] == [(PL, 3)]
+    calls.clear()
+    stepped = flows.start(core.emu, "acme", "login", {"password": PASSWORD, "email": "ann@example.com"})
+    while not stepped.done:
+        stepped = core.run(flows.step(core.emu, stepped))
+    assert [c for c in calls if c[0] == PL] == [(PL, 1)] * 3
+    for run in (whole, stepped):
+        assert run.status == "success"
+        claims = jwt.decode(run.result["tokens"]["id_token"], options={"verify_signature": False})
+        assert claims["https://x/a"] == 1 and claims["https://x/b"] == "ann@example.com"
+        execution = core.emu.execution(run.executions[-1]["id"])
+        assert [a["action_name"] for a in execution["results"]] == [f"{PL}-1", f"{PL}-2", f"{PL}-3"]
+    assert len(whole.steps) < len(stepped.steps)
