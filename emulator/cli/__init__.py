@@ -14,7 +14,7 @@ import sys
 
 from .. import __version__
 from ..errors import EmulatorError, UsageError
-from ..store.db import ENV_VAR
+from ..locations import ENV_VAR
 from . import flow, manage, observe, run, serve, transfer, workspace_cmd
 from .debugging import normalize_argv
 

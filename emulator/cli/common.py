@@ -6,7 +6,6 @@ import sys
 from pathlib import Path
 
 from .. import data_files
-from ..emulator import Emulator
 from ..errors import UsageError
 from ..runtime.runner import load_event_json
 
@@ -80,5 +79,7 @@ def version_arg(value: str) -> int | str:
 def open_emulator(args: argparse.Namespace, **kw) -> Emulator:
     """The facade over the chosen workspace; `main` closes it when the command ends."""
     if getattr(args, "emulator", None) is None:
+        from ..emulator import Emulator  # SQLite, journeys and tokens: imported by stored commands only
+
         args.emulator = Emulator.open(args.workspace, node=getattr(args, "node", None), **kw)
     return args.emulator

@@ -5,11 +5,13 @@ from __future__ import annotations
 import argparse
 import json
 
-from .. import flows, store, tokens
+from .. import lazy
 from ..errors import UsageError
-from ..flows import redirect
-from ..flows.report import report
-from ..emulator import script_name
+
+flows, store, tokens = lazy.module("emulator.flows"), lazy.module("emulator.store"), lazy.module("emulator.tokens")
+redirect = lazy.module("emulator.flows.redirect")
+report = lazy.attr("emulator.flows.report", "report")
+script_name = lazy.attr("emulator.emulator", "script_name")
 from .common import event_arg, open_emulator
 from .debugging import add_debug_args, attach_flow_snapshots, debugging
 from .run import add_http_args, http_for_run, save_recorded_calls

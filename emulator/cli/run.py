@@ -67,6 +67,9 @@ def add_parsers(sub) -> None:
     bench.add_argument("--quick", action="store_true", help="fewer iterations (a smoke run)")
     bench.add_argument("--flows", type=int, metavar="N",
                        help="instead: N sample logins end to end, as the app's batch runs them")
+    bench.add_argument("--logs", type=int, metavar="N",
+                       help="instead: open a workspace of N logs and list them with each filter "
+                            "(e.g. --logs 100000)")
     bench.set_defaults(run=run_bench)
 
 
@@ -232,6 +235,12 @@ def list_triggers(args: argparse.Namespace) -> int:
 
 
 async def run_bench(args: argparse.Namespace) -> int:
+    if args.logs is not None:
+        from ..bench_store import run_store_bench
+
+        if args.logs < 1:
+            raise UsageError("--logs: give a number of logs of 1 or more")
+        return run_store_bench(args.logs)
     if args.flows is not None:
         from ..bench_flows import run_flow_bench
 

@@ -7,9 +7,11 @@ import asyncio
 import signal
 import sys
 
-from .. import store
+from .. import lazy
 from .common import open_emulator
 from .output import emit_json, table
+
+store = lazy.module("emulator.store")
 
 
 def add_parsers(sub) -> None:

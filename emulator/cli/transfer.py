@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import sys
 
-from .. import deploy_cli
+from .. import lazy
 from .common import open_emulator
+
+deploy_cli = lazy.module("emulator.deploy_cli")
 
 
 def add_parsers(sub) -> None:

@@ -5,15 +5,18 @@ from __future__ import annotations
 import argparse
 
 from ..errors import UsageError
-from ..store import retention
+from .. import lazy
 from .common import open_emulator
+
+retention = lazy.module("emulator.store.retention")
+DEFAULT_DAYS = 10  # retention.DEFAULT_DAYS, without importing SQLite to print --help (a test keeps them equal)
 
 
 def add_parsers(sub) -> None:
     ws = sub.add_parser("workspace", help="keep the workspace file small").add_subparsers(dest="verb", required=True)
     p = ws.add_parser("prune", help=f"delete logs, executions and journey runs older than N days "
-                                    f"(default {retention.DEFAULT_DAYS}, as Auth0 keeps execution logs)")
-    p.add_argument("--days", type=float, default=retention.DEFAULT_DAYS)
+                                    f"(default {DEFAULT_DAYS}, as Auth0 keeps execution logs)")
+    p.add_argument("--days", type=float, default=DEFAULT_DAYS)
     p.set_defaults(run=prune)
     v = ws.add_parser("vacuum", help="reclaim the space of deleted rows (prune first)")
     v.set_defaults(run=vacuum)

@@ -17,8 +17,6 @@ import re
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from .. import data_files
 from ..errors import UsageError
 
@@ -90,7 +88,12 @@ def load(path: str | Path) -> list[dict]:
 def save(path: str | Path, stubs: list[dict]) -> None:
     path = Path(path)
     doc = {"stubs": stubs}
-    text = json.dumps(doc, indent=2) + "\n" if path.suffix == ".json" else yaml.safe_dump(doc, sort_keys=False)
+    if path.suffix == ".json":
+        text = json.dumps(doc, indent=2) + "\n"
+    else:
+        import yaml
+
+        text = yaml.safe_dump(doc, sort_keys=False)
     path.write_text(text, encoding="utf-8")
 
 

@@ -18,25 +18,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
-import platformdirs
 import sqlite_utils
 
 from ..clock import Clock, Ids
 from ..errors import EmulatorError
+from ..locations import ENV_VAR, default_path
 from .migrations import APPLICATION_ID, LATEST, MIGRATIONS
 
-ENV_VAR = "ACTIONS_EMULATOR_WORKSPACE"
+__all__ = ["ENV_VAR", "default_path", "Workspace", "WorkspaceError", "open_workspace", "transaction", "rows"]
 
 
 class WorkspaceError(EmulatorError):
     """The workspace file cannot be used; nothing in it was changed."""
-
-
-def default_path() -> Path:
-    env = os.environ.get(ENV_VAR)
-    if env:
-        return Path(env)
-    return platformdirs.user_data_path("actions-emulator") / "workspace.sqlite"
 
 
 @dataclass

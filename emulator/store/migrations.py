@@ -6,6 +6,16 @@ from __future__ import annotations
 
 APPLICATION_ID = 0x41454D55  # "AEMU"
 
+# What a log's text search looks at (logs.search_text builds the same for new logs): its type,
+# description, user, application, connection, IP, actions, and the text in its details (an error's
+# message); not its ids, date, tenant, counters or execution ids. Kept short: FTS5 pays per character.
+SEARCH_TEXT_SQL = """trim(type || ' ' || coalesce(description, '') || ' ' || coalesce(user_id, '') || ' ' ||
+    coalesce(user_name, '') || ' ' || coalesce(json_extract(record, '$.client_name'), '') || ' ' ||
+    coalesce(json_extract(record, '$.connection'), '') || ' ' || coalesce(json_extract(record, '$.ip'), '') || ' ' ||
+    replace(action_names, ',', ' ') || ' ' ||
+    coalesce((SELECT group_concat(value, ' ') FROM json_tree(record, '$.details')
+              WHERE type = 'text' AND path NOT LIKE '$.details.actions%' AND path NOT LIKE '$.details.stats%'), ''))"""
+
 MIGRATIONS: list[tuple[int, str, list[str]]] = [
     (1, "tenants, directory (clients, connections, users), actions with versions, bindings", [
         """CREATE TABLE tenants (
@@ -203,6 +213,43 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
             PRIMARY KEY (tenant, identifier),
             UNIQUE (tenant, name)
         )""",
+    ]),
+    (9, "log filters that do not grow with the workspace: indexes by type, user and trigger, a table of the "
+        "actions a log names, and FTS5 (trigram, so any part of a word matches) over a compact search text", [
+        "CREATE INDEX logs_type ON logs(tenant, type, log_id)",
+        "CREATE INDEX logs_user_id ON logs(tenant, user_id, log_id)",
+        "CREATE INDEX logs_user_name ON logs(tenant, user_name, log_id)",
+        "CREATE INDEX logs_trigger ON logs(tenant, trigger_id, log_id)",
+        """CREATE TABLE log_actions (
+            tenant TEXT NOT NULL,
+            action TEXT NOT NULL,
+            log_id TEXT NOT NULL REFERENCES logs(log_id) ON DELETE CASCADE,
+            PRIMARY KEY (tenant, action, log_id)
+        ) WITHOUT ROWID""",
+        "CREATE INDEX log_actions_log ON log_actions(log_id)",
+        # Split each log's comma-separated action names into rows.
+        """INSERT OR IGNORE INTO log_actions (tenant, action, log_id)
+           WITH RECURSIVE split(tenant, log_id, name, rest) AS (
+             SELECT tenant, log_id, '', action_names || ',' FROM logs WHERE action_names != ''
+             UNION ALL
+             SELECT tenant, log_id, substr(rest, 1, instr(rest, ',') - 1), substr(rest, instr(rest, ',') + 1)
+             FROM split WHERE rest != ''
+           ) SELECT tenant, name, log_id FROM split WHERE name != ''""",
+        "ALTER TABLE logs ADD COLUMN search TEXT NOT NULL DEFAULT ''",
+        f"UPDATE logs SET search = {SEARCH_TEXT_SQL}",
+        """CREATE VIRTUAL TABLE logs_fts USING fts5(search, content='logs', content_rowid='rowid',
+                                                    tokenize='trigram')""",
+        "INSERT INTO logs_fts(logs_fts) VALUES('rebuild')",
+        """CREATE TRIGGER logs_fts_insert AFTER INSERT ON logs BEGIN
+             INSERT INTO logs_fts(rowid, search) VALUES (new.rowid, new.search);
+           END""",
+        """CREATE TRIGGER logs_fts_delete AFTER DELETE ON logs BEGIN
+             INSERT INTO logs_fts(logs_fts, rowid, search) VALUES ('delete', old.rowid, old.search);
+           END""",
+        """CREATE TRIGGER logs_fts_update AFTER UPDATE OF search ON logs BEGIN
+             INSERT INTO logs_fts(logs_fts, rowid, search) VALUES ('delete', old.rowid, old.search);
+             INSERT INTO logs_fts(rowid, search) VALUES (new.rowid, new.search);
+           END""",
     ]),
 ]
 
