@@ -95,6 +95,7 @@ async def run_bench(node: str | None = None, quick: bool = False) -> int:
             subprocess.run([str(pool.node), str(runner), str(action_file), json.dumps(event)], check=True,
                            capture_output=True, env={})
             naive.append((time.perf_counter() - t0) * 1000)
+        node_start, bare_start, one_shot = _cli_start(pool.node, action_file, n_naive)
     warm_p50 = statistics.median(warm)
     rows = [
         ("node", host.node_version or "", ""),
@@ -110,11 +111,41 @@ async def run_bench(node: str | None = None, quick: bool = False) -> int:
         ("debuggable host, single action p50", f"{debug['p50']:.3f} ms",
          f"{debug['p50'] / warm_p50:.1f}x the normal host"),
         ("run start to paused at a breakpoint", f"{debug['to_pause']:.1f} ms", "median, warm host"),
+        ("node -e 0 (median)", f"{node_start:.0f} ms", "in this environment"),
+        ("node -e 0, empty environment", f"{bare_start:.0f} ms", "as the host starts (NODE_OPTIONS, "
+                                                                   "NODE_EXTRA_CA_CERTS... cost here)"),
+        ("one-shot run-action (median)", f"{one_shot:.0f} ms",
+         f"{one_shot / node_start:.1f}x node -e 0, {one_shot / bare_start:.1f}x with an empty "
+         f"environment; target <= 2x"),
     ]
     width = max(len(r[0]) for r in rows)
     for name, value, note in rows:
         print(f"{name:<{width}}  {value:>12}  {note}")
     return 0
+
+
+# `actions-emulator` as installed: its entry point, in a fresh interpreter (what a script pays per call).
+ENTRY = "import sys; from emulator.cli_entry import main; sys.argv[0] = 'actions-emulator'; sys.exit(main())"
+
+
+def _cli_start(node, action_file: Path, n: int) -> tuple[float, float, float]:
+    """Median wall times of `node -e 0` (in this environment, and in an empty one as the host gets) and
+    of a one-shot `run-action` of the same action, taken in turn."""
+    import sys
+
+    nodes, bare, runs = [], [], []
+    for _ in range(max(n, 5)):
+        t0 = time.perf_counter()
+        subprocess.run([str(node), "-e", "0"], check=True, capture_output=True)
+        nodes.append((time.perf_counter() - t0) * 1000)
+        t0 = time.perf_counter()
+        subprocess.run([str(node), "-e", "0"], check=True, capture_output=True, env={"TZ": "UTC"})
+        bare.append((time.perf_counter() - t0) * 1000)
+        t0 = time.perf_counter()
+        subprocess.run([sys.executable, "-c", ENTRY, "run-action", str(action_file), "--trigger", POST_LOGIN.id],
+                       check=True, capture_output=True)
+        runs.append((time.perf_counter() - t0) * 1000)
+    return statistics.median(nodes), statistics.median(bare), statistics.median(runs)
 
 
 async def _debug_figures(node, one: list, event: dict, n: int) -> dict:

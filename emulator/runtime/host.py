@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import collections
-import ctypes
 import hashlib
 import hmac
 import itertools
@@ -25,7 +24,6 @@ import logging
 import os
 import secrets
 import signal
-import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,23 +31,46 @@ from typing import Any
 
 import orjson
 
-from .. import triggers
+from .. import prespawn, triggers
 
 log = logging.getLogger(__name__)
 
 PROTOCOL = 1
-HARNESS = Path(__file__).parent / "harness" / "host.js"
+HARNESS = prespawn.HARNESS
 READ_LIMIT = 256 * 1024 * 1024  # one reply line may carry large events and 256 KB of logs per action
 
 
-def _die_with_parent() -> None:
-    """In the child before Node starts: on Linux the kernel kills it when the emulator dies, even if the
-    action is spinning in a synchronous loop and never reads the end of its input."""
-    if sys.platform.startswith("linux"):
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-        if os.getppid() == 1:  # the parent died before prctl took effect
-            os._exit(1)
+_die_with_parent = prespawn.die_with_parent
+
+
+class _Adopted:
+    """A host process started ahead by `prespawn`, seen the way NodeHost sees an asyncio subprocess."""
+
+    def __init__(self, popen, stdin, stdout: asyncio.StreamReader, stderr: asyncio.StreamReader):
+        self._popen, self.stdin, self.stdout, self.stderr = popen, stdin, stdout, stderr
+        self.pid = popen.pid
+
+    @property
+    def returncode(self) -> int | None:
+        return self._popen.poll()
+
+    def kill(self) -> None:
+        self._popen.kill()
+
+    async def wait(self) -> int:
+        return await asyncio.get_running_loop().run_in_executor(None, self._popen.wait)
+
+    @classmethod
+    async def adopt(cls, popen) -> "_Adopted":
+        loop = asyncio.get_running_loop()
+
+        async def reader(pipe) -> asyncio.StreamReader:
+            stream = asyncio.StreamReader(limit=READ_LIMIT)
+            await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(stream), pipe)
+            return stream
+
+        stdin, _ = await loop.connect_write_pipe(asyncio.Protocol, popen.stdin)
+        return cls(popen, stdin, await reader(popen.stdout), await reader(popen.stderr))
 
 
 @dataclass
@@ -136,6 +157,33 @@ class NodeHost:
 
     async def _spawn(self) -> None:
         t0 = time.perf_counter()
+        ahead = prespawn.take(str(self.node), self.limits.heap_mb) if self.restarts == 0 else None
+        if ahead is not None:  # started while Python was still importing (a one-shot CLI run)
+            self._key, read_fd = ahead.key, ahead.reply_fd
+            proc = await _Adopted.adopt(ahead.popen)
+        else:
+            proc, read_fd = await self._start_process()
+        loop = asyncio.get_running_loop()
+        reader = asyncio.StreamReader(limit=READ_LIMIT)
+        transport, _ = await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader),
+                                                    os.fdopen(read_fd, "rb", buffering=0))
+        self._proc = proc
+        self._kill_reason = None
+        self._out_of_memory = False
+        ready = loop.create_future()
+        output = [asyncio.ensure_future(self._read_output(proc.stdout, "stdout")),
+                  asyncio.ensure_future(self._read_output(proc.stderr, "stderr"))]
+        self._tasks = [*output, asyncio.ensure_future(self._read_replies(proc, reader, transport, ready, output)),
+                       asyncio.ensure_future(self._watch_memory(proc))]
+        self._write({"type": "configure", "id": 0,
+                     "triggers": [t.to_harness() for t in triggers.all_triggers()]})
+        msg = await ready
+        self.node_version = msg["node"]
+        self.cold_start_ms = (time.perf_counter() - t0) * 1000
+
+    async def _start_process(self):
+        """The host process and the read end of its reply pipe (see prespawn.start, which does the same
+        ahead of time for a one-shot CLI run)."""
         read_fd, write_fd = os.pipe()
         # The key that signs replies goes through a pipe the harness reads once and closes, not argv or
         # the environment (both readable in /proc by the action).
@@ -160,23 +208,7 @@ class NodeHost:
         finally:
             os.close(write_fd)
             os.close(key_r)
-        loop = asyncio.get_running_loop()
-        reader = asyncio.StreamReader(limit=READ_LIMIT)
-        transport, _ = await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader),
-                                                    os.fdopen(read_fd, "rb", buffering=0))
-        self._proc = proc
-        self._kill_reason = None
-        self._out_of_memory = False
-        ready = loop.create_future()
-        output = [asyncio.ensure_future(self._read_output(proc.stdout, "stdout")),
-                  asyncio.ensure_future(self._read_output(proc.stderr, "stderr"))]
-        self._tasks = [*output, asyncio.ensure_future(self._read_replies(proc, reader, transport, ready, output)),
-                       asyncio.ensure_future(self._watch_memory(proc))]
-        self._write({"type": "configure", "id": 0,
-                     "triggers": [t.to_harness() for t in triggers.all_triggers()]})
-        msg = await ready
-        self.node_version = msg["node"]
-        self.cold_start_ms = (time.perf_counter() - t0) * 1000
+        return proc, read_fd
 
     def _kill_group(self, proc) -> None:
         """Kill the host and every process an action started in its group."""

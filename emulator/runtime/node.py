@@ -9,12 +9,7 @@ import subprocess
 from pathlib import Path
 
 from ..errors import UsageError
-
-
-def bundled_node() -> Path:
-    import nodejs  # the nodejs-bin wheel
-
-    return Path(nodejs.__file__).parent / "bin" / "node"
+from ..locations import bundled_node  # noqa: F401 - the nodejs-bin wheel's Node
 
 
 def bundled_npm_cli() -> Path:

@@ -1,0 +1,113 @@
+"""Starting the Node host before Python has imported the CLI: a one-shot `run-action` then pays Node's
+start-up and Python's imports at the same time, not one after the other (issue: a CLI that starts like
+Node). Only the standard library is imported here, so the process starts within milliseconds of the
+command; `NodeHost` adopts it if it is the host it would have started, and it is killed at exit if not.
+"""
+from __future__ import annotations
+
+import atexit
+import ctypes
+import os
+import secrets
+import signal
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+HARNESS = Path(__file__).parent / "runtime" / "harness" / "host.js"
+DEFAULT_HEAP_MB = 256  # HostLimits.heap_mb
+
+
+def die_with_parent() -> None:
+    """In the child before Node starts: on Linux the kernel kills it when the emulator dies, even if the
+    action is spinning in a synchronous loop and never reads the end of its input."""
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        if os.getppid() == 1:  # the parent died before prctl took effect
+            os._exit(1)
+
+
+@dataclass
+class Started:
+    """A host process started with NodeHost's arguments, its reply pipe and the key its replies carry."""
+
+    popen: subprocess.Popen
+    node: str
+    heap_mb: int
+    reply_fd: int
+    key: bytes
+
+
+def start(node: str, heap_mb: int) -> Started:
+    """Start a Node host exactly as NodeHost does (scrubbed environment, own process group, reply pipe,
+    signing key handed over a pipe)."""
+    read_fd, write_fd = os.pipe()
+    key = secrets.token_hex(32).encode()
+    key_r, key_w = os.pipe()
+    os.write(key_w, key)
+    os.close(key_w)
+    try:
+        popen = subprocess.Popen(
+            [node, f"--max-old-space-size={heap_mb}", str(HARNESS), str(write_fd), str(key_r)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, pass_fds=(write_fd, key_r),
+            env={"TZ": "UTC"}, preexec_fn=die_with_parent, process_group=0)
+    finally:
+        os.close(write_fd)
+        os.close(key_r)
+    return Started(popen, node, heap_mb, read_fd, key)
+
+
+_pending: Started | None = None
+
+
+def take(node: str, heap_mb: int) -> Started | None:
+    """The host started ahead, if it is the one wanted (same Node, same heap); once."""
+    global _pending
+    started, _pending = _pending, None
+    if started is None:
+        return None
+    if started.node == node and started.heap_mb == heap_mb and started.popen.poll() is None:
+        return started
+    _discard(started)
+    return None
+
+
+def _discard(started: Started) -> None:
+    try:
+        os.killpg(started.popen.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    started.popen.wait()
+    os.close(started.reply_fd)
+
+
+def _discard_pending() -> None:
+    global _pending
+    if _pending is not None:
+        started, _pending = _pending, None
+        _discard(started)
+
+
+# Flags after which run-action needs another host (a workspace's, a debugging one, another Node) or none.
+_NOT_ONE_SHOT = ("--tenant", "--action", "--inspect", "--inspect-brk", "--snapshot", "--node", "-h", "--help")
+
+
+def for_command(argv: list[str]) -> None:
+    """Start the host now when the command is a one-shot `run-action FILE` on the bundled Node."""
+    global _pending
+    words = [a for a in argv if not a.startswith("-")]
+    if not words or words[0] != "run-action" or any(a.split("=", 1)[0] in _NOT_ONE_SHOT for a in argv):
+        return
+    try:
+        from .locations import bundled_node
+
+        node = str(bundled_node())
+        if not os.path.exists(node):
+            return
+        _pending = start(node, DEFAULT_HEAP_MB)
+    except Exception:  # noqa: BLE001 - an optimisation only: the command starts its host as usual
+        _pending = None
+        return
+    atexit.register(_discard_pending)
