@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Callable
 
-from . import deploy_cli, flows, timings, triggers
+from . import flows, lazy, timings, triggers
 from .flows import inspect, redirect
 from .flows.report import report
 from .changes import Changes
@@ -17,6 +17,8 @@ from . import store
 from .store import open_workspace, transaction
 from .debug.tenants import TenantDebuggers
 from .store.db import Workspace
+
+deploy_cli = lazy.module("emulator.deploy_cli")  # import and export only: not paid at start-up
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 SAMPLE_TENANT_DIR = FIXTURES / "sample-tenant"

@@ -9,11 +9,13 @@ import functools
 import hashlib
 import json
 
-import jwt
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
-
+from . import lazy
 from .store.db import Workspace, transaction
+
+# PyJWT and cryptography are imported with the first token (about 0.1 s the app's start need not pay).
+jwt = lazy.module("jwt")
+serialization = lazy.module("cryptography.hazmat.primitives.serialization")
+rsa = lazy.module("cryptography.hazmat.primitives.asymmetric.rsa")
 
 RESTRICTED_CLAIMS = frozenset("""acr act active amr at_hash ath attest aud auth_time authorization_details azp c_hash
 client_id cnf cty dest entitlements events exp groups gty htm htu iat internalService iss jcard jku jti jwe jwk kid

@@ -2,8 +2,8 @@
 for `api.redirect.validateToken`). PyJWT does the work."""
 from __future__ import annotations
 
-import jwt
-
 
 def sign_hs256(payload: dict, secret: str) -> str:
+    import jwt  # with the first token, not at start-up
+
     return jwt.encode(payload, secret, algorithm="HS256")
