@@ -7,8 +7,8 @@ import asyncio
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QComboBox, QDockWidget, QFileDialog, QInputDialog, QLabel, QMainWindow, QMessageBox,
-                               QProgressDialog, QTabWidget, QToolBar)
+from PySide6.QtWidgets import (QApplication, QComboBox, QDockWidget, QFileDialog, QInputDialog, QLabel, QMainWindow,
+                               QMessageBox, QProgressDialog, QTabWidget, QToolBar)
 
 from emulator.emulator import Emulator
 from emulator.errors import EmulatorError
@@ -24,6 +24,13 @@ from .views.logs_view import LogsView
 from .views.settings_dialog import SettingsDialog
 from .views.simulator import SimulatorView
 from .views.timings_view import TimingsView
+
+# What the status bar says about containment (the README's behaviour notes say the same).
+CONFINED_TIP = ("Node's permission model confines action code: it reads only its dependencies, writes no "
+                "file, starts no process and signals none.")
+NOT_CONFINED_TIP = ("This Node has no permission model: action code can read any file you can read (your "
+                    "workspace included) and start processes. Choose Node 22 in Settings (type 22) to "
+                    "confine it.")
 
 
 class MainWindow(QMainWindow):
@@ -258,11 +265,18 @@ class MainWindow(QMainWindow):
             self.apply_settings(dialog.node.text().strip(), dialog.deadline.value(), dialog.workspace.text().strip())
 
     def apply_settings(self, node: str, deadline_ms: int, workspace: str) -> asyncio.Task | None:
+        # A version (`22`) is installed from the npm registry the first time: a few seconds.
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        self.statusBar().showMessage(f"Getting Node {node}…" if node else "")
+        self.statusBar().repaint()
         try:
             self.core.set_node(node or None)
         except EmulatorError as exc:
             QMessageBox.warning(self, "Node binary", str(exc))
             return None
+        finally:
+            QApplication.restoreOverrideCursor()
+            self.statusBar().clearMessage()
         self.core.deadline_ms = deadline_ms
         self.settings.setValue("node", node)
         self.settings.setValue("deadline_ms", deadline_ms)
@@ -287,7 +301,10 @@ class MainWindow(QMainWindow):
         self._prune_timer.start(30 * 60 * 1000)
         self._prune()
         bundled = not self.settings.value("node", "", str)
-        self.node_label.setText(f"Node {version}{' (bundled)' if bundled else ''}")
+        confined = await asyncio.to_thread(self.core.actions_confined)
+        self.node_label.setText(f"Node {version}{' (bundled)' if bundled else ''} — "
+                                f"{'actions confined' if confined else 'actions not confined'}")
+        self.node_label.setToolTip(CONFINED_TIP if confined else NOT_CONFINED_TIP)
 
     def _prune(self) -> None:
         days = float(self.settings.value("retention_days", 10))

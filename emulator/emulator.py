@@ -271,6 +271,12 @@ class Emulator:
         reply = await host.request({"type": "check", "code": code, "filename": f"{name}.js"})
         return reply["error"]
 
+    def actions_confined(self) -> bool:
+        """Whether this Node confines action code (its permission model: Node 20 and newer)."""
+        from .runtime import sandbox
+
+        return sandbox.enforced(str(self.pool.node))
+
     def set_node(self, node: str | Path | None) -> None:
         """Use another Node binary from the next run on (the hosts restart on it)."""
         from .runtime.node import bundled_node, node_version, resolve_node

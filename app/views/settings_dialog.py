@@ -6,6 +6,7 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QFormLayo
                                QPushButton, QSpinBox, QWidget)
 
 from emulator.errors import EmulatorError
+from emulator.runtime import official_node, sandbox
 from emulator.runtime.node import bundled_node, node_version, resolve_node
 
 
@@ -14,7 +15,7 @@ class SettingsDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Settings")
         self.node = QLineEdit(node)
-        self.node.setPlaceholderText(f"bundled: {bundled_node()}")
+        self.node.setPlaceholderText(f"bundled: {bundled_node()} — or a version, e.g. 22")
         self.node_version = QLabel()
         self.node.textChanged.connect(self._check_node)
         self.deadline = QSpinBox()
@@ -51,11 +52,22 @@ class SettingsDialog(QDialog):
         return box
 
     def _check_node(self) -> None:
+        text = self.node.text().strip()
         try:
-            version = node_version(resolve_node(self.node.text().strip() or None))
-            self.node_version.setText(f"Node {version}{' (bundled)' if not self.node.text().strip() else ''}")
-            self.node_version.setStyleSheet("")
-            ok = True
+            if official_node.is_spec(text):  # checked without downloading anything while typing
+                major = int(text.split(".")[0]) if text[0].isdigit() else None  # lts, latest: recent
+                note = " — does not confine actions (Node 20+ does)" if major is not None and major < 20 else ""
+                self.node_version.setText(f"Node {text} from the npm registry (downloaded once, about 30 MB){note}")
+                self.node_version.setStyleSheet("")
+                ok = True
+            else:
+                path = resolve_node(text or None)
+                version = node_version(path)
+                confined = sandbox.enforced(str(path))
+                self.node_version.setText(f"Node {version}{' (bundled)' if not text else ''} — "
+                                          f"{'confines actions' if confined else 'does not confine actions (Node 20+ does)'}")
+                self.node_version.setStyleSheet("")
+                ok = True
         except EmulatorError as exc:
             self.node_version.setText(str(exc))
             self.node_version.setStyleSheet("color: #c41a16")

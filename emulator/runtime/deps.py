@@ -13,6 +13,7 @@ import json
 import os
 import re
 import shutil
+import subprocess
 import uuid
 from pathlib import Path
 from typing import Callable
@@ -77,10 +78,20 @@ class DependencyCache:
                 return target
             if progress:
                 progress(f"installing {', '.join(f'{n}@{v}' for n, v in deps)} with npm")
-            await self._install(deps, target)
+            # npm runs in a thread so the event loop (the app's window) keeps going meanwhile.
+            await asyncio.to_thread(self._install, deps, target)
         return target
 
-    async def _install(self, deps: list[tuple[str, str]], target: Path) -> None:
+    def ensure_sync(self, deps: list[tuple[str, str]], progress: Callable[[str], None] | None = None) -> Path:
+        """`ensure` for callers with no event loop (resolving `--node 22` before a pool exists)."""
+        target = self.path_for(deps)
+        if not (target / ".complete").exists():
+            if progress:
+                progress(f"installing {', '.join(f'{n}@{v}' for n, v in deps)} with npm")
+            self._install(deps, target)
+        return target
+
+    def _install(self, deps: list[tuple[str, str]], target: Path) -> None:
         self.root.mkdir(parents=True, exist_ok=True)
         tmp = self.root / f".tmp-{target.name}-{uuid.uuid4().hex[:8]}"
         tmp.mkdir()
@@ -99,15 +110,12 @@ class DependencyCache:
             # action host gets a scrubbed environment.
             env = {**os.environ, "PATH": f"{self.node.parent}{os.pathsep}{os.environ.get('PATH', os.defpath)}",
                    "npm_config_cache": str(self.root / ".npm-cache")}
-            proc = await asyncio.create_subprocess_exec(*args, cwd=tmp, env=env, stdout=asyncio.subprocess.PIPE,
-                                                        stderr=asyncio.subprocess.PIPE)
             try:
-                out, err = await asyncio.wait_for(proc.communicate(), INSTALL_TIMEOUT_S)
-            except asyncio.TimeoutError:
-                proc.kill()
+                proc = subprocess.run(args, cwd=tmp, env=env, capture_output=True, timeout=INSTALL_TIMEOUT_S)
+            except subprocess.TimeoutExpired:
                 raise DependencyError(f"npm install of {_describe(deps)} took longer than {INSTALL_TIMEOUT_S} s") from None
             if proc.returncode != 0:
-                raise DependencyError(_explain(deps, (out + err).decode("utf-8", "replace")))
+                raise DependencyError(_explain(deps, (proc.stdout + proc.stderr).decode("utf-8", "replace")))
             (tmp / ".complete").write_text("\n".join(f"{n}@{v}" for n, v in deps))
             try:
                 tmp.rename(target)

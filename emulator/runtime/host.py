@@ -32,6 +32,7 @@ from typing import Any
 import orjson
 
 from .. import prespawn, triggers
+from . import sandbox
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +79,7 @@ class HostLimits:
     heap_mb: int = 256  # V8 old-space cap (Auth0 does not document its own)
     rss_mb: int = 768  # resident memory cap, catches Buffers that live outside the V8 heap
     grace_s: float = 0.5  # how long past a deadline we wait for the host before killing it
+    read_dirs: tuple[str, ...] = ()  # more folders a confined host may read (another dependency cache)
 
 
 # Lines Node itself prints when its inspector opens or a client comes and goes: not an action's output.
@@ -122,6 +124,7 @@ class NodeHost:
         # A debugging host opens the inspector and leaves run deadlines to Python, whose clock stops
         # while the debugger holds the host paused (pause_clock / resume_clock).
         self.debug = debug
+        self.confined = False  # started under Node's permission model (sandbox.py)
         self.forged = 0  # reply lines rejected for a bad signature
         self._key = b""
         self._clock_paused = False
@@ -191,10 +194,13 @@ class NodeHost:
         key_r, key_w = os.pipe()
         os.write(key_w, self._key)
         os.close(key_w)
+        # On Node 20 and newer the host is confined by Node's permission model (sandbox.py).
+        confine = await asyncio.to_thread(sandbox.flags, str(self.node), self.limits.read_dirs, debug=self.debug)
+        self.confined = bool(confine)
         try:
             proc = await asyncio.create_subprocess_exec(
-                str(self.node), f"--max-old-space-size={self.limits.heap_mb}", str(HARNESS), str(write_fd),
-                str(key_r),
+                str(self.node), f"--max-old-space-size={self.limits.heap_mb}", *confine, str(HARNESS),
+                str(write_fd), str(key_r),
                 stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
                 pass_fds=(write_fd, key_r),
                 # A scrubbed environment: nothing of the emulator's own process leaks to actions (spec: an

@@ -23,13 +23,23 @@ SETTING = "ACTIONS_EMULATOR_NODE"
 
 
 def resolve_node(path: str | os.PathLike | None = None) -> Path:
-    """The Node binary to use; a clear UsageError when a named one does not exist or does not run."""
+    """The Node binary to use: the bundled one, a path, or a version (`22`) from the npm registry; a clear
+    UsageError when a named one does not exist or does not run."""
     path = path or os.environ.get(SETTING) or None
     if path is None:
         node = bundled_node()
         if not node.exists():
             raise UsageError(f"the bundled Node binary is missing at {node}; reinstall nodejs-bin")
         return node
+    from . import official_node
+
+    if official_node.is_spec(str(path)):  # a version: the official binary, from the npm registry
+        from ..errors import DependencyError
+
+        try:
+            return official_node.ensure(str(path))
+        except DependencyError as exc:
+            raise UsageError(f"--node {path}: {exc}") from None
     found = shutil.which(str(path)) if os.sep not in str(path) else str(path)
     if not found or not Path(found).exists():
         raise UsageError(f"--node: no Node binary at {path}")

@@ -293,3 +293,18 @@ def test_a_comparison_batch_can_be_cancelled(win, aloop):
     compare.action_box.setCurrentText("sync-crm-profile")  # 750 ms per run: plenty of time to cancel
     results = wait_signal(aloop, compare.finished, lambda: (compare.start(), QTimer.singleShot(200, compare.cancel)))
     assert len(results) < 6 and compare.run_button.isEnabled()
+
+
+def test_the_status_bar_says_whether_action_code_is_confined(win, aloop):
+    """The bundled Node 18 has no permission model: the window says so rather than promising it."""
+    assert win.node_label.text().endswith("(bundled) — actions not confined")
+    assert "can read any file you can read" in win.node_label.toolTip()
+    from app.views.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog(win, node="", deadline_ms=20000, workspace=str(win.core.ws.path))
+    assert dialog.node_version.text().endswith("does not confine actions (Node 20+ does)")
+    dialog.node.setText("22")  # a version: described, not downloaded, while typing
+    assert dialog.node_version.text() == "Node 22 from the npm registry (downloaded once, about 30 MB)"
+    dialog.node.setText("18")
+    assert dialog.node_version.text().endswith("does not confine actions (Node 20+ does)")
+    dialog.close()

@@ -101,13 +101,36 @@ process.exit = (code) => {
   realExit(code);
 };
 
+// Signals: an action may signal its own host (as process.exit ends it) but no other process: not the
+// emulator, not another tenant's host. Under Node's permission model nothing reaches the raw methods
+// behind these (process.binding is refused); on Node 18 a child process could still send one.
+for (const name of ['kill', '_kill']) {
+  const raw = process[name];
+  if (typeof raw !== 'function') continue;
+  process[name] = function kill(pid, signal) {
+    if (Number(pid) !== process.pid) {
+      const err = new Error(`process.${name}(${pid}): an action cannot signal other processes`);
+      err.code = 'ERR_ACCESS_DENIED';
+      throw err;
+    }
+    return apply(raw, process, [pid, signal]);
+  };
+}
+
 {
   // The native object behind an Hmac: reachable from any Hmac an action makes, so watched too.
   const probe = createHmac('sha256', 'probe');
   const handle = Object.getOwnPropertySymbols(probe).find((sym) => String(sym) === 'Symbol(kHandle)');
+  let fsBinding = null;
+  try {
+    fsBinding = process.binding('fs');
+  } catch (_) {
+    // Node's permission model refuses process.binding, to actions as to the harness: nothing to watch.
+  }
   integrity.capture([['crypto.Hmac.prototype', crypto.Hmac.prototype],
     ['Hmac handle', handle ? Object.getPrototypeOf(probe[handle]) : null],
-    ['fs binding', process.binding('fs'), ['writeString', 'writeBuffer']],
+    ...(fsBinding ? [['fs binding', fsBinding, ['writeString', 'writeBuffer']]] : []),
+    ['process', process, ['kill', '_kill', 'exit']],
     ['console', console, ['log', 'info', 'warn', 'error', 'debug', 'trace', 'dir']]]);
 }
 

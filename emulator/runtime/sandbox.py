@@ -1,0 +1,44 @@
+"""What the Node host may touch, on Nodes that can enforce it (Node's permission model, 20 and newer).
+
+With it a host reads only the harness and the dependency cache (where actions' npm packages, and the
+official Node binaries, are installed), writes nothing, and starts no child process or worker: an action
+cannot read the emulator's environment (/proc/<pid>/environ), the workspace or any other file. Node 18
+(the bundled one) has no permission model; the README and the app say so. A debugging host runs without
+it, because the model turns the inspector off.
+"""
+from __future__ import annotations
+
+import functools
+import subprocess
+from pathlib import Path
+
+from .deps import DependencyCache
+
+HARNESS_DIR = Path(__file__).parent / "harness"
+
+
+@functools.lru_cache(maxsize=None)
+def node_version(node: str) -> tuple[int, int, int]:
+    """(major, minor, patch) of a Node binary; (0, 0, 0) if it cannot say."""
+    try:
+        out = subprocess.run([node, "--version"], capture_output=True, text=True, timeout=10, env={"TZ": "UTC"})
+        major, minor, patch = (int(x) for x in out.stdout.strip().lstrip("v").split(".")[:3])
+        return major, minor, patch
+    except (OSError, ValueError, subprocess.TimeoutExpired):
+        return 0, 0, 0
+
+
+def enforced(node: str) -> bool:
+    """Whether hosts on this Node are confined (the permission model exists from Node 20)."""
+    return node_version(node)[0] >= 20
+
+
+def flags(node: str, read_dirs: tuple[str, ...] = (), *, debug: bool = False) -> list[str]:
+    """The permission flags for a host on this Node (none on Node 18, or for a debugging host)."""
+    if debug or not enforced(node):
+        return []
+    major, minor, _ = node_version(node)
+    # `--permission` from 22.13 (and 23.5); `--experimental-permission` before.
+    flag = "--permission" if (major, minor) >= (22, 13) else "--experimental-permission"
+    dirs = [str(HARNESS_DIR), str(DependencyCache.default().root), *read_dirs]
+    return [flag, *(f"--allow-fs-read={d}" for d in dict.fromkeys(dirs))]
