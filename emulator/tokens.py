@@ -127,12 +127,14 @@ def mint(ws: Workspace, tenant: str, *, user: dict, client_id: str, audience: st
     }
 
 
-def mint_client(ws: Workspace, tenant: str, *, client_id: str, audience: str, scopes: list[str], iss: str | None = None) -> str:
-    """An access token for the client_credentials grant (the client acts for itself)."""
+def mint_client(ws: Workspace, tenant: str, *, client_id: str, audience: str, scopes: list[str], iss: str | None = None,
+                claims: dict | None = None) -> str:
+    """An access token for the client_credentials grant (the client acts for itself). `claims`: the
+    custom claims credentials-exchange actions set (already without restricted names)."""
     kid, key = _key(ws, tenant)
     now = ws.clock.now_ms() // 1000
-    claims = {"iss": iss or issuer(tenant), "sub": f"{client_id}@clients", "aud": audience, "iat": now,
-              "exp": now + ACCESS_TOKEN_LIFETIME_S, "scope": " ".join(scopes), "gty": "client-credentials",
+    claims = {**(claims or {}), "iss": iss or issuer(tenant), "sub": f"{client_id}@clients", "aud": audience,
+              "iat": now, "exp": now + ACCESS_TOKEN_LIFETIME_S, "scope": " ".join(scopes), "gty": "client-credentials",
               "azp": client_id}
     return jwt.encode(claims, key, algorithm="RS256", headers={"kid": kid, "typ": "at+jwt"})
 

@@ -17,8 +17,12 @@ from .debugging import add_debug_args, attach_flow_snapshots, debugging
 from .run import add_http_args, http_for_run, save_recorded_calls
 from .output import emit_json, table
 
-KIND = {"signup": "signup", "login": "login", "reset-password": "password_reset", "sms-mfa": "sms_mfa"}
-HELP = {"sms-mfa": "a login that always asks for the SMS second factor (MFA policy 'Always')"}
+KIND = {"signup": "signup", "login": "login", "reset-password": "password_reset", "sms-mfa": "sms_mfa",
+        "client-credentials": "client_credentials"}
+HELP = {"sms-mfa": "a login that always asks for the SMS second factor (MFA policy 'Always')",
+        "client-credentials": "a machine-to-machine token (the client_credentials grant), running the "
+                              "credentials-exchange actions"}
+MACHINE = "client_credentials"  # no user: no --email, an --audience instead
 
 
 def _answer_args(p: argparse.ArgumentParser) -> None:
@@ -38,13 +42,15 @@ def add_parsers(sub) -> None:
     for verb in KIND:
         p = verbs.add_parser(verb, help=HELP.get(verb, f"a {verb.replace('-', ' ')} journey") + "; prints its outcome as JSON")
         p.add_argument("--tenant", required=True)
-        p.add_argument("--email", required=True)
+        p.add_argument("--email", required=KIND[verb] != MACHINE,
+                       help="the user (not for client-credentials)")
         p.add_argument("--password", help="the password typed (signup, login)")
         p.add_argument("--client", help="application name or client_id (default: the tenant's first app)")
         p.add_argument("--connection", help="database connection (default Username-Password-Authentication)")
         p.add_argument("--event", metavar="FILE|-", help="JSON merged onto every event of the run (e.g. geoip)")
         p.add_argument("--scope", help="requested scopes (login; default 'openid profile email')")
-        p.add_argument("--audience", help="API audience (login)")
+        p.add_argument("--audience", required=KIND[verb] == MACHINE,
+                       help="API audience (login; required for client-credentials, one of the tenant's APIs)")
         p.add_argument("--deterministic", action="store_true", help="fixed clock, ids and OTP (123456)")
         p.add_argument("--seed", type=int, default=42)
         add_http_args(p)
@@ -114,6 +120,8 @@ def _exit(out: dict) -> int:
 async def flow_start(args) -> int:
     if args.kind in ("signup", "login", "sms_mfa") and not args.password:
         raise UsageError("--password is required")
+    if args.kind == MACHINE and args.email:
+        raise UsageError("--email: a client-credentials exchange has no user")
     inputs = {k: v for k, v in {"email": args.email, "password": args.password, "new_password": args.new_password,
                                 "phone": args.phone, "scope": args.scope, "audience": args.audience,
                                 "connection": args.connection, "event": event_arg(args.event, secrets_from="each bound action's own secrets")}.items() if v}

@@ -16,13 +16,15 @@ from typing import Callable
 from .. import store
 from ..clock import FixedClock, Ids
 from ..errors import UsageError, bad_request
-from . import chain, login, mfa, password_reset, signup
+from . import chain, client_credentials, login, mfa, password_reset, signup
 from .run import RUNNING, FlowRun, save
 
+CLIENT_CREDENTIALS = "client_credentials"
 KINDS = {"login": (login, login.IDENTIFIER), "signup": (signup, signup.VALIDATE),
-         "password_reset": (password_reset, password_reset.REQUEST), login.SMS_MFA: (login, login.IDENTIFIER)}
+         "password_reset": (password_reset, password_reset.REQUEST), login.SMS_MFA: (login, login.IDENTIFIER),
+         CLIENT_CREDENTIALS: (client_credentials, client_credentials.EXCHANGE)}
 STATES = {"login": login.STATES, "signup": signup.STATES, "password_reset": password_reset.STATES,
-          login.SMS_MFA: login.STATES}
+          login.SMS_MFA: login.STATES, CLIENT_CREDENTIALS: client_credentials.STATES}
 DEFAULT_SEED, DEFAULT_START_MS = 42, 1_800_000_000_000
 MAX_STEPS = 500
 
@@ -56,7 +58,9 @@ def start(emu, tenant: str, kind: str, inputs: dict, *, client: str | None = Non
     if kind not in KINDS:
         raise UsageError(f"unknown flow {kind!r} (one of {', '.join(KINDS)})")
     store.tenants.require(emu.ws, tenant)
-    if not inputs.get("email"):
+    if kind == CLIENT_CREDENTIALS:  # a machine, no user
+        client_credentials.check_inputs(emu, tenant, inputs)
+    elif not inputs.get("email"):
         raise UsageError("--email is required")
     det = {"seed": seed, "start_ms": DEFAULT_START_MS, "steps": 0} if deterministic else None
     run = FlowRun(id="", tenant=tenant, kind=kind, inputs=inputs, state=KINDS[kind][1],

@@ -13,12 +13,13 @@ def report(emu, run: FlowRun) -> dict:
     if "tokens" in result:
         minted = result["tokens"]
         client_id = run.ctx["client"]["client_id"]
-        out["tokens"] = {**{k: minted[k] for k in ("id_token", "access_token", "token_type", "expires_in", "scope")},
-                         "claims": {"id_token": tokens.verify(emu.ws, run.tenant, minted["id_token"], client_id,
-                                                                 iss=run.inputs.get("issuer")),
-                                    "access_token": tokens.verify(emu.ws, run.tenant, minted["access_token"],
-                                                                  iss=run.inputs.get("issuer"))},
-                         "signature_verified": True, "dropped_claims": minted["dropped_claims"]}
+        iss = run.inputs.get("issuer")
+        claims = {"access_token": tokens.verify(emu.ws, run.tenant, minted["access_token"], iss=iss)}
+        if "id_token" in minted:  # none for a machine (client_credentials)
+            claims = {"id_token": tokens.verify(emu.ws, run.tenant, minted["id_token"], client_id, iss=iss), **claims}
+        out["tokens"] = {**{k: minted[k] for k in ("id_token", "access_token", "token_type", "expires_in", "scope")
+                            if k in minted},
+                         "claims": claims, "signature_verified": True, "dropped_claims": minted["dropped_claims"]}
     for key in ("user", "message", "result_url"):
         if key in result:
             out[key] = result[key]

@@ -86,13 +86,15 @@ def collect(run: FlowRun, commands: list[dict], now_iso: str) -> None:
 
 
 async def blocking_chain(emu, run: FlowRun, trigger_id: str, answer: dict | None, *,
-                         on_end: Callable[[], None], on_fail: Callable[[dict, str], None]) -> None:
+                         on_end: Callable[[], None], on_fail: Callable[[dict, str], None],
+                         event: Callable[[], dict] | None = None) -> None:
     """One step of a blocking trigger's chain inside a journey: start it, resume it after a pause, run
     its next action, and act on what that action asked for. A STOP command (the registry's effect)
     ends the journey denied, a throw ends it failed, a SUSPEND command pauses it; the end of the chain
-    calls `on_end`. The failing or denying action's metadata is still written (spec §1.4)."""
+    calls `on_end`. The failing or denying action's metadata is still written (spec §1.4). `event` builds
+    the chain's first event when the journey has more to put in it than `events.build` knows."""
     if run.cursor is None:
-        run.cursor = chain.start(emu, run, trigger_id, events.build(emu, run, trigger_id))
+        run.cursor = chain.start(emu, run, trigger_id, event() if event else events.build(emu, run, trigger_id))
     elif not await resume(emu, run, answer):
         return
     if run.cursor.index >= len(run.cursor.actions):
@@ -112,7 +114,7 @@ async def blocking_chain(emu, run: FlowRun, trigger_id: str, answer: dict | None
     method = triggers.get(trigger_id).method(command["name"]) if command else None
     if method and method.effect == triggers.STOP:
         persist_metadata(emu, run)
-        on_fail(denial(command), DENIED)
+        on_fail(denial(command, trigger_id), DENIED)
         return
     if command:
         if command["name"] in ("redirect.sendUserTo", "prompt.render"):
@@ -123,11 +125,13 @@ async def blocking_chain(emu, run: FlowRun, trigger_id: str, answer: dict | None
         on_end()
 
 
-def denial(command: dict) -> dict:
+def denial(command: dict, trigger_id: str | None = None) -> dict:
     """The Auth0 error a client receives for a STOP command."""
     name, args = command["name"], command["args"]
     if name == "validation.error":
         return {"error": args[0], "error_description": args[1]}
+    if trigger_id == triggers.CREDENTIALS_EXCHANGE and name == "access.deny":  # deny(code, reason)
+        return {"error": args[0], "error_description": str(args[1]) if len(args) > 1 and args[1] is not None else ""}
     return {"error": "access_denied", "error_description": str(args[0]) if args and args[0] is not None else ""}
 
 

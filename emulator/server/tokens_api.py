@@ -184,20 +184,25 @@ class TokenApi(ServerPart):
         return web.json_response({"challenge_type": "oob", "binding_method": "prompt", "oob_code": form["mfa_token"]})
 
     async def _client_credentials(self, request, client: dict, form: dict) -> dict:
+        """The client_credentials grant as a journey: the credentials-exchange actions run first (a deny
+        answers 403 with the action's OAuth code and reason)."""
         audience = form.get("audience")
         if not audience:
             raise access_denied("No audience parameter was provided, and no default audience has been configured")
-        api = store.apis.find(self.emu.ws, self.server.tenant, audience)
-        if api is None:
-            raise access_denied(f"Service not found: {audience}")
-        # Without client grants modelled, a client gets the scopes it asks for that the API defines
-        # (all of them when it asks for none).
-        defined = store.apis.scope_names(api)
-        asked = (form.get("scope") or "").split()
-        scopes = [s for s in asked if s in defined] if asked else defined
-        minted = tokens.mint_client(self.emu.ws, self.server.tenant, client_id=client["client_id"], audience=audience,
-                                    scopes=scopes, iss=self.server.issuer)
-        return {"access_token": minted, "scope": " ".join(scopes), "expires_in": tokens.ACCESS_TOKEN_LIFETIME_S,
+        self.server.check_audience(audience)
+        request_part = self.server.event_for(request, "oauth2-client-credentials", {})["request"]
+        run = flows.start(self.emu, self.server.tenant, "client_credentials",
+                          {k: v for k, v in {"audience": audience, "scope": form.get("scope"),
+                                             "issuer": self.server.issuer, "event": {"request": request_part}
+                                             }.items() if v},
+                          client=client["client_id"])
+        run = await flows.run_to_end(self.emu, run)
+        self.server.ran(run)
+        if run.status != SUCCESS:
+            err = run.error or {}
+            raise OAuthError(403, err.get("error", "access_denied"), err.get("error_description", "Access denied"))
+        minted = run.result["tokens"]
+        return {"access_token": minted["access_token"], "scope": minted["scope"], "expires_in": minted["expires_in"],
                 "token_type": "Bearer"}
 
     # ---- the rest --------------------------------------------------------------------------------------

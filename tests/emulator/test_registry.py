@@ -13,7 +13,8 @@ from emulator.cli.run import triggers_markdown
 
 ROOT = Path(__file__).parent.parent.parent
 
-# The spec's catalogue (shared/spec/auth0-actions.md §1.1): id -> (version, handlers, blocking).
+# The spec's catalogue (shared/spec/auth0-actions.md §1.1, and §10 for credentials-exchange):
+# id -> (version, handlers, blocking).
 CATALOGUE = {
     "pre-user-registration": ("v2", ("onExecutePreUserRegistration", "onContinuePreUserRegistration"), True),
     "post-user-registration": ("v2", ("onExecutePostUserRegistration",), False),
@@ -22,6 +23,7 @@ CATALOGUE = {
     "post-change-password": ("v2", ("onExecutePostChangePassword",), False),
     "password-reset-post-challenge": ("v1", ("onExecutePostChallenge", "onContinuePostChallenge"), True),
     "send-phone-message": ("v2", ("onExecuteSendPhoneMessage",), True),
+    "credentials-exchange": ("v2", ("onExecuteCredentialsExchange",), True),
 }
 
 

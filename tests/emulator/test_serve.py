@@ -36,6 +36,10 @@ MFA_AND_REDIRECT = """exports.onExecutePostLogin = async (event, api) => {
 exports.onContinuePostLogin = async (event, api) => {
   api.idToken.setCustomClaim('https://acme.example/answer', event.request.query.answer);
 };"""
+MACHINES = """exports.onExecuteCredentialsExchange = async (event, api) => {
+  if (event.transaction.requested_scopes.includes('write:orders')) api.access.deny('invalid_scope', 'No writes for machines');
+  api.accessToken.setCustomClaim('https://acme.example/client', event.client.name);
+};"""
 PASSWORD = "Str0ng-Passw0rd!"
 CALLBACK = "http://localhost:3000/callback"
 
@@ -50,6 +54,10 @@ def server(tmp_path_factory):
         ok(cli(ws, "actions", "create", str(tmp / f"{name}.js"), "--tenant", "acme", "--trigger", "post-login",
                "--deploy", "--name", name))
     ok(cli(ws, "bindings", "set", "post-login", "greet", "deny-blocked", "step-up", "--tenant", "acme"))
+    (tmp / "machines.js").write_text(MACHINES)
+    ok(cli(ws, "actions", "create", str(tmp / "machines.js"), "--tenant", "acme", "--trigger", "credentials-exchange",
+           "--deploy", "--name", "machines"))
+    ok(cli(ws, "bindings", "set", "credentials-exchange", "machines", "--tenant", "acme"))
     ok(cli(ws, "apis", "create", "--tenant", "acme", "--name", "Orders", "--identifier", "https://api.acme.example/",
            "--scope", "read:orders", "--scope", "write:orders"))
     for email in ("ann@acme.example", "blocked@acme.example", "mfa@acme.example", "redir@acme.example"):
@@ -243,6 +251,13 @@ def test_client_credentials(server):
     access = _verify(server, got["access_token"], "https://api.acme.example/")
     assert access["sub"] == f"{server['client']['client_id']}@clients" and access["gty"] == "client-credentials"
     assert access["scope"] == "read:orders write:orders"
+    assert access["https://acme.example/client"] == server["client"]["name"]  # the credentials-exchange action ran
+    denied = requests.post(server["url"] + "oauth/token", data={
+        "grant_type": "client_credentials", "client_id": server["client"]["client_id"],
+        "client_secret": server["client"]["client_secret"], "audience": "https://api.acme.example/",
+        "scope": "write:orders"})
+    assert denied.status_code == 403 and denied.json() == {"error": "invalid_scope",
+                                                          "error_description": "No writes for machines"}
     with pytest.raises(Auth0Error) as unknown:
         token.client_credentials(audience="https://nope.example/")
     assert unknown.value.error_code == "access_denied" and unknown.value.message == "Service not found: https://nope.example/"

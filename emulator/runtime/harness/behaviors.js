@@ -179,6 +179,62 @@ function countScope(ctx) {
   if (ctx.shared.scopeAdds > 1000) throw new Error('The number of scopes exceeds the allowed maximum of 1000.');
 }
 
+// ---- target scopes (credentials-exchange): the scopes the access token will carry ----
+// Auth0's rules: each scope a string (TypeError), trimmed, valid as for addScope, at most 1000.
+const MAX_SCOPES = 1000;
+
+function validScope(scope) {
+  if (typeof scope !== 'string') throw new TypeError('The value for the scope must be a string.');
+  const trimmed = scope.trim();
+  if (trimmed.length === 0) throw new Error('The value for the scope is required.');
+  if (trimmed.length > 280) throw new Error('The value for the scope exceeds the allowed maximum of 280 characters.');
+  if (/\s/.test(trimmed)) throw new Error('The value for the scope must not have whitespace.');
+  return trimmed;
+}
+
+function targetScopes(ctx) {
+  if (!ctx.shared.targetScopes) {
+    // Until an action changes them, the target scopes are the access token's (as granted).
+    const granted = ctx.event.accessToken && Array.isArray(ctx.event.accessToken.scope) ? ctx.event.accessToken.scope : [];
+    ctx.shared.targetScopes = new Set(granted.filter((s) => typeof s === 'string'));
+  }
+  return ctx.shared.targetScopes;
+}
+
+function publishTargetScopes(ctx) {
+  // Visible at once in this action's event, as Auth0 mirrors it (event.transaction is created if need be).
+  if (!ctx.event.transaction) ctx.event.transaction = {};
+  ctx.event.transaction.target_scopes = [...ctx.shared.targetScopes];
+}
+
+const TARGET_SCOPES = {
+  add(ctx, [scope]) {
+    const trimmed = validScope(scope);
+    const set = targetScopes(ctx);
+    if (!set.has(trimmed) && set.size >= MAX_SCOPES) {
+      throw new Error(`The number of scopes exceeds the allowed maximum of ${MAX_SCOPES}.`);
+    }
+    set.add(trimmed);
+    publishTargetScopes(ctx);
+  },
+  remove(ctx, [scope]) {
+    const trimmed = validScope(scope);
+    targetScopes(ctx).delete(trimmed);
+    publishTargetScopes(ctx);
+  },
+  set(ctx, [scopes]) {
+    if (!Array.isArray(scopes)) throw new TypeError('The value for scopes must be an array.');
+    const unique = [...new Set(scopes.map(validScope))];
+    if (unique.length > MAX_SCOPES) throw new Error(`The number of scopes exceeds the allowed maximum of ${MAX_SCOPES}.`);
+    ctx.shared.targetScopes = new Set(unique);
+    publishTargetScopes(ctx);
+  },
+  clear(ctx) {
+    ctx.shared.targetScopes = new Set();
+    publishTargetScopes(ctx);
+  },
+};
+
 // ---- session and refresh-token metadata (Auth0's ServerSessionValidator rules) ----
 function validateMetadataMap(meta) {
   const entries = Object.entries(meta);
@@ -324,6 +380,10 @@ const BEHAVIORS = {
   'refreshToken.evictMetadata': refreshToken.evictMetadata,
   'saml.setAttribute': samlSetAttribute,
   'rules.wasExecuted': () => false, // the emulator runs no Rules
+  'targetScopes.add': TARGET_SCOPES.add,
+  'targetScopes.remove': TARGET_SCOPES.remove,
+  'targetScopes.set': TARGET_SCOPES.set,
+  'targetScopes.clear': TARGET_SCOPES.clear,
   'roles.getUserEffectiveRoles': async (ctx, [params]) => {
     await checkPaging(params);
     return { roles: roleRecords(ctx) };

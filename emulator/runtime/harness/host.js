@@ -171,6 +171,9 @@ function eventFor(base, spec, shared) {
   if (event.transaction && 'metadata' in event.transaction) {
     event.transaction = { ...event.transaction, metadata: { ...shared.txMetadata } };
   }
+  if (shared.targetScopes && event.transaction) {
+    event.transaction = { ...event.transaction, target_scopes: [...shared.targetScopes] };
+  }
   return event;
 }
 
@@ -289,6 +292,8 @@ async function runChain(msg) {
     pendingMetadata: carried.pending_metadata || { app_metadata: {}, user_metadata: {} },
     txMetadata: carried.transaction_metadata || { ...((base.transaction && base.transaction.metadata) || {}) },
     scopeAdds: carried.scope_adds || 0, once: new Set(carried.once || []),
+    // The target scopes once an action changed them (credentials-exchange), else null.
+    targetScopes: carried.target_scopes ? new Set(carried.target_scopes) : null,
     samlAttributes: carried.saml_attributes || {}, samlChanges: carried.saml_changes || 0,
     deadlineMs: msg.deadline_ms, runId: msg.id, http: msg.http || {},
   };
@@ -317,6 +322,7 @@ function chainState(shared) {
     pending_metadata: { app_metadata: snapshot(shared.pendingMetadata.app_metadata),
       user_metadata: snapshot(shared.pendingMetadata.user_metadata) },
     transaction_metadata: shared.txMetadata, scope_adds: shared.scopeAdds, once: [...shared.once],
+    ...(shared.targetScopes ? { target_scopes: [...shared.targetScopes] } : {}),
     saml_attributes: shared.samlAttributes, saml_changes: shared.samlChanges,
   };
 }

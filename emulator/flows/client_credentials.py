@@ -1,0 +1,89 @@
+"""The client_credentials grant (POST /oauth/token by a machine-to-machine application, spec §10):
+
+exchange -> credentials-exchange chain: deny (with its OAuth error code), custom claims, target scopes
+tokens   -> an access token for the API: the scopes granted (the client's asked scopes the API defines,
+            all of them when none are asked), as the actions changed them; `seccft` log (`feccft` on
+            a deny or a failure)
+"""
+from __future__ import annotations
+
+from .. import store, tokens, triggers
+from ..errors import UsageError
+from ..store.db import transaction
+from . import events, steps
+from .run import FAILED, FlowRun
+
+EXCHANGE, TOKENS = "exchange", "tokens"
+STATES = (EXCHANGE, TOKENS)
+TRIGGER = triggers.CREDENTIALS_EXCHANGE
+
+
+def check_inputs(emu, tenant: str, inputs: dict) -> None:
+    """An audience that is one of the tenant's APIs (Auth0's own words otherwise)."""
+    audience = inputs.get("audience")
+    if not audience:
+        raise UsageError("--audience is required: the API the token is for")
+    if store.apis.find(emu.ws, tenant, audience) is None:
+        raise UsageError(f"Service not found: {audience}")
+
+
+def granted_scopes(emu, run: FlowRun) -> list[str]:
+    api = store.apis.find(emu.ws, run.tenant, run.inputs["audience"])
+    defined = store.apis.scope_names(api)
+    asked = (run.inputs.get("scope") or "").split()
+    return [s for s in asked if s in defined] if asked else defined
+
+
+async def step(emu, run: FlowRun, answer: dict | None) -> None:
+    if run.state == EXCHANGE:
+        if run.cursor is None:
+            run.ctx["granted"] = granted_scopes(emu, run)
+        await steps.blocking_chain(emu, run, TRIGGER, answer, event=lambda: _event(emu, run),
+                                   on_end=lambda: _end_of_chain(run),
+                                   on_fail=lambda error, status: _fail(emu, run, error, status))
+    elif run.state == TOKENS:
+        await tokens.ensure_key(emu.ws, run.tenant)
+        with transaction(emu.ws):
+            _issue(emu, run)
+
+
+def _event(emu, run: FlowRun) -> dict:
+    client = run.ctx["client"]
+    asked = (run.inputs.get("scope") or "").split()
+    return events.build(emu, run, TRIGGER, {
+        "accessToken": {"scope": run.ctx["granted"], "customClaims": {}},
+        "transaction": {"requested_scopes": asked},
+        "resource_server": {"identifier": run.inputs["audience"]},
+        "request": {"method": "POST", "body": {
+            "client_id": client["client_id"], "audience": run.inputs["audience"], "grant_type": "client_credentials",
+            **({"scope": run.inputs["scope"]} if run.inputs.get("scope") else {})}},
+    })
+
+
+def _end_of_chain(run: FlowRun) -> None:
+    state = (run.cursor.state if run.cursor else None) or {}
+    if "target_scopes" in state:  # an action changed them
+        run.ctx["granted"] = state["target_scopes"]
+    run.cursor, run.state = None, TOKENS
+
+
+def _fail(emu, run: FlowRun, error: dict, status: str) -> None:
+    steps.log(emu, run, "feccft", error["error_description"], with_executions=True,
+              details={"error": {"message": error["error_description"], "oauthError": error["error"]}})
+    steps.finish(run, status, error=error)
+
+
+def _issue(emu, run: FlowRun) -> None:
+    claims = run.ctx.get("claims", {}).get("access_token", {})
+    kept, dropped = tokens.custom_claims(claims)
+    access = tokens.mint_client(emu.ws, run.tenant, client_id=run.ctx["client"]["client_id"],
+                                audience=run.inputs["audience"], scopes=run.ctx["granted"], claims=kept,
+                                iss=run.inputs.get("issuer"))
+    steps.log(emu, run, "seccft", "Client Credentials for Access Token", with_executions=True,
+              details={"audience": run.inputs["audience"], "scope": " ".join(run.ctx["granted"])})
+    steps.success(run, {"tokens": {"access_token": access, "token_type": "Bearer",
+                                   "expires_in": tokens.ACCESS_TOKEN_LIFETIME_S,
+                                   "scope": " ".join(run.ctx["granted"]), "dropped_claims": dropped}})
+
+
+__all__ = ["STATES", "EXCHANGE", "TOKENS", "step", "check_inputs", "FAILED"]
