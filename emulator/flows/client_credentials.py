@@ -19,10 +19,14 @@ TRIGGER = triggers.CREDENTIALS_EXCHANGE
 
 
 def check_inputs(emu, tenant: str, inputs: dict) -> None:
-    """An audience that is one of the tenant's APIs (Auth0's own words otherwise)."""
+    """An audience that is one of the tenant's APIs (Auth0's own words otherwise); without one (the app's
+    Simulator), the tenant's first API."""
     audience = inputs.get("audience")
     if not audience:
-        raise UsageError("--audience is required: the API the token is for")
+        apis = store.apis.list_(emu.ws, tenant)
+        if not apis:
+            raise UsageError("--audience is required: the API the token is for (the tenant has no API)")
+        inputs["audience"] = audience = apis[0]["identifier"]
     if store.apis.find(emu.ws, tenant, audience) is None:
         raise UsageError(f"Service not found: {audience}")
 

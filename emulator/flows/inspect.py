@@ -17,15 +17,18 @@ LABELS = {
     "request": "Reset requested (e-mail)", "link": "Follow the e-mailed link",
     "post_challenge": "password-reset-post-challenge actions", "new_password": "New password",
     "post_change": "post-change-password (async)",
+    "exchange": "credentials-exchange actions",
 }
-KIND_LABELS = {"login": "Login", "signup": "Signup", "password_reset": "Password reset", login.SMS_MFA: "SMS MFA"}
+KIND_LABELS = {"login": "Login", "signup": "Signup", "password_reset": "Password reset", login.SMS_MFA: "SMS MFA",
+               "client_credentials": "Client credentials (machine)"}
 NEEDS_PASSWORD = ("login", "signup", login.SMS_MFA)
 # Triggers whose chains a journey steps one action at a time (and so can stop at a breakpoint). Async
 # triggers and send-phone-message run whole, in one step.
 STEPPED = {"login": (triggers.LOGIN_POST_IDENTIFIER, triggers.POST_LOGIN),
            login.SMS_MFA: (triggers.LOGIN_POST_IDENTIFIER, triggers.POST_LOGIN),
            "signup": (triggers.PRE_USER_REGISTRATION,),
-           "password_reset": (triggers.PASSWORD_RESET_POST_CHALLENGE,)}
+           "password_reset": (triggers.PASSWORD_RESET_POST_CHALLENGE,),
+           "client_credentials": (triggers.CREDENTIALS_EXCHANGE,)}
 
 
 def breakpoint_choices(emu, tenant: str, kind: str) -> list[dict]:

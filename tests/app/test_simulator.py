@@ -286,3 +286,21 @@ exports.onContinuePostLogin = async (event, api) => {
     assert run.status == "success"
     claims = core.flow_view(run)["report"]["tokens"]["claims"]["id_token"]
     assert claims["https://example.com/accepted"] == "yes"
+
+
+def test_a_machine_to_machine_exchange_runs_the_credentials_exchange_actions(win, aloop):
+    core = win.core
+    core.create_action("sample", "m2m-claims", "credentials-exchange",
+                       "exports.onExecuteCredentialsExchange = async (event, api) => {"
+                       " api.accessToken.setCustomClaim('https://example.com/app', event.client.name); };")
+    core.deploy("sample", "m2m-claims")
+    core.set_bindings("sample", "credentials-exchange", ["m2m-claims"])
+    sim = win.simulator_view
+    sim.setup.set_kind("client_credentials")
+    assert [sim.breakpoints.topLevelItem(i).text(0) for i in range(sim.breakpoints.topLevelItemCount())] == [
+        "every action", "credentials-exchange"]
+    run = _run(aloop, sim)
+    assert run.status == "success", run.error
+    assert run.inputs["audience"] == "https://api.example.com/orders"  # the tenant's first API
+    assert [s["state"] for s in core.flow_view(run)["stepper"]] == ["exchange", "tokens"]
+    assert "Client credentials" in sim.status.text()

@@ -83,12 +83,14 @@ class RunDetails(QTabWidget):
         if report.get("tokens"):
             tokens = report["tokens"]
             verified = "signature verified (RS256, tenant JWKS)" if tokens["signature_verified"] else "NOT verified"
-            json_tree.add(self.result, "ID token", tokens["claims"]["id_token"], expand=1).setText(1, verified)
+            if "id_token" in tokens:  # a machine's exchange has an access token only
+                json_tree.add(self.result, "ID token", tokens["claims"]["id_token"], expand=1).setText(1, verified)
             json_tree.add(self.result, "Access token", tokens["claims"]["access_token"], expand=1).setText(1, verified)
             json_tree.add(self.result, "Scope", tokens["scope"])
             if tokens["dropped_claims"]:
                 json_tree.add(self.result, "Dropped claims", tokens["dropped_claims"])
-            json_tree.add(self.result, "Raw ID token", tokens["id_token"], expand=0)
+            json_tree.add(self.result, "Raw ID token" if "id_token" in tokens else "Raw access token",
+                          tokens.get("id_token") or tokens["access_token"], expand=0)
         for key in ("user", "message", "result_url"):
             if report.get(key):
                 json_tree.add(self.result, key, report[key])
