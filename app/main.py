@@ -69,6 +69,10 @@ def main(argv: list[str] | None = None) -> int:
             started.add_done_callback(lambda _: app.quit())
         loop.run_until_complete(closed.wait())
         loop.run_until_complete(window.core.close())
+    del window
+    # Qt's objects go before Python's teardown, in Qt's order (left to the interpreter's exit, Qt could
+    # crash on the way out on a busy machine).
+    app.shutdown()
     return 0
 
 

@@ -155,8 +155,13 @@ def main(argv: list[str] | None = None) -> int:
         with loop:
             shots = loop.run_until_complete(_shoot(window, out))
             loop.run_until_complete(core.close())
+        window.close()
+        del window
     for path in shots:
-        print(path)
+        print(path, flush=True)
+    # Qt's objects go before Python's teardown, in Qt's order: left to the interpreter's exit, the
+    # offscreen platform crashed now and then on a busy machine (after every screenshot was written).
+    app.shutdown()
     return 0
 
 
