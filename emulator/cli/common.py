@@ -4,10 +4,14 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import data_files
 from ..errors import UsageError
 from ..runtime.runner import load_event_json
+
+if TYPE_CHECKING:
+    from ..emulator import Emulator
 
 MAX_SECRETS = 30  # Auth0's limits per action (spec §3.1)
 MAX_SECRET_KEY, MAX_SECRET_VALUE = 128, 4096
@@ -37,6 +41,14 @@ def secrets(pairs: list[str]) -> dict[str, str]:
     if len(out) > MAX_SECRETS:
         raise UsageError(f"--secret: at most {MAX_SECRETS} secrets per action ({len(out)} given)")
     return out
+
+
+def tenant_arg(p: argparse.ArgumentParser) -> None:
+    """--tenant for a command that needs one: when it is left out, $ACTIONS_EMULATOR_TENANT or the
+    workspace's only tenant (cli._default_tenant)."""
+    p.add_argument("--tenant", metavar="NAME",
+                   help="the tenant (default: $ACTIONS_EMULATOR_TENANT, else the workspace's only tenant)")
+    p.set_defaults(needs_tenant=True)
 
 
 def event_arg(arg: str | None, *, secrets_from: str = "") -> dict | None:

@@ -12,10 +12,11 @@ flows, store, tokens = lazy.module("emulator.flows"), lazy.module("emulator.stor
 redirect = lazy.module("emulator.flows.redirect")
 report = lazy.attr("emulator.flows.report", "report")
 script_name = lazy.attr("emulator.emulator", "script_name")
-from .common import event_arg, open_emulator
+from .common import event_arg, open_emulator, tenant_arg
 from .debugging import add_debug_args, attach_flow_snapshots, debugging
 from .run import add_http_args, http_for_run, save_recorded_calls
-from .output import emit_json, table
+from . import summary
+from .output import emit, emit_json, json_arg, table
 
 KIND = {"signup": "signup", "login": "login", "reset-password": "password_reset", "sms-mfa": "sms_mfa",
         "client-credentials": "client_credentials"}
@@ -41,7 +42,7 @@ def add_parsers(sub) -> None:
     verbs = flow.add_subparsers(dest="verb", required=True)
     for verb in KIND:
         p = verbs.add_parser(verb, help=HELP.get(verb, f"a {verb.replace('-', ' ')} journey") + "; prints its outcome as JSON")
-        p.add_argument("--tenant", required=True)
+        tenant_arg(p)
         p.add_argument("--email", required=KIND[verb] != MACHINE,
                        help="the user (not for client-credentials)")
         p.add_argument("--password", help="the password typed (signup, login)")
@@ -56,37 +57,40 @@ def add_parsers(sub) -> None:
         add_http_args(p)
         add_debug_args(p)
         _answer_args(p)
+        json_arg(p)
         p.set_defaults(run=flow_start, kind=KIND[verb])
     p = verbs.add_parser("resume", help="continue a waiting run with the user's answer")
     p.add_argument("run_id", metavar="RUN_ID")
     add_debug_args(p)
     _answer_args(p)
+    json_arg(p)
     p.set_defaults(run=flow_resume)
     p = verbs.add_parser("show", help="a stored run as JSON")
     p.add_argument("run_id", metavar="RUN_ID")
+    json_arg(p)
     p.set_defaults(run=flow_show)
     p = verbs.add_parser("list", help="a tenant's recent runs")
-    p.add_argument("--tenant", required=True)
+    tenant_arg(p)
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=flow_list)
 
     p = sub.add_parser("outbox", help="the e-mails and SMS the emulator 'sent'")
-    p.add_argument("--tenant", required=True)
+    tenant_arg(p)
     p.add_argument("--recipient")
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=outbox)
     http = sub.add_parser("http", help="a tenant's outbound-HTTP mode and stubs").add_subparsers(dest="verb", required=True)
     p = http.add_parser("mode", help="show or set the mode: live, record, stub or replay")
     p.add_argument("mode", nargs="?")
-    p.add_argument("--tenant", required=True)
+    tenant_arg(p)
     p.set_defaults(run=http_mode)
     p = http.add_parser("stubs", help="list the stubs, or replace them from / write them to a JSON or YAML file")
-    p.add_argument("--tenant", required=True)
+    tenant_arg(p)
     p.add_argument("--import", dest="import_file", metavar="FILE")
     p.add_argument("--export", dest="export_file", metavar="FILE")
     p.set_defaults(run=http_stubs_cmd)
     p = sub.add_parser("jwks", help="the tenant's JSON Web Key Set (verifies its tokens)")
-    p.add_argument("--tenant", required=True)
+    tenant_arg(p)
     p.set_defaults(run=jwks)
     p = sub.add_parser("redirect-token", help="sign the session token an external redirect page sends back")
     p.add_argument("run_id", metavar="RUN_ID")
@@ -112,9 +116,23 @@ def _answers(args) -> flows.Answers:
                          auto=args.auto)
 
 
-def _exit(out: dict) -> int:
-    emit_json(out)
-    return 1 if out["status"] == "failed" else 0
+ACTION_FAILED, JOURNEY_FAILED = 1, 4  # the exit codes (cli/__init__.py, README)
+
+
+def exit_code(out: dict) -> int:
+    """0 for a journey that succeeded or waits for the user (an async action that failed after the outcome
+    does not change it); 1 when it failed because an action failed (threw, timed out); 4 when it failed
+    or was denied otherwise (a wrong password, an existing user, an action's deny)."""
+    if out["status"] not in ("failed", "denied"):
+        return 0
+    if any(a["error"] for runs in out["executions"].values() for e in runs for a in e["actions"]):
+        return ACTION_FAILED
+    return JOURNEY_FAILED
+
+
+def _exit(out: dict, args=None) -> int:
+    emit(out, args, summary.flow)
+    return exit_code(out)
 
 
 async def flow_start(args) -> int:
@@ -135,23 +153,23 @@ async def flow_start(args) -> int:
         out = attach_flow_snapshots(report(emu, run), session, script_name)
     calls = [c for refs in out["executions"].values() for e in refs for a in e["actions"] for c in a["http"]]
     save_recorded_calls(args, inputs.get("http"), calls)
-    return _exit(out)
+    return _exit(out, args)
 
 
 async def flow_resume(args) -> int:
     emu = open_emulator(args)
     run = flows.load(emu.ws, args.run_id)
     if run.done:
-        return _exit(report(emu, run))
+        return _exit(report(emu, run), args)
     async with debugging(args, emu.pool.node, tenant=run.tenant, pool=emu.pool) as session:
         run = await flows.run_to_end(emu, run, _answers(args))
         out = attach_flow_snapshots(report(emu, run), session, script_name)
-    return _exit(out)
+    return _exit(out, args)
 
 
 async def flow_show(args) -> int:
     emu = open_emulator(args)
-    emit_json(report(emu, flows.load(emu.ws, args.run_id)))
+    emit(report(emu, flows.load(emu.ws, args.run_id)), args, summary.flow)
     return 0
 
 

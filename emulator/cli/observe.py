@@ -6,7 +6,7 @@ import json
 import time
 
 from .. import triggers
-from .common import open_emulator
+from .common import open_emulator, tenant_arg
 from .output import emit_json, table
 
 LOG_COLUMNS = [("date", "DATE"), ("type", "TYPE"), ("description", "DESCRIPTION"), ("user_name", "USER"),
@@ -17,7 +17,7 @@ def add_parsers(sub) -> None:
     logs = sub.add_parser("logs", help="tenant logs in Auth0's shape").add_subparsers(dest="verb", required=True)
     for verb, helptext in (("list", "recent log records, newest first"), ("follow", "print new records as they come")):
         p = logs.add_parser(verb, help=helptext)
-        p.add_argument("--tenant", required=True)
+        tenant_arg(p)
         p.add_argument("--type", help="a log type code, e.g. s, f, sapi, actions_execution_failed")
         p.add_argument("--user", help="user id or e-mail")
         p.add_argument("--action", help="action name")
@@ -38,7 +38,7 @@ def add_parsers(sub) -> None:
     p.add_argument("id")
     p.set_defaults(run=executions_show)
     p = execs.add_parser("list", help="recent executions of a tenant")
-    p.add_argument("--tenant", required=True)
+    tenant_arg(p)
     p.add_argument("--limit", type=int, default=20)
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=executions_list)

@@ -10,9 +10,10 @@ from ..errors import UsageError
 from ..runtime import (DEFAULT_DEADLINE_MS, ActionSource, DependencyCache, HostPool, build_event, http_stubs,
                        parse_spec, run_chain)
 from ..runtime.node import bundled_node, node_version
-from .common import event_arg, event_secrets, open_emulator, read_text, secrets, version_arg
+from .common import event_arg, event_secrets, open_emulator, read_text, secrets, tenant_arg, version_arg
 from .debugging import add_debug_args, attach_snapshots, debugging
-from .output import emit_json
+from . import summary
+from .output import emit, emit_json, json_arg
 
 
 def add_parsers(sub) -> None:
@@ -33,27 +34,30 @@ def add_parsers(sub) -> None:
                      help="Node binary to use instead of the bundled one (default: $ACTIONS_EMULATOR_NODE)")
     add_http_args(run)
     add_debug_args(run)
+    json_arg(run)
     run.set_defaults(run=run_action)
 
     trig = sub.add_parser("run-trigger", help="run the deployed actions bound to a trigger of a tenant")
     trig.add_argument("trigger", metavar="TRIGGER")
-    trig.add_argument("--tenant", required=True, metavar="NAME")
+    tenant_arg(trig)
     trig.add_argument("--event", metavar="FILE|-", help="JSON merged onto the trigger's default event")
     trig.add_argument("--timeout-ms", type=int, default=DEFAULT_DEADLINE_MS, metavar="N")
     trig.add_argument("--node", metavar="PATH", help="Node binary to use instead of the bundled one")
     add_http_args(trig)
     add_debug_args(trig)
+    json_arg(trig)
     trig.set_defaults(run=run_trigger)
 
     cmp_ = sub.add_parser("compare", help="run two versions of an action on the same events and show what differs")
     cmp_.add_argument("action", metavar="ACTION")
     cmp_.add_argument("a", metavar="A", help="N, draft or deployed")
     cmp_.add_argument("b", metavar="B", help="N, draft or deployed")
-    cmp_.add_argument("--tenant", required=True)
+    tenant_arg(cmp_)
     cmp_.add_argument("--event", action="append", default=[], metavar="FILE",
                       help="an event file (repeatable; default: the default event and every saved test event)")
     cmp_.add_argument("--node", metavar="PATH", help="Node binary to use instead of the bundled one")
     add_http_args(cmp_)
+    json_arg(cmp_)
     cmp_.set_defaults(run=run_compare)
 
     lst = sub.add_parser("triggers", help="list the triggers and their api methods")
@@ -148,7 +152,7 @@ async def run_action(args: argparse.Namespace) -> int:
     finally:
         await pool.close()
     save_recorded(args, http, [result])
-    emit_json(out)
+    emit(out, args, summary.run)
     return 0 if result.ok else 1
 
 
@@ -169,7 +173,7 @@ async def _run_stored(args: argparse.Namespace) -> int:
                                                  http=http, record_into_workspace=not args.http_stubs)
         out = attach_snapshots({**result.to_json(), "execution_id": record["id"]}, session)
     save_recorded(args, http, [result])
-    emit_json(out)
+    emit(out, args, summary.run)
     return 0 if result.ok else 1
 
 
@@ -184,7 +188,7 @@ async def run_trigger(args: argparse.Namespace) -> int:
                                                   record_into_workspace=not args.http_stubs)
         out = attach_snapshots({**result.to_json(), "execution_id": record["id"]}, session)
     save_recorded(args, http, [result])
-    emit_json(out)
+    emit(out, args, summary.run)
     return 0 if result.ok else 1
 
 
@@ -200,9 +204,9 @@ async def run_compare(args: argparse.Namespace) -> int:
     http = http_for_run(args, emu, args.tenant)
     results = await compare_versions(emu, args.tenant, args.action, version_arg(args.a), version_arg(args.b),
                                      events, http=http)
-    emit_json({"action": args.action, "a": args.a, "b": args.b,
-               "differing_events": [r.event_name for r in results if r.differences],
-               "events": [r.to_json() for r in results]})
+    emit({"action": args.action, "a": args.a, "b": args.b,
+          "differing_events": [r.event_name for r in results if r.differences],
+          "events": [r.to_json() for r in results]}, args, summary.compare)
     return 1 if any(r.differences for r in results) else 0
 
 

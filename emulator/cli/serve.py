@@ -8,7 +8,7 @@ import signal
 import sys
 
 from .. import lazy
-from .common import open_emulator
+from .common import open_emulator, tenant_arg
 from .output import emit_json, table
 
 store = lazy.module("emulator.store")
@@ -17,7 +17,7 @@ store = lazy.module("emulator.store")
 def add_parsers(sub) -> None:
     p = sub.add_parser("serve", help="serve the tenant as a local Auth0 (Authentication API and login pages) "
                                      "on 127.0.0.1, running its actions on every login")
-    p.add_argument("--tenant", required=True, metavar="NAME")
+    tenant_arg(p)
     p.add_argument("--port", type=int, default=4000, help="default 4000; 0 picks a free port")
     p.add_argument("--host", default="127.0.0.1", help="default 127.0.0.1 (only this machine can connect)")
     p.add_argument("--issuer", metavar="URL", help="a fixed issuer for the tokens (default: the server's URL)")
@@ -28,18 +28,18 @@ def add_parsers(sub) -> None:
     c = sub.add_parser("clients", help="the tenant's applications")
     verbs = c.add_subparsers(dest="verb", required=True)
     lst = verbs.add_parser("list", help="ids, secrets, callbacks and grant types")
-    lst.add_argument("--tenant", required=True)
+    tenant_arg(lst)
     lst.add_argument("--json", action="store_true")
     lst.set_defaults(run=clients_list)
     a = sub.add_parser("apis", help="the tenant's APIs (resource servers): the audiences of access tokens")
     averbs = a.add_subparsers(dest="verb", required=True)
     al = averbs.add_parser("list", help="name, identifier (audience) and scopes")
-    al.add_argument("--tenant", required=True)
+    tenant_arg(al)
     al.add_argument("--json", action="store_true")
     al.set_defaults(run=apis_list)
     ac = averbs.add_parser("create", help="an API, e.g. --name Orders --identifier https://api.example.com/ "
                                           "--scope read:orders")
-    ac.add_argument("--tenant", required=True)
+    tenant_arg(ac)
     ac.add_argument("--name", required=True)
     ac.add_argument("--identifier", required=True, help="its audience, usually a URL")
     ac.add_argument("--scope", action="append", default=[], help="a scope it defines (repeatable)")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import sys
 
 from .. import lazy
-from .common import open_emulator
+from .common import open_emulator, tenant_arg
 
 deploy_cli = lazy.module("emulator.deploy_cli")
 
@@ -17,7 +17,7 @@ def add_parsers(sub) -> None:
     p.set_defaults(run=import_)
     p = sub.add_parser("export", help="export a tenant as Deploy CLI files (secret values are never written)")
     p.add_argument("path", metavar="DIR", help="a new or empty folder")
-    p.add_argument("--tenant", required=True)
+    tenant_arg(p)
     p.add_argument("--format", choices=("directory", "yaml"), default="directory")
     p.set_defaults(run=export)
 

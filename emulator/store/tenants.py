@@ -19,7 +19,9 @@ def exists(ws: Workspace, name: str) -> bool:
 
 def require(ws: Workspace, name: str) -> None:
     if not exists(ws, name):
-        raise not_found(f"The tenant {name!r} does not exist.")
+        names = [r[0] for r in ws.db.execute("SELECT name FROM tenants ORDER BY name").fetchall()]
+        known = f" (tenants: {', '.join(names)})" if names else " (the workspace has no tenant yet)"
+        raise not_found(f"The tenant {name!r} does not exist.{known}")
 
 
 def create(ws: Workspace, name: str) -> dict:

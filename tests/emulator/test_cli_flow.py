@@ -64,14 +64,17 @@ def test_redirect_then_continue_with_a_signed_token(sample_ws):
 def test_denied_and_failed_exit_codes(sample_ws, tmp_path):
     denied = cli(sample_ws, "flow", "login", "--tenant", "sample", "--email", "spy@competitor.example",
                  "--password", "Not-Welcome-1")
-    assert denied.returncode == 0 and json.loads(denied.stdout)["error"]["error_description"] == \
+    # Exit codes say what happened: 4, the journey did not succeed though no action failed.
+    assert denied.returncode == 4 and json.loads(denied.stdout)["error"]["error_description"] == \
         "Accounts from competitor.example cannot use this application."
     wrong = cli(sample_ws, "flow", "login", "--tenant", "sample", "--email", "jane.doe@example.com", "--password", "x")
-    assert wrong.returncode == 1 and json.loads(wrong.stdout)["error"]["error"] == "invalid_user_password"
+    assert wrong.returncode == 4 and json.loads(wrong.stdout)["error"]["error"] == "invalid_user_password"
     event = tmp_path / "kp.json"
     event.write_text('{"request": {"geoip": {"countryCode": "KP", "countryName": "North Korea"}}}')
-    blocked = json.loads(ok(cli(sample_ws, "flow", "login", "--tenant", "sample", "--email", "jane.doe@example.com",
-                                "--password", "Correct-Horse-9", "--event", str(event))))
+    p = cli(sample_ws, "flow", "login", "--tenant", "sample", "--email", "jane.doe@example.com",
+            "--password", "Correct-Horse-9", "--event", str(event))
+    assert p.returncode == 4
+    blocked = json.loads(p.stdout)
     assert blocked["status"] == "denied" and "North Korea" in blocked["error"]["error_description"]
 
 

@@ -226,7 +226,7 @@ def test_retention_prunes_old_records_and_vacuum_reclaims_space(sample_ws):
     for password in ("Battery-Staple-7", "wrong", "Battery-Staple-7"):  # the wrong one is logged (fp)
         p = cli(sample_ws, "flow", "login", "--tenant", "sample", "--email", "sam.lee@example.org",
                 "--password", password)
-        assert p.returncode in (0, 1), p.stderr
+        assert p.returncode in (0, 4), p.stderr
     ws = open_workspace(sample_ws)
     counts = lambda: [ws.db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]  # noqa: E731
                       for t in ("logs", "executions", "flow_runs")]

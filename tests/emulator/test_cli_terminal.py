@@ -1,0 +1,126 @@
+"""The CLI for a person at a terminal (a real pseudo-terminal, 80 columns): short summaries instead of
+JSON, tables no wider than the terminal, "did you mean", a default tenant, and exit codes that say what
+happened; piped, the same commands print exactly the JSON scripts read."""
+from __future__ import annotations
+
+import json
+import os
+import pty
+import re
+import select
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).parent.parent.parent
+ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+def terminal(*args, env=None, columns: int = 80) -> tuple[int, str]:
+    """Run the CLI with its stdout and stderr on a pseudo-terminal; returns (exit code, what it showed)."""
+    leader, follower = pty.openpty()
+    import fcntl
+    import struct
+    import termios
+
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, columns, 0, 0))
+    proc = subprocess.Popen([sys.executable, "-m", "emulator.cli", *args], stdout=follower, stderr=follower,
+                            stdin=subprocess.DEVNULL, cwd=ROOT,
+                            env={k: v for k, v in {**os.environ, **(env or {})}.items() if k != "COLUMNS"})
+    os.close(follower)
+    chunks = []
+    while True:
+        ready, _, _ = select.select([leader], [], [], 60)
+        if not ready:
+            break
+        try:
+            data = os.read(leader, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    os.close(leader)
+    code = proc.wait(60)
+    return code, ANSI.sub("", b"".join(chunks).decode("utf-8", "replace")).replace("\r\n", "\n")
+
+
+def piped(*args, env=None):
+    return subprocess.run([sys.executable, "-m", "emulator.cli", *args], capture_output=True, text=True,
+                          cwd=ROOT, timeout=120, env={**os.environ, **(env or {})})
+
+
+@pytest.fixture(scope="module")
+def ws(tmp_path_factory):
+    path = str(tmp_path_factory.mktemp("tty") / "w.sqlite")
+    assert piped("--workspace", path, "import", "fixtures/sample-tenant", "--tenant", "sample").returncode == 0
+    return path
+
+
+def test_run_action_at_a_terminal_is_a_short_summary_and_piped_it_is_the_json(tmp_path):
+    action = tmp_path / "claims.js"
+    action.write_text("exports.onExecutePostLogin = async (event, api) => {\n"
+                      "  api.idToken.setCustomClaim('https://x/roles', ['admin']);\n  console.log('hi');\n"
+                      "  api.access.deny('not today');\n};\n")
+    code, shown = terminal("run-action", str(action), "--trigger", "post-login")
+    assert code == 0
+    lines = shown.strip().splitlines()
+    assert lines[0].startswith("post-login · denied · ") and "Node v" in lines[0]
+    assert 'idToken.setCustomClaim("https://x/roles", ["admin"])' in shown and "log: hi" in shown
+    assert 'outcome: denied by claims: access.deny("not today")' in shown
+    assert "{" not in lines[0] and len(lines) < 15
+    out = json.loads(piped("run-action", str(action), "--trigger", "post-login").stdout)
+    assert set(out) == {"trigger", "trigger_version", "node_version", "outcome", "actions", "carried", "timings"}
+    code, shown = terminal("run-action", str(action), "--trigger", "post-login", "--json")
+    assert json.loads(shown)["outcome"]["status"] == "denied"
+
+
+def test_an_action_error_shows_as_file_and_line(tmp_path):
+    action = tmp_path / "broken.js"
+    action.write_text("exports.onExecutePostLogin = async (event, api) => {\n  undefinedThing();\n};\n")
+    code, shown = terminal("run-action", str(action), "--trigger", "post-login")
+    assert code == 1
+    assert f"ReferenceError: undefinedThing is not defined  at {action}:2:3 [action_error]" in shown
+
+
+def test_a_flow_at_a_terminal_and_its_exit_codes(ws):
+    code, shown = terminal("--workspace", ws, "flow", "login", "--email", "jane.doe@example.com",
+                           "--password", "Correct-Horse-9", "--auto")
+    assert code == 0 and shown.startswith("login · success · run ")
+    assert 'https://example.com/roles=["admin"]' in shown and "post-login:" in shown
+    wrong = piped("--workspace", ws, "flow", "login", "--email", "jane.doe@example.com", "--password", "nope")
+    assert wrong.returncode == 4 and json.loads(wrong.stdout)["error"]["error"] == "invalid_user_password"
+    code, shown = terminal("--workspace", ws, "flow", "login", "--email", "jane.doe@example.com", "--password", "nope")
+    assert code == 4 and "error: invalid_user_password: Wrong email or password." in shown
+
+
+def test_tables_fit_the_terminal_and_wide_shows_everything(ws):
+    piped("--workspace", ws, "flow", "login", "--email", "jane.doe@example.com", "--password", "nope")
+    code, shown = terminal("--workspace", ws, "logs", "list")
+    assert code == 0
+    lines = [l for l in shown.splitlines() if l.strip()]
+    assert len(lines) > 2 and max(len(l) for l in lines) <= 80, max(lines, key=len)
+    assert any("…" in l for l in lines)
+    code, wide = terminal("--workspace", ws, "--wide", "logs", "list")
+    assert max(len(l) for l in wide.splitlines()) > 80 and "…" not in wide
+
+
+def test_did_you_mean(ws):
+    code, shown = terminal("--workspace", ws, "run-actoin")
+    assert code == 2 and shown.strip().endswith("did you mean 'run-action'?")
+    r = piped("--workspace", ws, "actions", "list", "--tenat", "sample")
+    assert r.returncode == 2 and r.stderr.strip().endswith("did you mean '--tenant'?")
+    r = piped("--workspace", ws, "logs", "list", "--tenant", "sampel")
+    assert r.returncode == 2 and r.stderr.strip().endswith("does not exist. (tenants: sample)")
+
+
+def test_the_default_tenant(ws, tmp_path):
+    r = piped("--workspace", ws, "actions", "list", "--json")
+    assert r.returncode == 0 and len(json.loads(r.stdout)) == 14  # the workspace's only tenant
+    assert piped("--workspace", ws, "tenants", "create", "second").returncode == 0
+    r = piped("--workspace", ws, "actions", "list")
+    assert r.returncode == 2 and "--tenant is required (tenants: sample, second;" in r.stderr
+    r = piped("--workspace", ws, "actions", "list", "--json", env={"ACTIONS_EMULATOR_TENANT": "second"})
+    assert r.returncode == 0 and json.loads(r.stdout) == []
