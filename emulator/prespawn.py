@@ -40,23 +40,47 @@ class Started:
     key: bytes
 
 
-def start(node: str, heap_mb: int) -> Started:
-    """Start a Node host exactly as NodeHost does (scrubbed environment, own process group, reply pipe,
-    signing key handed over a pipe)."""
+# A scrubbed environment: nothing of the emulator's own process leaks to actions (an action sees only its
+# own secrets). UTC, as Auth0's runtime.
+HOST_ENV = {"TZ": "UTC"}
+
+
+@dataclass
+class Launch:
+    """What starting a host needs: its command line, the pipe ends to hand it, and the reply key.
+
+    Replies come back on a pipe of their own; the key that signs them goes through a pipe the harness
+    reads once and closes, not argv or the environment (both readable in /proc by an action)."""
+
+    argv: list[str]
+    pass_fds: tuple[int, int]
+    reply_fd: int
+    key: bytes
+
+    def close_child_ends(self) -> None:
+        for fd in self.pass_fds:
+            os.close(fd)
+
+
+def launch(node: str, heap_mb: int, flags: list[str] | tuple[str, ...] = ()) -> Launch:
     read_fd, write_fd = os.pipe()
     key = secrets.token_hex(32).encode()
     key_r, key_w = os.pipe()
     os.write(key_w, key)
     os.close(key_w)
+    argv = [node, f"--max-old-space-size={heap_mb}", *flags, str(HARNESS), str(write_fd), str(key_r)]
+    return Launch(argv, (write_fd, key_r), read_fd, key)
+
+
+def start(node: str, heap_mb: int) -> Started:
+    """Start a Node host exactly as NodeHost does (its own process group, dying with the emulator)."""
+    how = launch(node, heap_mb)
     try:
-        popen = subprocess.Popen(
-            [node, f"--max-old-space-size={heap_mb}", str(HARNESS), str(write_fd), str(key_r)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, pass_fds=(write_fd, key_r),
-            env={"TZ": "UTC"}, preexec_fn=die_with_parent, process_group=0)
+        popen = subprocess.Popen(how.argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                 pass_fds=how.pass_fds, env=HOST_ENV, preexec_fn=die_with_parent, process_group=0)
     finally:
-        os.close(write_fd)
-        os.close(key_r)
-    return Started(popen, node, heap_mb, read_fd, key)
+        how.close_child_ends()
+    return Started(popen, node, heap_mb, how.reply_fd, how.key)
 
 
 _pending: Started | None = None

@@ -22,7 +22,6 @@ import hmac
 import itertools
 import logging
 import os
-import secrets
 import signal
 import time
 from dataclasses import dataclass, field
@@ -185,36 +184,24 @@ class NodeHost:
         self.cold_start_ms = (time.perf_counter() - t0) * 1000
 
     async def _start_process(self):
-        """The host process and the read end of its reply pipe (see prespawn.start, which does the same
-        ahead of time for a one-shot CLI run)."""
-        read_fd, write_fd = os.pipe()
-        # The key that signs replies goes through a pipe the harness reads once and closes, not argv or
-        # the environment (both readable in /proc by the action).
-        self._key = secrets.token_hex(32).encode()
-        key_r, key_w = os.pipe()
-        os.write(key_w, self._key)
-        os.close(key_w)
+        """The host process and the read end of its reply pipe (prespawn.start does the same ahead of time
+        for a one-shot CLI run)."""
         # On Node 20 and newer the host is confined by Node's permission model (sandbox.py).
         confine = await asyncio.to_thread(sandbox.flags, str(self.node), self.limits.read_dirs, debug=self.debug)
         self.confined = bool(confine)
+        how = prespawn.launch(str(self.node), self.limits.heap_mb, confine)
+        self._key = how.key
         try:
             proc = await asyncio.create_subprocess_exec(
-                str(self.node), f"--max-old-space-size={self.limits.heap_mb}", *confine, str(HARNESS),
-                str(write_fd), str(key_r),
-                stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-                pass_fds=(write_fd, key_r),
-                # A scrubbed environment: nothing of the emulator's own process leaks to actions (spec: an
-                # action sees only its own secrets). UTC, as Auth0's runtime.
-                env={"TZ": "UTC"},
-                limit=READ_LIMIT,
+                *how.argv, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.PIPE, pass_fds=how.pass_fds, env=prespawn.HOST_ENV, limit=READ_LIMIT,
                 preexec_fn=_die_with_parent,
                 # Its own process group: whatever an action starts is ended with the host.
                 process_group=0,
             )
         finally:
-            os.close(write_fd)
-            os.close(key_r)
-        return proc, read_fd
+            how.close_child_ends()
+        return proc, how.reply_fd
 
     def _kill_group(self, proc) -> None:
         """Kill the host and every process an action started in its group."""

@@ -9,10 +9,11 @@ it, because the model turns the inspector off.
 from __future__ import annotations
 
 import functools
-import subprocess
 from pathlib import Path
 
+from ..errors import UsageError
 from .deps import DependencyCache
+from .node import node_version as version_text
 
 HARNESS_DIR = Path(__file__).parent / "harness"
 
@@ -21,10 +22,9 @@ HARNESS_DIR = Path(__file__).parent / "harness"
 def node_version(node: str) -> tuple[int, int, int]:
     """(major, minor, patch) of a Node binary; (0, 0, 0) if it cannot say."""
     try:
-        out = subprocess.run([node, "--version"], capture_output=True, text=True, timeout=10, env={"TZ": "UTC"})
-        major, minor, patch = (int(x) for x in out.stdout.strip().lstrip("v").split(".")[:3])
+        major, minor, patch = (int(x) for x in version_text(Path(node)).lstrip("v").split(".")[:3])
         return major, minor, patch
-    except (OSError, ValueError, subprocess.TimeoutExpired):
+    except (UsageError, ValueError):
         return 0, 0, 0
 
 

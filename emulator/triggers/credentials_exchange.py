@@ -40,7 +40,10 @@ def default_event() -> dict[str, Any]:
 
 
 def _target_scopes() -> tuple[ApiMethod, ...]:
-    scope, scopes = Arg("scope"), Arg("scopes")
+    # Auth0 checks target scopes as accessToken.addScope checks a scope (TypeError, trimmed, 1-280, no space).
+    scope = Arg("scope", c._scope_rule())
+    scopes = Arg("scopes", {"type": "list", "message": "The value for scopes must be an array.",
+                            "item": c._scope_rule()})
     return (
         ApiMethod("transaction.addTargetScope", (scope,), "void", behavior="targetScopes.add",
                   doc="Add a scope to the access token about to be issued (visible at once in "

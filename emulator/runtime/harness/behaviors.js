@@ -180,17 +180,8 @@ function countScope(ctx) {
 }
 
 // ---- target scopes (credentials-exchange): the scopes the access token will carry ----
-// Auth0's rules: each scope a string (TypeError), trimmed, valid as for addScope, at most 1000.
+// Each scope arrives checked and trimmed by its argument rule (the same as addScope's); at most 1000.
 const MAX_SCOPES = 1000;
-
-function validScope(scope) {
-  if (typeof scope !== 'string') throw new TypeError('The value for the scope must be a string.');
-  const trimmed = scope.trim();
-  if (trimmed.length === 0) throw new Error('The value for the scope is required.');
-  if (trimmed.length > 280) throw new Error('The value for the scope exceeds the allowed maximum of 280 characters.');
-  if (/\s/.test(trimmed)) throw new Error('The value for the scope must not have whitespace.');
-  return trimmed;
-}
 
 function targetScopes(ctx) {
   if (!ctx.shared.targetScopes) {
@@ -209,22 +200,19 @@ function publishTargetScopes(ctx) {
 
 const TARGET_SCOPES = {
   add(ctx, [scope]) {
-    const trimmed = validScope(scope);
     const set = targetScopes(ctx);
-    if (!set.has(trimmed) && set.size >= MAX_SCOPES) {
+    if (!set.has(scope) && set.size >= MAX_SCOPES) {
       throw new Error(`The number of scopes exceeds the allowed maximum of ${MAX_SCOPES}.`);
     }
-    set.add(trimmed);
+    set.add(scope);
     publishTargetScopes(ctx);
   },
   remove(ctx, [scope]) {
-    const trimmed = validScope(scope);
-    targetScopes(ctx).delete(trimmed);
+    targetScopes(ctx).delete(scope);
     publishTargetScopes(ctx);
   },
   set(ctx, [scopes]) {
-    if (!Array.isArray(scopes)) throw new TypeError('The value for scopes must be an array.');
-    const unique = [...new Set(scopes.map(validScope))];
+    const unique = [...new Set(scopes)];
     if (unique.length > MAX_SCOPES) throw new Error(`The number of scopes exceeds the allowed maximum of ${MAX_SCOPES}.`);
     ctx.shared.targetScopes = new Set(unique);
     publishTargetScopes(ctx);

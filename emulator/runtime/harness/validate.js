@@ -123,6 +123,12 @@ const CHECKS = {
   },
 };
 
+// A list whose every item follows `rule.item` (Auth0's setTargetScopes: an array, each a valid scope).
+CHECKS.list = (rule, v, name) => {
+  if (!Array.isArray(v)) throw new TypeError(rule.message);
+  return v.map((item) => check(rule.item, item, name));
+};
+
 function check(rule, value, name) {
   const fn = CHECKS[rule.type];
   if (!fn) throw new Error(`emulator registry: unknown rule type ${rule.type}`);
