@@ -3,11 +3,11 @@ action's breakpoint, and the earlier runs of the tenant, any of which can be reo
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QColor, QFont, QPalette
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 MARKS = {"done": "✓", "current": "▶", "next": "▶", "todo": "○"}
-CURRENT = QBrush(QColor("#fff4ce"))
+CURRENT_ALPHA = 70  # the current row: the palette's highlight, faint, so its text stays readable in any theme
 
 
 class Stepper(QWidget):
@@ -47,7 +47,9 @@ class Stepper(QWidget):
     def _add(widget: QListWidget, text: str, current: bool) -> None:
         item = QListWidgetItem(text)
         if current:
-            item.setBackground(CURRENT)
+            tint = QColor(widget.palette().color(QPalette.ColorRole.Highlight))
+            tint.setAlpha(CURRENT_ALPHA)
+            item.setBackground(QBrush(tint))
             font = QFont(item.font())
             font.setBold(True)
             item.setFont(font)
