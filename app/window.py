@@ -301,7 +301,7 @@ class MainWindow(QMainWindow):
         self._prune_timer.start(30 * 60 * 1000)
         self._prune()
         bundled = not self.settings.value("node", "", str)
-        confined = await asyncio.to_thread(self.core.actions_confined)
+        confined = await self.core.actions_confined()
         self.node_label.setText(f"Node {version}{' (bundled)' if bundled else ''} — "
                                 f"{'actions confined' if confined else 'actions not confined'}")
         self.node_label.setToolTip(CONFINED_TIP if confined else NOT_CONFINED_TIP)

@@ -271,11 +271,11 @@ class Emulator:
         reply = await host.request({"type": "check", "code": code, "filename": f"{name}.js"})
         return reply["error"]
 
-    def actions_confined(self) -> bool:
+    async def actions_confined(self) -> bool:
         """Whether this Node confines action code (its permission model: Node 20 and newer)."""
         from .runtime import sandbox
 
-        return sandbox.enforced(str(self.pool.node))
+        return (await sandbox.node_version_async(str(self.pool.node)))[0] >= 20
 
     def set_node(self, node: str | Path | None) -> None:
         """Use another Node binary from the next run on (the hosts restart on it)."""

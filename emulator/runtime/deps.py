@@ -78,8 +78,7 @@ class DependencyCache:
                 return target
             if progress:
                 progress(f"installing {', '.join(f'{n}@{v}' for n, v in deps)} with npm")
-            # npm runs in a thread so the event loop (the app's window) keeps going meanwhile.
-            await asyncio.to_thread(self._install, deps, target)
+            await self._install(deps, target, self._npm_async)
         return target
 
     def ensure_sync(self, deps: list[tuple[str, str]], progress: Callable[[str], None] | None = None) -> Path:
@@ -88,10 +87,29 @@ class DependencyCache:
         if not (target / ".complete").exists():
             if progress:
                 progress(f"installing {', '.join(f'{n}@{v}' for n, v in deps)} with npm")
-            self._install(deps, target)
+            _complete(self._install(deps, target, self._npm_sync))
         return target
 
-    def _install(self, deps: list[tuple[str, str]], target: Path) -> None:
+    @staticmethod
+    async def _npm_async(args: list[str], cwd: Path, env: dict) -> tuple[int, bytes]:
+        proc = await asyncio.create_subprocess_exec(*args, cwd=cwd, env=env, stdout=asyncio.subprocess.PIPE,
+                                                    stderr=asyncio.subprocess.PIPE)
+        try:
+            out, err = await asyncio.wait_for(proc.communicate(), INSTALL_TIMEOUT_S)
+        except asyncio.TimeoutError:
+            proc.kill()
+            raise
+        return proc.returncode, out + err
+
+    @staticmethod
+    async def _npm_sync(args: list[str], cwd: Path, env: dict) -> tuple[int, bytes]:
+        try:
+            proc = subprocess.run(args, cwd=cwd, env=env, capture_output=True, timeout=INSTALL_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            raise asyncio.TimeoutError from None
+        return proc.returncode, proc.stdout + proc.stderr
+
+    async def _install(self, deps: list[tuple[str, str]], target: Path, npm) -> None:
         self.root.mkdir(parents=True, exist_ok=True)
         tmp = self.root / f".tmp-{target.name}-{uuid.uuid4().hex[:8]}"
         tmp.mkdir()
@@ -111,11 +129,11 @@ class DependencyCache:
             env = {**os.environ, "PATH": f"{self.node.parent}{os.pathsep}{os.environ.get('PATH', os.defpath)}",
                    "npm_config_cache": str(self.root / ".npm-cache")}
             try:
-                proc = subprocess.run(args, cwd=tmp, env=env, capture_output=True, timeout=INSTALL_TIMEOUT_S)
-            except subprocess.TimeoutExpired:
+                code, output = await npm(args, tmp, env)
+            except asyncio.TimeoutError:
                 raise DependencyError(f"npm install of {_describe(deps)} took longer than {INSTALL_TIMEOUT_S} s") from None
-            if proc.returncode != 0:
-                raise DependencyError(_explain(deps, (proc.stdout + proc.stderr).decode("utf-8", "replace")))
+            if code != 0:
+                raise DependencyError(_explain(deps, output.decode("utf-8", "replace")))
             (tmp / ".complete").write_text("\n".join(f"{n}@{v}" for n, v in deps))
             try:
                 tmp.rename(target)
@@ -125,6 +143,17 @@ class DependencyCache:
         finally:
             if tmp.exists():
                 shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _complete(coro) -> None:
+    """Run a coroutine that never suspends (the install with blocking npm) to its end, without an event
+    loop: `ensure_sync` may be called from inside a running one (the app's Settings)."""
+    try:
+        coro.send(None)
+    except StopIteration:
+        return
+    coro.close()
+    raise RuntimeError("emulator: a blocking install suspended")
 
 
 def _describe(deps: list[tuple[str, str]]) -> str:

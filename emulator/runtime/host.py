@@ -187,7 +187,7 @@ class NodeHost:
         """The host process and the read end of its reply pipe (prespawn.start does the same ahead of time
         for a one-shot CLI run)."""
         # On Node 20 and newer the host is confined by Node's permission model (sandbox.py).
-        confine = await asyncio.to_thread(sandbox.flags, str(self.node), self.limits.read_dirs, debug=self.debug)
+        confine = await sandbox.flags(str(self.node), self.limits.read_dirs, debug=self.debug)
         self.confined = bool(confine)
         how = prespawn.launch(str(self.node), self.limits.heap_mb, confine)
         self._key = how.key

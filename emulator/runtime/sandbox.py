@@ -8,6 +8,7 @@ it, because the model turns the inspector off.
 """
 from __future__ import annotations
 
+import asyncio
 import functools
 from pathlib import Path
 
@@ -28,16 +29,33 @@ def node_version(node: str) -> tuple[int, int, int]:
         return 0, 0, 0
 
 
+async def node_version_async(node: str) -> tuple[int, int, int]:
+    """`node_version` without blocking the event loop (first host start), and without threads: under the
+    app's qasync loop a coroutine resumed from a worker thread lost its running loop."""
+    if node not in _ASKED:
+        try:
+            proc = await asyncio.create_subprocess_exec(node, "--version", stdout=asyncio.subprocess.PIPE,
+                                                        stderr=asyncio.subprocess.DEVNULL, env={})
+            out, _ = await proc.communicate()
+            _ASKED[node] = tuple(int(x) for x in out.decode().strip().lstrip("v").split(".")[:3])  # type: ignore[assignment]
+        except (OSError, ValueError):
+            _ASKED[node] = (0, 0, 0)
+    return _ASKED[node]
+
+
+_ASKED: dict[str, tuple[int, int, int]] = {}
+
+
 def enforced(node: str) -> bool:
     """Whether hosts on this Node are confined (the permission model exists from Node 20)."""
     return node_version(node)[0] >= 20
 
 
-def flags(node: str, read_dirs: tuple[str, ...] = (), *, debug: bool = False) -> list[str]:
+async def flags(node: str, read_dirs: tuple[str, ...] = (), *, debug: bool = False) -> list[str]:
     """The permission flags for a host on this Node (none on Node 18, or for a debugging host)."""
-    if debug or not enforced(node):
+    major, minor, _ = (0, 0, 0) if debug else await node_version_async(node)
+    if major < 20:
         return []
-    major, minor, _ = node_version(node)
     # `--permission` from 22.13 (and 23.5); `--experimental-permission` before.
     flag = "--permission" if (major, minor) >= (22, 13) else "--experimental-permission"
     dirs = [str(HARNESS_DIR), str(DependencyCache.default().root), *read_dirs]
