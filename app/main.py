@@ -19,10 +19,20 @@ import qasync
 from emulator.errors import EmulatorError
 from emulator.runtime import DEFAULT_DEADLINE_MS
 
+from . import theme
 from .startup import open_core
 from .window import MainWindow
 
 ICON = Path(__file__).parent / "resources" / "actions-emulator.svg"
+
+
+def prepare_webengine() -> None:
+    """What QtWebEngine (the Monaco editor) needs before the QApplication exists: shared GL contexts and
+    the editor's URL scheme."""
+    from PySide6.QtCore import QCoreApplication, Qt
+
+    QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
+    from .widgets.monaco import scheme  # noqa: F401 - registers ae-editor: on import
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -37,11 +47,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workspace", metavar="PATH", help="workspace file (default: in your user data folder)")
     parser.add_argument("--node", metavar="PATH", help="Node binary to use instead of the bundled one")
     args = parser.parse_args(argv)
+    prepare_webengine()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Actions Emulator")
     app.setOrganizationName("Actions Emulator")
     app.setWindowIcon(QIcon(str(ICON)))
     settings = QSettings()
+    theme.apply(app, settings.value("theme", "system", str))
     workspace = args.workspace or settings.value("workspace", "", str) or None
     node = args.node or settings.value("node", "", str) or None
     try:

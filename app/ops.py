@@ -21,6 +21,9 @@ class Ops(QObject):
     def __init__(self, core: Emulator):
         super().__init__()
         self.core = core
+        from .widgets.editors import EditorKit  # the window replaces it with the one Settings choose
+
+        self.editors = EditorKit("basic")
         self.tasks: set[asyncio.Task] = set()
 
     def call(self, parent: QWidget, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
@@ -55,7 +58,10 @@ class Ops(QObject):
                 QApplication.restoreOverrideCursor()
                 self.busy.emit("")
 
-        task = asyncio.ensure_future(wrapper())
+        return self.keep(asyncio.ensure_future(wrapper()))
+
+    def keep(self, task: asyncio.Task) -> asyncio.Task:
+        """Hold background work until it ends; a closing window cancels what is left."""
         self.tasks.add(task)
         task.add_done_callback(self.tasks.discard)
         return task

@@ -1,5 +1,6 @@
 """Real screenshots of the app for the README: starts the window offscreen over a fresh workspace with
-the sample tenant, drives it like a person would, and grabs each area.
+the sample tenant, drives it like a person would, and grabs each area at 1280x800, once in the light
+theme and once in the dark one (file names ending in -dark).
 
     QT_QPA_PLATFORM=offscreen python -m app.screenshots packaging/screenshots
 """
@@ -19,18 +20,31 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 import qasync  # noqa: E402
 
+from . import theme  # noqa: E402
+from .main import prepare_webengine  # noqa: E402
 from .startup import open_core  # noqa: E402
+from .widgets.monaco.view import MonacoView  # noqa: E402
 from .window import MainWindow  # noqa: E402
 
 
-async def _shoot(window: MainWindow, out: Path) -> list[Path]:
+async def editors_ready(window, timeout: float = 30) -> None:
+    """Until every Monaco editor on screen has loaded, plus a moment for it to paint."""
+    for _ in range(int(timeout * 20)):
+        views = [v for v in window.findChildren(MonacoView) if v.isVisible()]
+        if all(v.is_ready for v in views):
+            break
+        await asyncio.sleep(0.05)
+    await asyncio.sleep(0.6)
+
+
+async def _shoot(window: MainWindow, out: Path, suffix: str = "") -> list[Path]:
     await window.start_core()
     view = window.actions_view
     shots = []
 
     async def grab(name: str) -> None:
-        await asyncio.sleep(0.1)  # let Qt paint (never processEvents() inside a task: it re-enters the loop)
-        path = out / f"{name}.png"
+        await editors_ready(window)  # (never processEvents() inside a task: it re-enters the loop)
+        path = out / f"{name}{suffix}.png"
         window.grab().save(str(path))
         shots.append(path)
 
@@ -59,8 +73,8 @@ async def _shoot(window: MainWindow, out: Path) -> list[Path]:
     await grab("test-panel")
 
     await _debug(window)
-    window._debug_shot.save(str(out / "debugger-paused.png"))
-    shots.append(out / "debugger-paused.png")
+    window._debug_shot.save(str(out / f"debugger-paused{suffix}.png"))
+    shots.append(out / f"debugger-paused{suffix}.png")
 
     window.tabs.setCurrentWidget(window.bindings_view)
     await grab("flows-bindings")
@@ -95,7 +109,7 @@ async def _debug(window: MainWindow) -> None:
         await asyncio.sleep(0.05)
     pane.watches.append("roles.length")
     await pane._refresh_watches()
-    await asyncio.sleep(0.2)
+    await editors_ready(window)
     path = window.grab()
     pane.control("resume")
     await asyncio.wait_for(finished, 60)
@@ -141,22 +155,33 @@ async def _simulate(window: MainWindow) -> None:
     sim.details.setCurrentWidget(sim.details.state)
 
 
-def main(argv: list[str] | None = None) -> int:
-    out = Path((argv or sys.argv[1:] or ["packaging/screenshots"])[0])
-    out.mkdir(parents=True, exist_ok=True)
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
+def _session(app, loop, out: Path, suffix: str) -> list[Path]:
     with tempfile.TemporaryDirectory() as tmp:
         core = open_core(str(Path(tmp) / "workspace.sqlite"))
         window = MainWindow(core, QSettings(str(Path(tmp) / "settings.ini"), QSettings.Format.IniFormat))
         window.resize(1280, 800)  # the smallest screen the app is designed for
         window.show()
-        with loop:
-            shots = loop.run_until_complete(_shoot(window, out))
-            loop.run_until_complete(core.close())
+        shots = loop.run_until_complete(_shoot(window, out, suffix))
+        loop.run_until_complete(core.close())
         window.close()
         del window
+    return shots
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = argv if argv is not None else sys.argv[1:]
+    out = Path(args[0] if args else "packaging/screenshots")
+    themes = args[1:] or ["light", "dark"]
+    out.mkdir(parents=True, exist_ok=True)
+    prepare_webengine()
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    shots = []
+    with loop:
+        for mode in themes:
+            theme.apply(app, mode)
+            shots += _session(app, loop, out, "" if mode == "light" else f"-{mode}")
     for path in shots:
         print(path, flush=True)
     # Qt's objects go before Python's teardown, in Qt's order: left to the interpreter's exit, the

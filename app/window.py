@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (QApplication, QComboBox, QDockWidget, QFileDialog
 from emulator.emulator import Emulator
 from emulator.errors import EmulatorError
 
+from . import theme
 from .ops import Ops
 from .startup import open_core
 from .views.actions_view import ActionsView
@@ -24,6 +25,8 @@ from .views.logs_view import LogsView
 from .views.settings_dialog import SettingsDialog
 from .views.simulator import SimulatorView
 from .views.timings_view import TimingsView
+from .widgets.editors import EditorKit
+from .widgets.monaco import assets
 
 # What the status bar says about containment (the README's behaviour notes say the same).
 CONFINED_TIP = ("Node's permission model confines action code: it reads only its dependencies, writes no "
@@ -41,6 +44,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.settings = settings or QSettings()
         self.ops = Ops(core)
+        self.ops.editors = EditorKit(self.settings.value("editor", "monaco", str))
         self.resize(1320, 820)
         self.tenant_box = QComboBox()
         self.tenant_box.setMinimumWidth(180)
@@ -77,6 +81,9 @@ class MainWindow(QMainWindow):
         self._debugger_hide.timeout.connect(lambda: self.debugger.paused or self.debugger_dock.hide())
         self.debugger.paused_changed.connect(lambda paused: paused or self._debugger_hide.start())
         self.node_label = QLabel("Node: starting…")
+        self.editor_label = QLabel(self.ops.editors.describe())
+        self.ops.editors.status.connect(self.editor_label.setText)
+        self.statusBar().addPermanentWidget(self.editor_label)
         self.statusBar().addPermanentWidget(self.node_label)
         self._build_menus()
         # Bound methods, not lambdas: Qt disconnects them when this window goes, so late work never
@@ -142,7 +149,8 @@ class MainWindow(QMainWindow):
         add("&File", "Quit", self.close, QKeySequence.StandardKey.Quit)
         add("&Action", "New action…", self.actions_view.new_action, "Ctrl+N")
         self.save_action = add("&Action", "Save draft", self.actions_view.save_draft, QKeySequence.StandardKey.Save)
-        add("&Action", "Deploy", self.actions_view.deploy, "Ctrl+D")
+        # Ctrl+D is the editor's "add the next match to the selection", as in VS Code.
+        add("&Action", "Deploy", self.actions_view.deploy, "Ctrl+Shift+D")
         add("&Action", "Run test", self._run_test, "Ctrl+Return")
 
     def _run_test(self) -> None:
@@ -260,11 +268,32 @@ class MainWindow(QMainWindow):
     # ---- settings -------------------------------------------------------------------------------------------
     def settings_dialog(self) -> None:
         dialog = SettingsDialog(self, node=self.settings.value("node", "", str),
-                                deadline_ms=self.core.deadline_ms, workspace=str(self.core.ws.path))
+                                deadline_ms=self.core.deadline_ms, workspace=str(self.core.ws.path),
+                                editor=self.settings.value("editor", "monaco", str), theme_mode=theme.mode())
         if dialog.exec():
-            self.apply_settings(dialog.node.text().strip(), dialog.deadline.value(), dialog.workspace.text().strip())
+            self.apply_settings(dialog.node.text().strip(), dialog.deadline.value(), dialog.workspace.text().strip(),
+                                editor=dialog.editor.currentData(), theme_mode=dialog.theme.currentData())
 
-    def apply_settings(self, node: str, deadline_ms: int, workspace: str) -> asyncio.Task | None:
+    def apply_appearance(self, editor: str | None = None, theme_mode: str | None = None) -> None:
+        """The theme applies at once; Monaco too when it was off (back to basic: from the next start)."""
+        if theme_mode:
+            self.settings.setValue("theme", theme_mode)
+            theme.apply(QApplication.instance(), theme_mode)
+        if editor:
+            self.settings.setValue("editor", editor)
+            kit = self.ops.editors
+            if editor == "monaco" and kit.prefer != "monaco":
+                kit.prefer, kit.problem = "monaco", None
+                kit.folder = assets.find(kit.cache)
+                if kit.monaco:
+                    kit.available.emit()
+                else:
+                    self.ops.keep(asyncio.ensure_future(kit.obtain()))
+                self.editor_label.setText(kit.describe())
+
+    def apply_settings(self, node: str, deadline_ms: int, workspace: str, *, editor: str | None = None,
+                       theme_mode: str | None = None) -> asyncio.Task | None:
+        self.apply_appearance(editor, theme_mode)
         # A version (`22`) is installed from the npm registry the first time: a few seconds.
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         self.statusBar().showMessage(f"Getting Node {node}…" if node else "")
@@ -294,6 +323,9 @@ class MainWindow(QMainWindow):
         return asyncio.ensure_future(self.start_core())
 
     async def start_core(self) -> None:
+        if not self.ops.editors.monaco and self.ops.editors.prefer == "monaco":
+            # Monaco's first use: installed in the background; the editors move into it when it is done.
+            self.ops.keep(asyncio.ensure_future(self.ops.editors.obtain()))
         version = await self.core.start(self.tenant or "default")
         # Retention in the background: now, then every half hour (short batches; the UI keeps drawing).
         self._prune_timer = QTimer(self)

@@ -136,6 +136,11 @@ class Emulator:
     def diff(self, tenant: str, name: str, a: int | str = store.actions.DEPLOYED, b: int | str = store.actions.DRAFT) -> str:
         return store.actions.diff(self.ws, tenant, name, a, b)
 
+    def diff_sides(self, tenant: str, name: str, a: int | str = store.actions.DEPLOYED,
+                   b: int | str = store.actions.DRAFT) -> tuple[str, str, str, str]:
+        """Both sides of `diff`, (label, code) each, for a side-by-side view."""
+        return store.actions.diff_sides(self.ws, tenant, name, a, b)
+
     # ---- bindings --------------------------------------------------------------------------------------
     def bindings(self, tenant: str, trigger_id: str | None = None) -> dict[str, list[dict]]:
         store.tenants.require(self.ws, tenant)

@@ -75,6 +75,12 @@ class ActionSettings(QWidget):
                 out.append({"name": name, "version": version})
         return out
 
+    def secret_names(self) -> list[str]:
+        """The secrets as they stand in the table (saved or not)."""
+        names = (self.secrets.item(row, 0).text().strip() if self.secrets.item(row, 0) else ""
+                 for row in range(self.secrets.rowCount()))
+        return [n for n in names if n]
+
     def secret_changes(self) -> dict[str, str | None]:
         """New values to write, and None for saved secrets that were removed."""
         changes: dict[str, str | None] = {}

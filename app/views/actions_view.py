@@ -10,7 +10,10 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout
 from emulator import triggers
 from emulator.errors import EmulatorError
 
-from ..widgets.code_editor import CodeEditor
+from emulator.editor.lint import lint
+
+from ..widgets.editors import EditorHost
+from .. import theme
 from .action_settings import ActionSettings
 from .test_panel import TestPanel
 from .versions_panel import VersionsPanel
@@ -56,16 +59,17 @@ class ActionsView(QWidget):
         delete.clicked.connect(self.delete_action)
 
         self.title = QLabel()
-        self.save_button, self.deploy_button = QPushButton("Save draft (Ctrl+S)"), QPushButton("Deploy (Ctrl+D)")
+        self.save_button, self.deploy_button = QPushButton("Save draft (Ctrl+S)"), QPushButton("Deploy (Ctrl+Shift+D)")
         self.save_button.clicked.connect(self.save_draft)
         self.deploy_button.clicked.connect(self.deploy)
-        self.editor = CodeEditor()
+        self.editor = EditorHost(ops.editors, "code")
         self.editor.textChanged.connect(self._edited)
         self.editor.enable_breakpoints(True)
         self.editor.breakpoints_changed.connect(self._breakpoints_changed)
+        self.editor.shortcut.connect(self._editor_key)
         self.check_status = QLabel()
         self.settings = ActionSettings()
-        self.settings.edited.connect(lambda: self._set_dirty(True))
+        self.settings.edited.connect(self._settings_edited)
         self.versions = VersionsPanel(ops)
         self.test = TestPanel(ops)
         self.test.run_requested.connect(self.run_test)
@@ -197,15 +201,16 @@ class ActionsView(QWidget):
             w.setEnabled(action is not None)
         if action is None:
             self.title.setText("No action selected: create one with New action…")
-            self.editor.set_trigger(None)
+            self.editor.set_context(None)
             self.editor.setPlainText("")
             self.editor.set_breakpoints([])
         else:
-            self.editor.set_trigger(action["supported_triggers"][0]["id"])
             self.editor.setPlainText(action["code"])
             self.editor.set_breakpoints(self.ops.core.breakpoints(self.tenant, action["name"]))
             self._refresh_meta(action)
+            self._update_context()
         self.editor.set_errors({})
+        self.editor.set_warnings([])
         self.check_status.setText("")
         self._loading = False
         self._set_dirty(False)
@@ -224,6 +229,34 @@ class ActionsView(QWidget):
         self.test.load(self.tenant, action)
 
     # ---- editing -------------------------------------------------------------------------------------------
+    def _trigger_id(self) -> str | None:
+        return self.action["supported_triggers"][0]["id"] if self.action else None
+
+    def _secret_names(self) -> list[str]:
+        return self.settings.secret_names()
+
+    def _update_context(self) -> None:
+        """The editor's types: the trigger's, with the secrets and dependencies as edited now."""
+        self.editor.set_context(self._trigger_id(), self._secret_names())
+
+    def _settings_edited(self) -> None:
+        self._set_dirty(True)
+        self._update_context()
+        self._check_timer.start()
+
+    def _editor_key(self, name: str) -> None:
+        """Keys Monaco keeps from the window's shortcuts while it has the focus."""
+        if name == "save":
+            self.save_draft()
+        elif name == "deploy":
+            self.deploy()
+
+    def lint(self) -> None:
+        """Warnings for what will fail at run time: unknown api methods, secrets, dependencies."""
+        if self.action:
+            found = lint(self.editor.toPlainText(), self._trigger_id(), self._secret_names(),
+                         [d["name"] for d in self.settings.dependencies()])
+            self.editor.set_warnings([d.to_dict() for d in found])
     def _edited(self) -> None:
         if not self._loading and self.action:
             self._set_dirty(self.editor.toPlainText() != self.action["code"] or self._dirty)
@@ -242,17 +275,20 @@ class ActionsView(QWidget):
         if not self.action:
             return
         name, code = self.action["name"], self.editor.toPlainText()
+        self.lint()
 
         def done(error: dict | None) -> None:
             if not self.action or self.action["name"] != name or self.editor.toPlainText() != code:
                 return  # the code changed meanwhile; a newer check is on its way
             if error and error.get("line"):
                 self.editor.set_errors({error["line"]: f"{error['name']}: {error['message']}"})
-                self.check_status.setText(f"<span style='color:#c41a16'>Line {error['line']}: "
+                self.check_status.setText(f"<span style='color:{theme.css('error')}'>Line {error['line']}: "
                                           f"{error['name']}: {error['message']}</span>")
             else:
                 self.editor.set_errors({})
-                self.check_status.setText("<span style='color:#067d17'>No syntax errors</span>")
+                warnings = len(self.editor.warnings)
+                note = f" · {warnings} warning{'s' if warnings != 1 else ''}" if warnings else ""
+                self.check_status.setText(f"<span style='color:{theme.css('success')}'>No syntax errors</span>{note}")
             self.checked.emit(error)
 
         self.ops.run("", self.ops.core.check_code(code, name, self.tenant), done)

@@ -11,6 +11,8 @@ from emulator import triggers
 from emulator.changes import Changes
 from emulator.errors import EmulatorError
 
+from .. import theme
+
 
 class TriggerBindings(QGroupBox):
     applied = Signal(str)
@@ -31,7 +33,7 @@ class TriggerBindings(QGroupBox):
         up.clicked.connect(lambda: self.move(-1))
         down.clicked.connect(lambda: self.move(1))
         self.message = QLabel(wordWrap=True)
-        self.message.setStyleSheet("color: #c41a16")
+        self.message.setStyleSheet(f"color: {theme.css('error')}")
         row = QHBoxLayout()
         for w in (self.candidates, add, remove, up, down):
             row.addWidget(w)

@@ -1,20 +1,25 @@
 """The Compare area: two versions of an action (or draft and deployed) run on the same events; a table
 of which events behave differently; each row opens the side-by-side view, differing fields highlighted.
-A batch shows progress and can be cancelled."""
+Below, both runs' results as JSON in a diff view. A batch shows progress and can be cancelled."""
 from __future__ import annotations
 
 import asyncio
 import json
 
-from PySide6.QtCore import Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QProgressBar,
                                QPushButton, QSplitter, QTableWidget, QTableWidgetItem, QTreeWidget, QTreeWidgetItem,
                                QVBoxLayout, QWidget)
 
 from emulator.compare import COMPARED, compare
 
-DIFF = QBrush(QColor("#fde7e9"))
+from .. import theme
+from ..widgets.editors import EditorHost
+
+
+def _diff_brush() -> QBrush:
+    return QBrush(theme.color("error_bg"))
 
 
 class CompareView(QWidget):
@@ -50,13 +55,19 @@ class CompareView(QWidget):
         for w in (QLabel("Action"), self.action_box, QLabel("A"), self.a, QLabel("B"), self.b, self.run_button,
                   self.cancel_button, self.progress):
             top.addWidget(w)
+        self.diff = EditorHost(ops.editors, "diff")
         split = QSplitter()
         split.addWidget(self.table)
         split.addWidget(self.sides)
         split.setStretchFactor(1, 2)
+        outer = QSplitter(Qt.Orientation.Vertical)
+        outer.addWidget(split)
+        outer.addWidget(self.diff)
+        outer.setStretchFactor(0, 1)
+        outer.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
-        layout.addWidget(split)
+        layout.addWidget(outer)
 
     def set_tenant(self, tenant: str | None) -> None:
         self.tenant = tenant
@@ -130,7 +141,7 @@ class CompareView(QWidget):
         for col, text in enumerate(cells):
             item = QTableWidgetItem(text)
             if comparison.differences:
-                item.setBackground(DIFF)
+                item.setBackground(_diff_brush())
             self.table.setItem(row, col, item)
         if row == 0:
             self.table.selectRow(0)
@@ -146,8 +157,12 @@ class CompareView(QWidget):
                 item.setToolTip(col, json.dumps(side[key], indent=2)[:4000])
             if key in comparison.differences:
                 for col in range(3):
-                    item.setBackground(col, DIFF)
+                    item.setBackground(col, _diff_brush())
             self.sides.addTopLevelItem(item)
+        fields = (*COMPARED, "duration_ms")
+        self.diff.set_diff(f"A: {self.a.currentText()}", json.dumps({k: comparison.a[k] for k in fields}, indent=2),
+                           f"B: {self.b.currentText()}", json.dumps({k: comparison.b[k] for k in fields}, indent=2),
+                           "json")
 
     def apply_changes(self, changes) -> None:
         if self.tenant and any(t == self.tenant for t, _ in changes.actions):

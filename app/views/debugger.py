@@ -6,42 +6,18 @@ Step into (F11), Step out (Shift+F11) and Stop (Shift+F5). Every decision is the
 from __future__ import annotations
 
 import asyncio
-import re
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem,
-                               QPlainTextEdit, QPushButton, QSplitter, QTabWidget, QToolTip, QTreeWidget,
+                               QPlainTextEdit, QPushButton, QSplitter, QTabWidget, QTreeWidget,
                                QTreeWidgetItem, QVBoxLayout, QWidget)
 
-from ..widgets.code_editor import CodeEditor
+from ..widgets.editors import EditorHost
 
 OBJECT_ROLE = Qt.ItemDataRole.UserRole
-_WORD = re.compile(r"[\w$]+(?:\.[\w$]+)*")
 KEYS = (("Continue", "F5", "resume"), ("Step over", "F10", "step_over"), ("Step into", "F11", "step_into"),
         ("Step out", "Shift+F11", "step_out"), ("Stop", "Shift+F5", "stop"))
-
-
-class PausedSource(CodeEditor):
-    """The paused script, read-only; hovering a name evaluates it in the selected frame."""
-
-    hover_requested = Signal(str, object)  # expression, global position
-
-    def __init__(self):
-        super().__init__()
-        self.setReadOnly(True)
-
-    def event(self, e) -> bool:
-        if e.type() == e.Type.ToolTip and self.exec_line:
-            cursor = self.cursorForPosition(e.pos() - self.viewport().pos())
-            text, col = cursor.block().text(), cursor.positionInBlock()
-            for m in _WORD.finditer(text):
-                if m.start() <= col <= m.end():
-                    self.hover_requested.emit(m.group(0), e.globalPos())
-                    return True
-            QToolTip.hideText()
-            return True
-        return super().event(e)
 
 
 class DebuggerPane(QWidget):
@@ -70,7 +46,9 @@ class DebuggerPane(QWidget):
         self.exceptions.addItem("Pause on uncaught exceptions", "uncaught")
         self.exceptions.addItem("Pause on all exceptions", "all")
         self.exceptions.currentIndexChanged.connect(self._exceptions_changed)
-        self.source = PausedSource()
+        self.source = EditorHost(ops.editors, "code")  # the paused script, read-only
+        self.source.setReadOnly(True)
+        self.source.enable_hover_evaluation(True)
         self.source.hover_requested.connect(self._hover)
         self.variables = QTreeWidget()
         self.variables.setHeaderLabels(["Variable", "Value"])
@@ -257,14 +235,16 @@ class DebuggerPane(QWidget):
         var = await self.session.evaluate(text, self.frame_index)
         self.console.appendPlainText(f"> {text}\n{var.error or var.display}")
 
-    def _hover(self, expression: str, pos) -> None:
+    def _hover(self, expression: str, reply) -> None:
+        """The value of the name under the mouse in the selected frame, for the editor to show."""
         if self.pause is not None:
-            self._spawn(self._show_hover(expression, pos))
+            self._spawn(self._show_hover(expression, reply))
+        else:
+            reply(None)
 
-    async def _show_hover(self, expression: str, pos) -> None:
+    async def _show_hover(self, expression: str, reply) -> None:
         var = await self.session.evaluate(expression, self.frame_index)
-        if not var.error:
-            QToolTip.showText(pos, f"{expression} = {var.display}", self.source)
+        reply(None if var.error else f"{expression} = {var.display}")
 
     # ---- control -----------------------------------------------------------------------------------------
     def control(self, method: str) -> None:

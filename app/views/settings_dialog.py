@@ -1,17 +1,21 @@
-"""Settings: the Node binary (bundled by default, with its version), the execution deadline and the
-workspace file. Kept in QSettings; the core is told through its own calls."""
+"""Settings: the Node binary (bundled by default, with its version), the execution deadline, the
+workspace file, the editor (Monaco or the basic one) and the theme (the system's, light or dark). Kept in
+QSettings; the core is told through its own calls."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
+from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
                                QPushButton, QSpinBox, QWidget)
 
 from emulator.errors import EmulatorError
+
+from .. import theme
 from emulator.runtime import official_node, sandbox
 from emulator.runtime.node import bundled_node, node_version, resolve_node
 
 
 class SettingsDialog(QDialog):
-    def __init__(self, parent, *, node: str, deadline_ms: int, workspace: str):
+    def __init__(self, parent, *, node: str, deadline_ms: int, workspace: str, editor: str = "monaco",
+                 theme_mode: str = "system"):
         super().__init__(parent)
         self.setWindowTitle("Settings")
         self.node = QLineEdit(node)
@@ -24,11 +28,23 @@ class SettingsDialog(QDialog):
         self.deadline.setSuffix(" ms")
         self.deadline.setValue(deadline_ms)
         self.workspace = QLineEdit(workspace)
+        self.editor = QComboBox()
+        self.editor.addItem("Monaco (VS Code's editor, with Auth0's types)", "monaco")
+        self.editor.addItem("Basic (no download)", "basic")
+        self.editor.setCurrentIndex(max(0, self.editor.findData(editor)))
+        self.editor.setToolTip("Monaco is installed once from the npm registry (about 15 MB). Going back to the "
+                               "basic editor takes effect at the next start.")
+        self.theme = QComboBox()
+        for label, value in (("Follow the system", "system"), ("Light", "light"), ("Dark", "dark")):
+            self.theme.addItem(label, value)
+        self.theme.setCurrentIndex(max(0, self.theme.findData(theme_mode)))
         form = QFormLayout(self)
         form.addRow("Node binary", self._with_browse(self.node, "Choose a Node binary", False))
         form.addRow("", self.node_version)
         form.addRow("Execution deadline", self.deadline)
         form.addRow("Workspace file", self._with_browse(self.workspace, "Choose a workspace file", True))
+        form.addRow("Editor", self.editor)
+        form.addRow("Theme", self.theme)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
@@ -70,7 +86,7 @@ class SettingsDialog(QDialog):
                 ok = True
         except EmulatorError as exc:
             self.node_version.setText(str(exc))
-            self.node_version.setStyleSheet("color: #c41a16")
+            self.node_version.setStyleSheet(f"color: {theme.css('error')}")
             ok = False
         if hasattr(self, "buttons"):
             self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(ok)

@@ -2,11 +2,11 @@
 any two of draft, deployed and the numbered versions."""
 from __future__ import annotations
 
-from PySide6.QtGui import QFontDatabase
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QPlainTextEdit,
-                               QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QPushButton,
+                               QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtCore import Qt
 
-from ..widgets.highlighter import DiffHighlighter
+from ..widgets.editors import EditorHost
 
 
 class VersionsPanel(QWidget):
@@ -24,18 +24,24 @@ class VersionsPanel(QWidget):
         self.a, self.b = QComboBox(), QComboBox()
         diff_button = QPushButton("Diff")
         diff_button.clicked.connect(self.show_diff)
-        self.diff = QPlainTextEdit(readOnly=True)
-        self.diff.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        self._highlighter = DiffHighlighter(self.diff.document())
+        self.diff = EditorHost(ops.editors, "diff")  # side by side (Monaco) or unified
+        self.summary = QLabel()
         row = QHBoxLayout()
-        for w in (QLabel("Compare"), self.a, QLabel("with"), self.b, diff_button):
+        for w in (QLabel("Compare"), self.a, QLabel("with"), self.b, diff_button, self.summary):
             row.addWidget(w)
         row.addStretch()
+        top = QWidget()
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        top_layout.addWidget(self.table)
+        top_layout.addWidget(self.rollback_button)
+        top_layout.addLayout(row)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(top)
+        split.addWidget(self.diff)
+        split.setStretchFactor(1, 3)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.table)
-        layout.addWidget(self.rollback_button)
-        layout.addLayout(row)
-        layout.addWidget(self.diff)
+        layout.addWidget(split)
 
     def load(self, tenant: str, action: dict) -> None:
         self.tenant, self.action = tenant, action["name"]
@@ -54,7 +60,8 @@ class VersionsPanel(QWidget):
                 combo.addItem(label, data)
             combo.setCurrentText(default)
         self.rollback_button.setEnabled(bool(versions))
-        self.diff.clear()
+        self.summary.clear()
+        self.diff.set_diff("", "", "", "")
 
     def selected_number(self) -> int | None:
         row = self.table.currentRow()
@@ -66,8 +73,13 @@ class VersionsPanel(QWidget):
             self.ops.call(self, self.ops.core.rollback, self.tenant, self.action, number)
 
     def show_diff(self) -> str:
-        text = self.ops.call(self, self.ops.core.diff, self.tenant, self.action, self.a.currentData(),
-                             self.b.currentData())
-        if text is not None:
-            self.diff.setPlainText(text or f"No differences between {self.a.currentText()} and {self.b.currentText()}.")
-        return text or ""
+        """Show the two sides; returns the unified diff ("" when they are the same)."""
+        a, b = self.a.currentData(), self.b.currentData()
+        sides = self.ops.call(self, self.ops.core.diff_sides, self.tenant, self.action, a, b)
+        if sides is None:
+            return ""
+        self.diff.set_diff(*sides)
+        text = self.ops.core.diff(self.tenant, self.action, a, b)
+        self.summary.setText(f"Left: {sides[0]} · right: {sides[2]}" if text else
+                             f"No differences between {self.a.currentText()} and {self.b.currentText()}.")
+        return text

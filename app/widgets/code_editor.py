@@ -2,20 +2,22 @@
 message as a tooltip), completions for `api.` and `event.` and hover docs from the trigger registry,
 and the debugger's gutter: breakpoints (click or F9; right-click for a condition or a logpoint) and the
 line a paused run stopped on. Built on QPlainTextEdit with Qt's own QCompleter, as in Qt's code editor
-example."""
+example. This is the fallback for Monaco (app/widgets/monaco), with the same interface."""
 from __future__ import annotations
 
 import re
 
 from PySide6.QtCore import QPoint, QPointF, QRect, QSize, QStringListModel, Qt, Signal
-from PySide6.QtGui import (QColor, QFontDatabase, QPainter, QPalette, QPolygonF, QTextCharFormat, QTextCursor,
+from PySide6.QtGui import (QFontDatabase, QPainter, QPalette, QPolygonF, QTextCharFormat, QTextCursor,
                            QTextFormat)
 from PySide6.QtWidgets import QCompleter, QInputDialog, QMenu, QPlainTextEdit, QTextEdit, QToolTip, QWidget
 
+from .. import theme
 from ..completions import Completions
 from .highlighter import JsHighlighter
 
 _WORD_AT = re.compile(r"[\w$.]+")
+_EXPRESSION = re.compile(r"[\w$]+(?:\.[\w$]+)*")
 
 
 class _LineNumbers(QWidget):
@@ -44,6 +46,8 @@ MARK = 14  # the breakpoint column, left of the line numbers
 class CodeEditor(QPlainTextEdit):
     completions_shown = Signal(list)  # the names offered, for tests and status
     breakpoints_changed = Signal(object)  # {line: {"condition", "log"}} (int keys: not a QVariantMap)
+    shortcut = Signal(str)  # Monaco's editor sends the keys it keeps; here the window's shortcuts work
+    hover_requested = Signal(str, object)  # expression under the mouse, reply(text | None): the debugger's
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -57,6 +61,9 @@ class CodeEditor(QPlainTextEdit):
         self.breakpoints_enabled = False
         self.exec_line: int | None = None  # where a paused run stopped
         self.completions: Completions | None = None
+        self.warnings: list[dict] = []
+        self.context: tuple = (None, (), {}, ())
+        self.hover_evaluation = False
         self.completer = QCompleter(self)
         self.completer.setWidget(self)
         self.completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
@@ -97,7 +104,7 @@ class CodeEditor(QPlainTextEdit):
         while block.isValid() and top <= event.rect().bottom():
             line = block.blockNumber() + 1
             if block.isVisible():
-                painter.setPen(QColor("#c41a16") if line in self.errors else muted)
+                painter.setPen(theme.color("error") if line in self.errors else muted)
                 painter.drawText(0, top, self.gutter.width() - 6, height, Qt.AlignmentFlag.AlignRight, str(line))
                 self._paint_marks(painter, line, top, height)
             top += round(self.blockBoundingRect(block).height())
@@ -110,16 +117,16 @@ class CodeEditor(QPlainTextEdit):
         if bp is not None:
             painter.setPen(Qt.PenStyle.NoPen)
             if bp.get("log"):  # a logpoint: a diamond, as in VS Code
-                painter.setBrush(QColor("#c41a16"))
+                painter.setBrush(theme.color("breakpoint"))
                 c = QPointF(x + d / 2, y + d / 2)
                 painter.drawPolygon(QPolygonF([QPointF(c.x(), y), QPointF(x + d, c.y()), QPointF(c.x(), y + d),
                                                QPointF(x, c.y())]))
             else:
-                painter.setBrush(QColor("#d9822b") if bp.get("condition") else QColor("#c41a16"))
+                painter.setBrush(theme.color("conditional") if bp.get("condition") else theme.color("breakpoint"))
                 painter.drawEllipse(QRect(int(x), int(y), d, d))
         if line == self.exec_line:  # the paused run's line: an arrow
             painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(QColor("#e8a600"))
+            painter.setBrush(theme.color("exec"))
             painter.drawPolygon(QPolygonF([QPointF(x, y), QPointF(x + d, y + d / 2), QPointF(x, y + d)]))
 
     # ---- the debugger's gutter ----------------------------------------------------------------------------
@@ -208,18 +215,29 @@ class CodeEditor(QPlainTextEdit):
             if not block.isValid():
                 continue
             mark = QTextEdit.ExtraSelection()
-            mark.format.setBackground(QColor("#fde7e9"))
+            mark.format.setBackground(theme.color("error_bg"))
             mark.format.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
-            mark.format.setUnderlineColor(QColor("#c41a16"))
+            mark.format.setUnderlineColor(theme.color("error"))
             mark.format.setProperty(QTextFormat.Property.FullWidthSelection, True)
             mark.cursor = QTextCursor(block)
             selections.append(mark)
+        for d in self.warnings:
+            block = self.document().findBlockByNumber(d["line"] - 1)
+            if not block.isValid():
+                continue
+            warn = QTextEdit.ExtraSelection()
+            warn.format.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
+            warn.format.setUnderlineColor(theme.color("warning"))
+            warn.cursor = QTextCursor(block)
+            warn.cursor.setPosition(block.position() + d["column"] - 1)
+            warn.cursor.setPosition(min(block.position() + d["end_column"] - 1, block.position() + block.length() - 1),
+                                    QTextCursor.MoveMode.KeepAnchor)
+            selections.append(warn)
         if self.exec_line:
             block = self.document().findBlockByNumber(self.exec_line - 1)
             if block.isValid():
                 paused = QTextEdit.ExtraSelection()
-                tint = QColor("#e8a600")
-                tint.setAlpha(70)
+                tint = theme.color("exec", 70)
                 paused.format.setBackground(tint)
                 paused.format.setProperty(QTextFormat.Property.FullWidthSelection, True)
                 paused.cursor = QTextCursor(block)
@@ -232,9 +250,25 @@ class CodeEditor(QPlainTextEdit):
         self.centerCursor()
         self.setFocus()
 
+    def set_warnings(self, diagnostics: list[dict]) -> None:
+        """Lint warnings ({line, column, end_column, message}): underlined, the message on hover."""
+        self.warnings = list(diagnostics)
+        self._refresh_selections()
+
+    def snapshot(self) -> dict:
+        return {"text": self.toPlainText(), "context": self.context, "errors": self.errors, "warnings": self.warnings,
+                "breakpoints": self.breakpoints, "breakpoints_enabled": self.breakpoints_enabled,
+                "exec_line": self.exec_line, "read_only": self.isReadOnly()}
+
     # ---- completions and hover docs ------------------------------------------------------------------------
-    def set_trigger(self, trigger_id: str | None) -> None:
+    def set_context(self, trigger_id: str | None, secrets: list[str] = (), libs: dict | None = None,
+                    typed_dependencies: list[str] = ()) -> None:
+        """The trigger (completions, docs); secrets and type files matter to Monaco only."""
+        self.context = (trigger_id, tuple(secrets), dict(libs or {}), tuple(typed_dependencies))
         self.completions = Completions(trigger_id) if trigger_id else None
+
+    def set_trigger(self, trigger_id: str | None) -> None:
+        self.set_context(trigger_id)
 
     def _text_before_cursor(self) -> str:
         cursor = self.textCursor()
@@ -292,11 +326,29 @@ class CodeEditor(QPlainTextEdit):
                 return self.completions.doc_at(m.group(0).rstrip(".")) if self.completions else None
         return None
 
+    def enable_hover_evaluation(self, on: bool = True) -> None:
+        """While paused, hovering a name asks for its value (hover_requested) instead of showing docs."""
+        self.hover_evaluation = on
+
+    def _hover_value(self, e) -> bool:
+        cursor = self.cursorForPosition(e.pos() - self.viewport().pos())
+        text, col = cursor.block().text(), cursor.positionInBlock()
+        for m in _EXPRESSION.finditer(text):
+            if m.start() <= col <= m.end():
+                where = e.globalPos()
+                self.hover_requested.emit(m.group(0), lambda value: value and QToolTip.showText(where, value, self))
+                return True
+        QToolTip.hideText()
+        return True
+
     def event(self, e) -> bool:
+        if e.type() == e.Type.ToolTip and self.hover_evaluation and self.exec_line:
+            return self._hover_value(e)
         if e.type() == e.Type.ToolTip:
             pos = e.pos() - self.viewport().pos()
             line = self.cursorForPosition(pos).blockNumber() + 1
-            text = self.errors.get(line) or self.doc_at(pos)
+            warnings = [d["message"] for d in self.warnings if d["line"] == line]
+            text = self.errors.get(line) or "\n".join(warnings) or self.doc_at(pos)
             if text:
                 QToolTip.showText(e.globalPos(), text, self)
             else:

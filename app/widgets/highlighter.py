@@ -1,73 +1,102 @@
-"""JavaScript syntax highlighting for the code editor (keywords, strings, templates, numbers, comments,
-and the `event` and `api` objects)."""
+"""Syntax highlighting for the app's own editors (the fallback for Monaco): JavaScript (keywords,
+strings, templates, numbers, comments, and the `event` and `api` objects), JSON and unified diffs.
+Colours come from the theme and follow it when it changes.
+
+JavaScript is scanned left to right, so that `//` inside a string (every URL) is part of the string and
+not a comment."""
 from __future__ import annotations
 
 import re
 
-from PySide6.QtGui import QColor, QFont, QSyntaxHighlighter, QTextCharFormat
+from PySide6.QtGui import QFont, QSyntaxHighlighter, QTextCharFormat
+
+from .. import theme
 
 KEYWORDS = ("async await break case catch class const continue default delete do else export extends false "
             "finally for function if import in instanceof let new null of return super switch this throw true "
             "try typeof undefined var void while yield").split()
 
 
-def _format(color: str, bold: bool = False, italic: bool = False) -> QTextCharFormat:
+def _format(name: str, bold: bool = False, italic: bool = False) -> QTextCharFormat:
     fmt = QTextCharFormat()
-    fmt.setForeground(QColor(color))
+    fmt.setForeground(theme.color(name))
     if bold:
         fmt.setFontWeight(QFont.Weight.Bold)
     fmt.setFontItalic(italic)
     return fmt
 
 
-class JsHighlighter(QSyntaxHighlighter):
-    RULES = [
-        (re.compile(r"\b(" + "|".join(KEYWORDS) + r")\b"), _format("#0033b3", bold=True)),
-        (re.compile(r"\b(api|event|exports|require|module|console)\b"), _format("#871094")),
-        (re.compile(r"\b\d+(\.\d+)?\b"), _format("#1750eb")),
-        (re.compile(r"'(?:\\.|[^'\\])*'|\"(?:\\.|[^\"\\])*\"|`(?:\\.|[^`\\])*`"), _format("#067d17")),
-        (re.compile(r"//[^\n]*"), _format("#8c8c8c", italic=True)),
-    ]
-    COMMENT = _format("#8c8c8c", italic=True)
+class _Themed(QSyntaxHighlighter):
+    def __init__(self, document):
+        super().__init__(document)
+        theme.notifier.changed.connect(self._retheme)
 
+    def _retheme(self, *_: object) -> None:
+        try:
+            self.rehighlight()
+        except RuntimeError:  # the document is gone
+            pass
+
+
+# One pass over a line: whichever token starts first wins, so a string hides the `//` inside it.
+_JS_TOKEN = re.compile(
+    r"(?P<comment>//.*)|(?P<block>/\*)|(?P<string>'(?:\\.|[^'\\])*'?|\"(?:\\.|[^\"\\])*\"?|`(?:\\.|[^`\\])*`?)"
+    r"|(?P<keyword>\b(?:" + "|".join(KEYWORDS) + r")\b)|(?P<identifier>\b(?:api|event|exports|require|module|console)\b)"
+    r"|(?P<number>\b\d+(?:\.\d+)?\b)")
+
+
+class JsHighlighter(_Themed):
     def highlightBlock(self, text: str) -> None:  # noqa: N802 (Qt's name)
-        for pattern, fmt in self.RULES:
-            for m in pattern.finditer(text):
-                self.setFormat(m.start(), m.end() - m.start(), fmt)
-        # Block comments across lines: state 1 means "inside /* ... */".
-        continuing = self.previousBlockState() == 1
-        start = 0 if continuing else text.find("/*")
-        while start >= 0:
-            end = text.find("*/", start if continuing else start + 2)
-            continuing = False
+        start = 0
+        if self.previousBlockState() == 1:  # inside /* ... */ from an earlier line
+            end = text.find("*/")
             if end < 0:
-                self.setFormat(start, len(text) - start, self.COMMENT)
+                self.setFormat(0, len(text), _format("comment", italic=True))
                 self.setCurrentBlockState(1)
                 return
-            self.setFormat(start, end + 2 - start, self.COMMENT)
-            start = text.find("/*", end + 2)
+            self.setFormat(0, end + 2, _format("comment", italic=True))
+            start = end + 2
         self.setCurrentBlockState(0)
+        pos = start
+        while True:
+            m = _JS_TOKEN.search(text, pos)
+            if not m:
+                return
+            kind = m.lastgroup
+            if kind == "block":
+                end = text.find("*/", m.end())
+                if end < 0:
+                    self.setFormat(m.start(), len(text) - m.start(), _format("comment", italic=True))
+                    self.setCurrentBlockState(1)
+                    return
+                self.setFormat(m.start(), end + 2 - m.start(), _format("comment", italic=True))
+                pos = end + 2
+                continue
+            name = {"comment": "comment", "string": "string", "keyword": "keyword", "identifier": "identifier",
+                    "number": "number"}[kind]
+            self.setFormat(m.start(), m.end() - m.start(),
+                           _format(name, bold=kind == "keyword", italic=kind == "comment"))
+            pos = max(m.end(), pos + 1)
 
 
-class JsonHighlighter(QSyntaxHighlighter):
-    RULES = [(re.compile(r"\"(?:\\.|[^\"\\])*\"(?=\s*:)"), _format("#871094")),
-             (re.compile(r":\s*(\"(?:\\.|[^\"\\])*\")"), _format("#067d17")),
-             (re.compile(r"\b(true|false|null|-?\d+(\.\d+)?)\b"), _format("#1750eb"))]
+class JsonHighlighter(_Themed):
+    RULES = [(re.compile(r"\"(?:\\.|[^\"\\])*\"(?=\s*:)"), "property"),
+             (re.compile(r":\s*(\"(?:\\.|[^\"\\])*\")"), "string"),
+             (re.compile(r"\b(true|false|null|-?\d+(\.\d+)?)\b"), "number")]
 
     def highlightBlock(self, text: str) -> None:  # noqa: N802
-        for pattern, fmt in self.RULES:
+        for pattern, name in self.RULES:
+            fmt = _format(name)
             for m in pattern.finditer(text):
                 group = 1 if pattern.groups and m.group(1) and m.lastindex else 0
                 self.setFormat(m.start(group), m.end(group) - m.start(group), fmt)
 
 
-class DiffHighlighter(QSyntaxHighlighter):
-    ADDED, REMOVED, HUNK = _format("#067d17"), _format("#c41a16"), _format("#0033b3", bold=True)
-
+class DiffHighlighter(_Themed):
     def highlightBlock(self, text: str) -> None:  # noqa: N802
         if text.startswith("+") and not text.startswith("+++"):
-            self.setFormat(0, len(text), self.ADDED)
+            self.setFormat(0, len(text), _format("added"))
         elif text.startswith("-") and not text.startswith("---"):
-            self.setFormat(0, len(text), self.REMOVED)
+            self.setFormat(0, len(text), _format("removed"))
         elif text.startswith("@@"):
-            self.setFormat(0, len(text), self.HUNK)
+            self.setFormat(0, len(text), _format("hunk", bold=True))

@@ -248,14 +248,22 @@ def _label(which: int | str) -> str:
     return which if isinstance(which, str) else f"v{which}"
 
 
-def diff(ws: Workspace, tenant: str, name: str, a: int | str = DEPLOYED, b: int | str = DRAFT) -> str:
-    """A unified diff of the code (and dependencies) of two versions, the draft, or the deployed one."""
+def diff_sides(ws: Workspace, tenant: str, name: str, a: int | str = DEPLOYED,
+               b: int | str = DRAFT) -> tuple[str, str, str, str]:
+    """(label, text) of both sides of a diff: the code of each, its dependencies as comments first."""
     left, right = source(ws, tenant, name, a), source(ws, tenant, name, b)
 
-    def text(src: dict) -> list[str]:
+    def text(src: dict) -> str:
         deps = "".join(f"// dependency: {d['name']}@{d.get('version', 'latest')}\n" for d in src["dependencies"])
-        return (deps + src["code"] + ("" if src["code"].endswith("\n") else "\n")).splitlines(keepends=True)
+        return deps + src["code"] + ("" if src["code"].endswith("\n") else "\n")
 
     label_a = _label(left["version"] if a == DEPLOYED else a)
     label_b = _label(right["version"] if b == DEPLOYED else b)
-    return "".join(difflib.unified_diff(text(left), text(right), f"{name} ({label_a})", f"{name} ({label_b})"))
+    return f"{name} ({label_a})", text(left), f"{name} ({label_b})", text(right)
+
+
+def diff(ws: Workspace, tenant: str, name: str, a: int | str = DEPLOYED, b: int | str = DRAFT) -> str:
+    """A unified diff of the code (and dependencies) of two versions, the draft, or the deployed one."""
+    label_a, text_a, label_b, text_b = diff_sides(ws, tenant, name, a, b)
+    return "".join(difflib.unified_diff(text_a.splitlines(keepends=True), text_b.splitlines(keepends=True),
+                                        label_a, label_b))

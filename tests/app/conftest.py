@@ -14,10 +14,11 @@ if hasattr(os, "geteuid") and os.geteuid() == 0:
 
 
 def _prepare_webengine() -> None:
-    """QtWebEngine must be loaded, with shared GL contexts, before the QApplication exists."""
-    from PySide6.QtCore import QCoreApplication, Qt
+    """QtWebEngine must be loaded, with shared GL contexts and the editor's URL scheme, before the
+    QApplication exists."""
+    from app.main import prepare_webengine
 
-    QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
+    prepare_webengine()
     import PySide6.QtWebEngineWidgets  # noqa: F401
 
 
@@ -33,6 +34,16 @@ def aloop(qapp):
     yield loop
     loop.close()
     asyncio.set_event_loop(None)
+
+
+def basic_settings(tmp_path, editor: str = "basic"):
+    """The app's settings for a test, in its own file. The views' tests use the basic editor (they type
+    with Qt's key events); tests/app/test_monaco.py drives Monaco."""
+    from PySide6.QtCore import QSettings
+
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    settings.setValue("editor", editor)
+    return settings
 
 
 _ANY = object()

@@ -6,13 +6,13 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from PySide6.QtCore import QPoint, QSettings, Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 
 from app.startup import open_core
 from app.window import MainWindow
 
-from .conftest import wait_signal as _wait_signal
+from .conftest import basic_settings, wait_signal as _wait_signal
 
 
 def wait_signal(aloop, signal, action, **kw):
@@ -30,7 +30,7 @@ CODE = """exports.onExecutePostLogin = async (event, api) => {
 @pytest.fixture
 def win(qtbot, aloop, tmp_path):
     core = open_core(str(tmp_path / "ws.sqlite"))
-    window = MainWindow(core, QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+    window = MainWindow(core, basic_settings(tmp_path))
     qtbot.addWidget(window)
     window.resize(1280, 800)
     window.show()

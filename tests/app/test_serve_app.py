@@ -10,11 +10,13 @@ from urllib.parse import urlencode
 
 import aiohttp
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from app.startup import open_core
 from app.window import MainWindow
+
+from .conftest import basic_settings
 
 from .test_debugger import _until, wait_signal
 
@@ -23,7 +25,7 @@ from .test_debugger import _until, wait_signal
 def win(qtbot, aloop, tmp_path):
     core = open_core(str(tmp_path / "ws.sqlite"))
     core.deadline_ms = 1000
-    window = MainWindow(core, QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+    window = MainWindow(core, basic_settings(tmp_path))
     qtbot.addWidget(window)
     window.show()
     aloop.run_until_complete(window.start_core())

@@ -9,14 +9,14 @@ import json
 import time
 
 import pytest
-from PySide6.QtCore import QPoint, QSettings, Qt, QTimer
+from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QTableWidgetItem
 
 from app.startup import open_core
 from app.window import MainWindow
 
-from .conftest import wait_signal
+from .conftest import basic_settings, wait_signal
 
 JANE, JANE_PASSWORD = "jane.doe@example.com", "Correct-Horse-9"
 SAM, SAM_PASSWORD = "sam.lee@example.org", "Battery-Staple-7"
@@ -25,7 +25,7 @@ SAM, SAM_PASSWORD = "sam.lee@example.org", "Battery-Staple-7"
 @pytest.fixture
 def win(qtbot, aloop, tmp_path):
     core = open_core(str(tmp_path / "ws.sqlite"))
-    window = MainWindow(core, QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+    window = MainWindow(core, basic_settings(tmp_path))
     qtbot.addWidget(window)
     window.show()
     aloop.run_until_complete(window.start_core())

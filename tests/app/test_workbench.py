@@ -7,19 +7,19 @@ from __future__ import annotations
 import json
 
 import pytest
-from PySide6.QtCore import QModelIndex, QSettings, Qt, QTimer
+from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtWidgets import QMessageBox
 
 from app.startup import open_core
 from app.window import MainWindow
 
-from .conftest import wait_signal
+from .conftest import basic_settings, wait_signal
 
 
 @pytest.fixture
 def win(qtbot, aloop, tmp_path):
     core = open_core(str(tmp_path / "ws.sqlite"))
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    settings = basic_settings(tmp_path)
     window = MainWindow(core, settings)
     qtbot.addWidget(window)
     window.show()
@@ -45,7 +45,7 @@ def test_lands_on_the_sample_tenant(win):
 
 def test_create_type_complete_save_deploy(win, qtbot, aloop):
     view = _new_action(win)
-    editor = view.editor
+    editor = view.editor.impl  # the basic editor (Monaco's own test is test_monaco.py)
     assert "exports.onExecutePostLogin = async (event, api)" in editor.toPlainText()
     assert "exports.onContinuePostLogin" in editor.toPlainText()  # the trigger's skeleton
     editor.setPlainText("exports.onExecutePostLogin = async (event, api) => {\n  \n};\n")
@@ -64,7 +64,10 @@ def test_create_type_complete_save_deploy(win, qtbot, aloop):
     qtbot.keyClick(editor, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)  # Save draft
     assert not view.dirty
     assert "setCustomClaim('https://example.com/x'" in win.core.action("sample", "my-claims")["code"]
-    qtbot.keyClick(editor, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)  # Deploy
+    # Ctrl+D is the editor's (select the next match, as in VS Code); deploying is Ctrl+Shift+D.
+    qtbot.keyClick(editor, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+    assert win.core.action("sample", "my-claims")["deployed_version"] is None
+    qtbot.keyClick(editor, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     assert win.core.action("sample", "my-claims")["deployed_version"] == 1
     assert "deployed v1" in view.title.text()
 
@@ -230,9 +233,10 @@ def test_the_readme_screenshots_script_still_works(tmp_path):
                          timeout=120, env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"})
     assert out.returncode == 0, out.stderr
     shots = sorted(p.name for p in tmp_path.glob("*.png"))
-    assert shots == ["actions-editor.png", "compare-versions.png", "debugger-paused.png", "flows-bindings.png",
-                     "simulator-breakpoint.png",
-                     "test-panel.png", "timings-charts.png", "versions-diff.png"]
+    names = ["actions-editor", "compare-versions", "debugger-paused", "flows-bindings", "simulator-breakpoint",
+             "test-panel", "timings-charts", "versions-diff"]
+    # Every screenshot in the light theme, and again in the dark one.
+    assert shots == sorted([f"{n}.png" for n in names] + [f"{n}-dark.png" for n in names])
     assert all(p.stat().st_size > 20_000 for p in tmp_path.glob("*.png"))
 
 

@@ -7,11 +7,11 @@ from __future__ import annotations
 import json
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QFontDatabase
-from PySide6.QtWidgets import (QComboBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QPushButton,
+from PySide6.QtWidgets import (QComboBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton,
                                QStackedWidget, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
-from ...widgets.highlighter import JsonHighlighter
+from ... import theme
+from ...widgets.editors import EditorHost, EditorKit
 
 
 def _page(*widgets) -> QWidget:
@@ -55,16 +55,13 @@ class PromptPanel(QStackedWidget):
     sign_requested = Signal(str, dict)  # secret name, claims: the view asks the core for a session token
     auto_requested = Signal()  # "answer as the emulator would" (code from the outbox, the e-mailed link)
 
-    def __init__(self):
+    def __init__(self, editors: EditorKit | None = None):
         super().__init__()
-        mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
         self.title = QLabel()
         self.idle = _page(QLabel("Pick a flow and press Step (F10) or Run (F5)."))
         # breakpoint: the event
         self.event_label = QLabel()
-        self.event_editor = QPlainTextEdit()
-        self.event_editor.setFont(mono)
-        self._highlighter = JsonHighlighter(self.event_editor.document())  # kept: Qt does not own it for Python
+        self.event_editor = EditorHost(editors or EditorKit("basic"), "json")  # checked against the event schema
         self.event_editor.textChanged.connect(self._check_event)
         self.event_error = QLabel()
         self.send_event = QPushButton("Send this event to the action")
@@ -135,7 +132,7 @@ class PromptPanel(QStackedWidget):
         for page in self.pages.values():
             self.addWidget(page)
         for label in (self.event_error, self.otp_error, self.continue_error, self.password_error):
-            label.setStyleSheet("color: #b00020")
+            label.setStyleSheet(f"color: {theme.css('error')}")
         for label in (self.event_label, self.otp_label, self.form_label, self.title, self.event_error,
                       self.continue_error):
             label.setWordWrap(True)
@@ -155,6 +152,7 @@ class PromptPanel(QStackedWidget):
             self.event_label.setText(f"Breakpoint: the event {waiting['action']} ({waiting['trigger']}{handler}) is "
                                      f"about to receive. Edit it, then send.")
             self._original_event = json.dumps(waiting["event"], indent=2)
+            self.event_editor.set_schema(waiting["trigger"])
             self.event_editor.setPlainText(self._original_event)
         elif need == "otp":
             self.otp_label.setText(f"A code was sent to {waiting['phone']} ({waiting['action']}). "
@@ -184,8 +182,10 @@ class PromptPanel(QStackedWidget):
             json.loads(self.event_editor.toPlainText())
         except json.JSONDecodeError as exc:
             self.event_error.setText(f"Line {exc.lineno}: {exc.msg}")
+            self.event_editor.set_errors({exc.lineno: exc.msg})
             self.send_event.setEnabled(False)
             return
+        self.event_editor.set_errors({})
         self.event_error.clear()
         self.send_event.setEnabled(True)
 

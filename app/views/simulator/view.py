@@ -53,7 +53,7 @@ class SimulatorView(QWidget):
         self.setup.seed.valueChanged.connect(self._show_banner)
         self.breakpoints = Breakpoints()
         self.breakpoints.changed.connect(self._breakpoints_changed)
-        self.stepper, self.runs, self.prompt, self.details = Stepper(), RunList(), PromptPanel(), RunDetails()
+        self.stepper, self.runs, self.prompt, self.details = Stepper(), RunList(), PromptPanel(ops.editors), RunDetails()
         self.runs.reopen.connect(self.reopen)
         # An answer goes on the way the person last moved: one step after Step, to the next pause after Run.
         self._run_all = False
