@@ -6,10 +6,12 @@ from __future__ import annotations
 from PySide6.QtCharts import (QBarCategoryAxis, QBarSet, QBoxPlotSeries, QBoxSet, QChart, QChartView,
                               QHorizontalStackedBarSeries, QLineSeries, QLogValueAxis, QValueAxis)
 from PySide6.QtCore import QPointF, Qt, Signal
-from PySide6.QtGui import QColor, QCursor, QPainter
+from PySide6.QtGui import QColor, QCursor, QPainter, QPalette
 from PySide6.QtWidgets import QToolTip
 
-KIND_COLORS = {"trigger": "#7a5af8", "step": "#b8c4d6", "action": "#0e7c86"}
+from .. import theme
+
+KIND_COLORS = ("trigger", "step", "action")  # bar kinds, coloured by the theme
 
 
 def _tip(state: bool, text: str) -> None:
@@ -40,6 +42,25 @@ class _ChartView(QChartView):
         self.setChart(self.chart_)
         self.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.setMinimumHeight(150)
+        self._restyle()
+        theme.notifier.changed.connect(self._restyle)
+
+    def _restyle(self, *_: object) -> None:
+        """The chart in the app's theme: Qt's dark or light chart theme on the palette's own surfaces, and
+        a distinct colour per series (Qt's themes cycle through 5)."""
+        dark = theme.is_dark()
+        self.chart_.setTheme(QChart.ChartTheme.ChartThemeDark if dark else QChart.ChartTheme.ChartThemeLight)
+        palette = theme.QGuiApplication.palette()  # the new one: widgets get theirs a moment later
+        self.chart_.setBackgroundBrush(palette.color(QPalette.ColorRole.Base))
+        self.chart_.setTitleBrush(palette.color(QPalette.ColorRole.Text))
+        self.chart_.legend().setLabelColor(palette.color(QPalette.ColorRole.Text))
+        self.setBackgroundBrush(palette.color(QPalette.ColorRole.Window))
+        self.color_series()
+
+    def color_series(self) -> None:
+        for i, series in enumerate(self.chart_.series()):
+            if isinstance(series, QLineSeries):
+                series.setColor(QColor(theme.SERIES[i % len(theme.SERIES)]))
 
     def clear(self) -> None:
         self.chart_.removeAllSeries()
@@ -93,6 +114,7 @@ class DurationsChart(_ChartView):
             chart.addSeries(series)
             series.attachAxis(x_axis)
             series.attachAxis(y_axis)
+        self.color_series()
 
     def row_at(self, action: str, point: QPointF) -> dict | None:
         points = self.rows_by_series.get(action) or {}
@@ -177,7 +199,7 @@ class WaterfallChart(_ChartView):
         offset.setBorderColor(QColor(0, 0, 0, 0))
         sets = {kind: QBarSet(kind) for kind in KIND_COLORS}
         for kind, bar_set in sets.items():
-            bar_set.setColor(QColor(KIND_COLORS[kind]))
+            bar_set.setColor(theme.color(kind))
         for bar in self.bars:
             offset.append(bar["start_ms"])
             for kind, bar_set in sets.items():

@@ -6,13 +6,13 @@ from __future__ import annotations
 import json
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFontDatabase
-from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QInputDialog, QLabel, QPlainTextEdit, QPushButton, QSplitter,
-                               QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QInputDialog, QLabel, QPushButton, QSplitter, QTreeWidget,
+                               QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from emulator import triggers
 
-from ..widgets.highlighter import JsonHighlighter
+from .. import theme
+from ..widgets.editors import EditorHost
 
 DEFAULT = "(default event)"
 
@@ -33,9 +33,7 @@ class TestPanel(QWidget):
         self.version = QComboBox()
         self.run_button = QPushButton("Run  (Ctrl+Enter)")
         self.run_button.clicked.connect(self.run)
-        self.event_editor = QPlainTextEdit()
-        self.event_editor.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        self._highlighter = JsonHighlighter(self.event_editor.document())  # kept: Qt does not own it for Python
+        self.event_editor = EditorHost(ops.editors, "json")  # JSON, checked against the trigger's event schema
         self.event_editor.textChanged.connect(self._validate)
         self.validity = QLabel()
         self.results = QTreeWidget()
@@ -62,6 +60,7 @@ class TestPanel(QWidget):
     def load(self, tenant: str, action: dict) -> None:
         self.tenant, self.action = tenant, action["name"]
         self.trigger_id = action["supported_triggers"][0]["id"]
+        self.event_editor.set_schema(self.trigger_id)
         self.version.clear()
         self.version.addItem("draft", "draft")
         for v in self.ops.core.versions(tenant, self.action):
@@ -93,14 +92,17 @@ class TestPanel(QWidget):
         return value if isinstance(value, dict) else None
 
     def _validate(self) -> None:
+        errors = {}
         try:
             value = json.loads(self.event_editor.toPlainText())
             ok = isinstance(value, dict)
             message = "Valid event" if ok else "The event must be a JSON object"
         except json.JSONDecodeError as exc:
             ok, message = False, f"Invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
+            errors = {exc.lineno: exc.msg}
+        self.event_editor.set_errors(errors)
         self.validity.setText(message)
-        self.validity.setStyleSheet("color: #067d17" if ok else "color: #c41a16")
+        self.validity.setStyleSheet(f"color: {theme.css('success' if ok else 'error')}")
         self.run_button.setEnabled(ok)
 
     def save_event_as(self, name: str | None = None) -> None:
