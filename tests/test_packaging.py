@@ -42,3 +42,13 @@ def test_build_script_and_desktop_entry():
     from app.main import ICON
 
     assert ICON.exists() and '(str(ROOT / "app" / "resources"), "app/resources")' in SPEC
+
+
+def test_the_spec_ships_monaco_and_qtwebengine_where_the_app_looks():
+    from app.widgets.monaco import assets, scheme
+
+    assert scheme.PAGE.relative_to(ROOT).as_posix() == "app/widgets/monaco/page"
+    assert '(str(ROOT / "app" / "widgets" / "monaco" / "page"), "app/widgets/monaco/page")' in SPEC
+    # assets.find() looks in <frozen app>/monaco; the spec puts Monaco's min/ folder there.
+    assert 'DATAS.append((str(MONACO), "monaco"))' in SPEC and '"monaco"' in Path(assets.__file__).read_text()
+    assert '"PySide6.QtWebEngineWidgets"' in SPEC and "QtWebEngineCore" not in SPEC.split("excludes=")[1]

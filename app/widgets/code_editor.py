@@ -10,10 +10,11 @@ import re
 from PySide6.QtCore import QPoint, QPointF, QRect, QSize, QStringListModel, Qt, Signal
 from PySide6.QtGui import (QFontDatabase, QPainter, QPalette, QPolygonF, QTextCharFormat, QTextCursor,
                            QTextFormat)
-from PySide6.QtWidgets import QCompleter, QInputDialog, QMenu, QPlainTextEdit, QTextEdit, QToolTip, QWidget
+from PySide6.QtWidgets import QCompleter, QPlainTextEdit, QTextEdit, QToolTip, QWidget
 
 from .. import theme
 from ..completions import Completions
+from .breakpoints import BreakpointEditing
 from .highlighter import JsHighlighter
 
 _WORD_AT = re.compile(r"[\w$.]+")
@@ -43,7 +44,7 @@ class _LineNumbers(QWidget):
 MARK = 14  # the breakpoint column, left of the line numbers
 
 
-class CodeEditor(QPlainTextEdit):
+class CodeEditor(BreakpointEditing, QPlainTextEdit):
     completions_shown = Signal(list)  # the names offered, for tests and status
     breakpoints_changed = Signal(object)  # {line: {"condition", "log"}} (int keys: not a QVariantMap)
     shortcut = Signal(str)  # Monaco's editor sends the keys it keeps; here the window's shortcuts work
@@ -155,32 +156,6 @@ class CodeEditor(QPlainTextEdit):
         else:
             self.breakpoints[line] = {"condition": None, "log": None}
         self._announce()
-
-    def edit_breakpoint(self, line: int, kind: str, value: str | None = None) -> None:
-        """Make the breakpoint on `line` conditional (kind "condition") or a logpoint (kind "log")."""
-        if value is None:
-            current = self.breakpoints.get(line, {}).get(kind) or ""
-            prompt = ("Stop only when this expression is true:" if kind == "condition"
-                      else "Print this message and go on; {expression} parts are evaluated:")
-            value, ok = QInputDialog.getText(self, "Breakpoint" if kind == "condition" else "Logpoint", prompt,
-                                             text=current)
-            if not ok:
-                return
-        other = "log" if kind == "condition" else "condition"
-        self.breakpoints[line] = {kind: value or None, other: None}
-        self._announce()
-
-    def breakpoint_menu(self, line: int, pos) -> None:
-        menu = QMenu(self)
-        if line in self.breakpoints:
-            menu.addAction("Remove breakpoint", lambda: self.toggle_breakpoint(line))
-            menu.addAction("Edit condition…", lambda: self.edit_breakpoint(line, "condition"))
-            menu.addAction("Edit logpoint message…", lambda: self.edit_breakpoint(line, "log"))
-        else:
-            menu.addAction("Add breakpoint", lambda: self.toggle_breakpoint(line))
-            menu.addAction("Add conditional breakpoint…", lambda: self.edit_breakpoint(line, "condition"))
-            menu.addAction("Add logpoint…", lambda: self.edit_breakpoint(line, "log"))
-        menu.exec(pos)
 
     def set_exec_line(self, line: int | None) -> None:
         """Mark (or clear) the line a paused run stopped on, and show it."""

@@ -341,3 +341,17 @@ def test_editors_move_into_monaco_when_it_arrives(qtbot, aloop, tmp_path, monaco
     js_until(aloop, editor, "document.querySelector('.ae-bp') !== null")
     host.toggle_breakpoint(1)  # the host's signals now come from Monaco's editor
     assert seen == [{}]
+
+
+def test_the_basic_editor_also_reads_a_url_in_a_string_as_a_string(qtbot):
+    editor = CodeEditor()
+    qtbot.addWidget(editor)
+    line = "api.redirect.sendUserTo('https://age-check.example.com/verify'); // a real comment"
+    editor.setPlainText(line)
+    editor.highlighter.rehighlight()
+    formats = {(r.start, r.length): r.format.foreground().color().name()
+               for r in editor.document().firstBlock().layout().formats()}
+    string_at, comment_at = line.index("'https"), line.index("// a real")
+    assert formats[(string_at, len("'https://age-check.example.com/verify'"))] == theme.css("string")
+    assert formats[(comment_at, len(line) - comment_at)] == theme.css("comment")
+    assert not any(start < comment_at and color == theme.css("comment") for (start, _), color in formats.items())

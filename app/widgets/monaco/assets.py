@@ -34,6 +34,15 @@ def find(cache: DependencyCache | None = None) -> Path | None:
     return next((c for c in candidates if _valid(c)), None)
 
 
+def ensure_sync(cache: DependencyCache | None = None) -> Path:
+    """`ensure` without an event loop (the packaging build)."""
+    (cache or DependencyCache.default()).ensure_sync([(PACKAGE, VERSION)])
+    found = find(cache)
+    if not found:
+        raise FileNotFoundError(f"{PACKAGE}@{VERSION} was installed but has no min/vs/loader.js")
+    return found
+
+
 async def ensure(cache: DependencyCache | None = None, progress=None) -> Path:
     """Monaco's `min` folder, installing it with the bundled npm on first use. Raises DependencyError
     (one line) when the registry can't be reached and it is not cached."""

@@ -8,11 +8,11 @@ from pathlib import Path
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QCursor
-from PySide6.QtWidgets import QInputDialog, QMenu
 
 from emulator.editor.declarations import declarations
 from emulator.editor.event_schema import event_schema
 
+from ..breakpoints import BreakpointEditing
 from .view import MonacoView
 
 
@@ -54,7 +54,7 @@ class _TextMixin:
             self.shortcut.emit(message["name"])
 
 
-class MonacoCodeEditor(_TextMixin, MonacoView):
+class MonacoCodeEditor(_TextMixin, BreakpointEditing, MonacoView):
     textChanged = Signal()
     breakpoints_changed = Signal(object)  # {line: {"condition", "log"}}
     hover_requested = Signal(str, object)  # expression, reply(text | None)
@@ -109,31 +109,6 @@ class MonacoCodeEditor(_TextMixin, MonacoView):
         else:
             self.breakpoints[line] = {"condition": None, "log": None}
         self._announce()
-
-    def edit_breakpoint(self, line: int, kind: str, value: str | None = None) -> None:
-        if value is None:
-            current = self.breakpoints.get(line, {}).get(kind) or ""
-            prompt = ("Stop only when this expression is true:" if kind == "condition"
-                      else "Print this message and go on; {expression} parts are evaluated:")
-            value, ok = QInputDialog.getText(self, "Breakpoint" if kind == "condition" else "Logpoint", prompt,
-                                             text=current)
-            if not ok:
-                return
-        other = "log" if kind == "condition" else "condition"
-        self.breakpoints[line] = {kind: value or None, other: None}
-        self._announce()
-
-    def breakpoint_menu(self, line: int, pos) -> None:
-        menu = QMenu(self)
-        if line in self.breakpoints:
-            menu.addAction("Remove breakpoint", lambda: self.toggle_breakpoint(line))
-            menu.addAction("Edit condition…", lambda: self.edit_breakpoint(line, "condition"))
-            menu.addAction("Edit logpoint message…", lambda: self.edit_breakpoint(line, "log"))
-        else:
-            menu.addAction("Add breakpoint", lambda: self.toggle_breakpoint(line))
-            menu.addAction("Add conditional breakpoint…", lambda: self.edit_breakpoint(line, "condition"))
-            menu.addAction("Add logpoint…", lambda: self.edit_breakpoint(line, "log"))
-        menu.exec(pos)
 
     def set_exec_line(self, line: int | None) -> None:
         self.exec_line = line
