@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout
 from emulator import triggers
 from emulator.errors import EmulatorError
 
+from emulator.editor import dependency_types
 from emulator.editor.lint import lint
 
 from ..widgets.editors import EditorHost
@@ -236,8 +237,10 @@ class ActionsView(QWidget):
         return self.settings.secret_names()
 
     def _update_context(self) -> None:
-        """The editor's types: the trigger's, with the secrets and dependencies as edited now."""
-        self.editor.set_context(self._trigger_id(), self._secret_names())
+        """The editor's types: the trigger's, with the secrets as edited now, and the type files of its
+        dependencies once a run has installed them."""
+        libs, typed = dependency_types.for_action(self.settings.dependencies())
+        self.editor.set_context(self._trigger_id(), self._secret_names(), libs, typed)
 
     def _settings_edited(self) -> None:
         self._set_dirty(True)
@@ -352,6 +355,7 @@ class ActionsView(QWidget):
                       if a.error and a.error.line and version == "draft"}
             if errors:
                 self.editor.set_errors(errors)
+            self._update_context()  # the run may have installed the dependencies: their types now
             self.test_finished.emit(result)
 
         def failed(exc: Exception) -> None:

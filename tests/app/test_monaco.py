@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
@@ -355,3 +356,21 @@ def test_the_basic_editor_also_reads_a_url_in_a_string_as_a_string(qtbot):
     assert formats[(string_at, len("'https://age-check.example.com/verify'"))] == theme.css("string")
     assert formats[(comment_at, len(line) - comment_at)] == theme.css("comment")
     assert not any(start < comment_at and color == theme.css("comment") for (start, _), color in formats.items())
+
+
+def test_a_dependency_that_ships_types_completes(win, aloop):
+    from emulator.runtime.deps import DependencyCache
+
+    try:
+        aloop.run_until_complete(DependencyCache.default().ensure([("dayjs", "1")]))
+    except DependencyError as exc:
+        pytest.skip(f"dayjs is not available: {exc}")
+    code = "const dayjs = require('dayjs');\nexports.onExecutePostLogin = async (event, api) => {\n  dayjs().\n};\n"
+    win.core.create_action("sample", "dated", "post-login", code, dependencies=[{"name": "dayjs", "version": "1"}])
+    view = win.actions_view
+    view.reload_tree(select="dated")
+    editor = _ready(aloop, view.editor)
+    assert editor.context[3] == ("dayjs",)
+    names = _suggestions(aloop, editor, 3, 11)
+    # dayjs's own methods (the list shows its first rows; none of these words is in the code).
+    assert {"add", "day"} <= set(names) and not {"add", "day"} & set(re.findall(r"\w+", code))

@@ -2,6 +2,7 @@
 registry, a JSON Schema of its event, and lint warnings for code that will fail at run time. No Qt."""
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -91,3 +92,23 @@ def test_lint_secrets_and_dependencies():
     assert found["unknown-secret"].message.startswith("API_KEY is not a secret of this action (its secrets: TOKEN)")
     assert found["relative-require"].line == 4
     assert lint("event.secrets.X", "post-login")[0].message.startswith("X is not a secret of this action (it has none)")
+
+
+def test_type_files_of_a_dependency_that_ships_them(tmp_path):
+    import asyncio
+
+    from emulator.editor.dependency_types import for_action, type_libs
+    from emulator.runtime.deps import DependencyCache, DependencyError
+
+    cache = DependencyCache.default()
+    deps = [{"name": "dayjs", "version": "1"}]
+    try:
+        root = asyncio.run(cache.ensure([("dayjs", "1")]))
+    except DependencyError as exc:  # only when the npm registry can't be reached and nothing is cached
+        pytest.skip(f"dayjs is not available: {exc}")
+    libs, typed = for_action(deps, cache)
+    assert typed == ["dayjs"]
+    assert "file:///node_modules/dayjs/index.d.ts" in libs and "format(" in libs["file:///node_modules/dayjs/index.d.ts"]
+    assert json.loads(libs["file:///node_modules/dayjs/package.json"])["types"] == "index.d.ts"
+    assert type_libs(root / "node_modules", ["dayjs"], budget=10) == ({}, [])  # too big for the budget: left out
+    assert for_action(deps, DependencyCache(tmp_path)) == ({}, [])  # not installed yet: nothing to read

@@ -67,13 +67,16 @@ class MonacoCodeEditor(_TextMixin, BreakpointEditing, MonacoView):
         self.breakpoints_enabled = False
         self.exec_line: int | None = None
         self.warnings: list[dict] = []
-        self.context: tuple = (None, (), {})
+        self.context: tuple = (None, (), {}, ())
 
     # ---- types and diagnostics -----------------------------------------------------------------------------
     def set_context(self, trigger_id: str | None, secrets: list[str] = (), libs: dict[str, str] | None = None,
                     typed_dependencies: list[str] = ()) -> None:
         """The trigger's declarations, the action's secret names, and type files of its dependencies."""
-        self.context = (trigger_id, tuple(secrets), dict(libs or {}), tuple(typed_dependencies))
+        context = (trigger_id, tuple(secrets), dict(libs or {}), tuple(typed_dependencies))
+        if context == self.context:
+            return  # edits elsewhere (a secret's value) don't resend megabytes of types
+        self.context = context
         text = declarations(trigger_id, list(secrets), list(typed_dependencies)) if trigger_id else ""
         self.send("setContext", declarations=text, libs=libs or {})
 
