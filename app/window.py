@@ -91,6 +91,7 @@ class MainWindow(QMainWindow):
         self.ops.changed.connect(self._changed)
         self.ops.busy.connect(self._show_busy)
         self.actions_view.dirty_changed.connect(self._update_title)
+        self.actions_view.deployed.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self._update_title()
         self.reload_tenants(self.settings.value("last_tenant", "", str))
         geometry = self.settings.value("geometry")

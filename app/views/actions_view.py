@@ -44,6 +44,7 @@ class ActionsView(QWidget):
     dirty_changed = Signal(bool)
     checked = Signal(object)  # the syntax error found (dict) or None, after each check
     test_finished = Signal(object)  # ChainResult or exception
+    deployed = Signal(str)  # the confirmation shown, e.g. "Deployed add-role-claims v3 (bound in post-login)"
 
     def __init__(self, ops):
         super().__init__()
@@ -309,8 +310,21 @@ class ActionsView(QWidget):
         return True
 
     def deploy(self) -> None:
-        if self.action and (not self._dirty or self.save_draft()):
-            self.ops.call(self, self.ops.core.deploy, self.tenant, self.action["name"])
+        """Deploy the draft (saving edits first). A bound action runs in real journeys at once: ask first."""
+        if not self.action:
+            return
+        name, trigger = self.action["name"], self._trigger_id()
+        bound = any(b["action"]["name"] == name for b in self.ops.core.bindings(self.tenant, trigger)[trigger])
+        if bound and QMessageBox.question(
+                self, "Deploy", f"{name} is bound in {trigger}: the next {trigger} runs the new version. Deploy?",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel) != QMessageBox.StandardButton.Yes:
+            return
+        if self._dirty and not self.save_draft():
+            return
+        if self.ops.call(self, self.ops.core.deploy, self.tenant, name) is not None:
+            version = self.ops.core.action(self.tenant, name)["deployed_version"]
+            message = f"Deployed {name} v{version}" + (f" (bound in {trigger})" if bound else " (not bound in a flow)")
+            self.deployed.emit(message)
 
     def new_action(self) -> None:
         item = self.tree.currentItem()

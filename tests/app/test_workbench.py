@@ -312,3 +312,20 @@ def test_the_status_bar_says_whether_action_code_is_confined(win, aloop):
     dialog.node.setText("18")
     assert dialog.node_version.text().endswith("does not confine actions (Node 20+ does)")
     dialog.close()
+
+
+def test_deploying_a_bound_action_asks_first_and_says_what_it_did(win, dialogs, monkeypatch):
+    view = win.actions_view
+    view.select("add-role-claims")
+    view.editor.setPlainText(view.editor.toPlainText() + "\n// v2\n")
+    before = win.core.action("sample", "add-role-claims")["deployed_version"]
+    view.deploy()  # the test's dialogs answer "Discard": not Yes, so nothing is deployed
+    assert dialogs[-1][0] == "question" and "is bound in post-login" in dialogs[-1][1]
+    assert win.core.action("sample", "add-role-claims")["deployed_version"] == before and view.dirty
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *a, **k: QMessageBox.StandardButton.Yes))
+    messages = []
+    view.deployed.connect(messages.append)
+    view.deploy()
+    assert win.core.action("sample", "add-role-claims")["deployed_version"] == before + 1 and not view.dirty
+    assert messages == [f"Deployed add-role-claims v{before + 1} (bound in post-login)"]
+    assert win.statusBar().currentMessage() == messages[0]
