@@ -86,6 +86,16 @@ def type_keys(aloop, target, text: str) -> None:
         aloop.run_until_complete(asyncio.sleep(0.03))
 
 
+def _focus(aloop, host: EditorHost):
+    """Give the editor the keyboard focus as a click would (Qt's, then the page's); return the widget
+    that takes key events."""
+    host.window().activateWindow()
+    host.setFocus()
+    _until(aloop, lambda: host.impl.focusProxy() is not None and host.impl.focusProxy().hasFocus())
+    js(aloop, host.impl, "(ae.editor.focus(), true)")
+    return host.impl.focusProxy()
+
+
 def _ready(aloop, host: EditorHost):
     assert host.is_monaco, "the editor should be Monaco's"
     host.impl.ensure_loaded()
@@ -147,23 +157,28 @@ def test_find_with_the_keyboard(win, aloop):
     view = win.actions_view
     view.select("deny-blocked-countries")
     editor = _ready(aloop, view.editor)
-    js(aloop, editor, "(ae.editor.focus(), ae.editor.setPosition({lineNumber: 5, column: 10}), true)")
-    target = editor.focusProxy() or editor
-    # Ctrl+F opens Monaco's find widget seeded with the word at the cursor (`blocked`), as in VS Code.
+    target = _focus(aloop, view.editor)
     QTest.keyClick(target, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     js_until(aloop, editor, "document.querySelector('.find-widget.visible') !== null")
+    type_keys(aloop, target, "blocked")
     count = js_until(aloop, editor, "(() => { const m = document.querySelector('.find-widget .matchesCount');"
                                     " return m && /of/.test(m.textContent) ? m.textContent : null; })()")
     code = win.core.action("sample", "deny-blocked-countries")["code"]
-    assert count.endswith(f"of {code.lower().count('blocked')}")  # case-insensitive by default
-    # The next match is selected in turn; Ctrl+H (from the editor) opens replace.
-    where = "ae.editor.getSelection().startLineNumber * 1000 + ae.editor.getSelection().startColumn"
-    before = js(aloop, editor, f"(ae.editor.getAction('editor.action.nextMatchFindAction').run(), {where})")
-    js(aloop, editor, "(ae.editor.getAction('editor.action.nextMatchFindAction').run(), true)")
-    js_until(aloop, editor, f"{where} !== {before}")
-    js(aloop, editor, "(ae.editor.focus(), true)")
+    assert count == f"1 of {code.lower().count('blocked')}"  # case-insensitive by default, as in VS Code
+    QTest.keyClick(target, Qt.Key.Key_Return)  # the next match
+    js_until(aloop, editor, "document.querySelector('.find-widget .matchesCount').textContent.startsWith('2 of')")
+    # Replace all (Ctrl+H, the replacement, Ctrl+Alt+Enter) edits the draft, which Python sees.
     QTest.keyClick(target, Qt.Key.Key_H, Qt.KeyboardModifier.ControlModifier)
-    js_until(aloop, editor, "document.querySelector('.find-widget.replaceToggled') !== null")
+    js_until(aloop, editor, "document.activeElement && document.activeElement.closest('.replace-part') !== null")
+    type_keys(aloop, target, "banned")
+    QTest.keyClick(target, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)
+    _until(aloop, lambda: "blocked" not in view.editor.toPlainText().lower())
+    assert view.editor.toPlainText().count("banned") == code.lower().count("blocked") and view.dirty
+    # Ctrl+S in Monaco saves the draft.
+    js(aloop, editor, "(ae.editor.focus(), true)")
+    QTest.keyClick(target, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    _until(aloop, lambda: not view.dirty)
+    assert "banned" in win.core.action("sample", "deny-blocked-countries")["code"]
 
 
 def test_a_url_inside_a_string_is_not_a_comment(win, aloop):
