@@ -389,3 +389,28 @@ def test_a_dependency_that_ships_types_completes(win, aloop):
     names = _suggestions(aloop, editor, 3, 11)
     # dayjs's own methods (the list shows its first rows; none of these words is in the code).
     assert {"add", "day"} <= set(names) and not {"add", "day"} & set(re.findall(r"\w+", code))
+
+
+def test_the_debugger_shows_the_paused_line_in_monaco_and_evaluates_on_hover(win, aloop):
+    from .conftest import wait_signal
+
+    view, pane = win.actions_view, win.debugger
+    view.select("add-role-claims")
+    win.core.set_breakpoints("sample", "add-role-claims", [{"line": 8}])
+    view.tabs.setCurrentWidget(view.test)
+    wait_signal(aloop, pane.paused_changed, lambda: aloop.call_soon(view.test.run), value=True)
+    source = _ready(aloop, pane.source)
+    _until(aloop, lambda: pane.source.exec_line == 8)
+    # The paused line: an arrow in the gutter and the line tinted, in the middle of the view.
+    js_until(aloop, source, "document.querySelector('.ae-exec') !== null && document.querySelector('.ae-exec-line') !== null")
+    assert js(aloop, source, "ae.editor.getPosition().lineNumber") == 8
+    assert js(aloop, source, "ae.editor.getOption(monaco.editor.EditorOption.readOnly)") is True
+    # Hovering `roles` asks the paused frame for its value.
+    column = win.core.action("sample", "add-role-claims")["code"].splitlines()[7].index("roles") + 2
+    js(aloop, source, f"(ae.editor.setPosition({{lineNumber: 8, column: {column}}}),"
+                      " ae.editor.trigger('test', 'editor.action.showHover', {}), true)")
+    text = js_until(aloop, source, "(() => { const h = document.querySelector('.monaco-hover-content');"
+                                   " return h && h.textContent.includes('roles =') ? h.textContent : null; })()")
+    assert "roles = Array(0)" in text or "roles = Array(" in text
+    wait_signal(aloop, view.test_finished, lambda: pane.control("resume"))
+    js_until(aloop, source, "document.querySelector('.ae-exec') === null")
