@@ -6,24 +6,40 @@ from __future__ import annotations
 
 import json
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QHBoxLayout, QHeaderView, QLineEdit,
                                QPlainTextEdit, QPushButton, QSplitter, QTableWidget, QTableWidgetItem, QTabWidget,
                                QVBoxLayout, QWidget)
 
 from emulator import triggers
+from emulator.store.logs import is_failure
+
+from .. import theme
 
 LIMIT = 500
-COLUMNS = [("date", "Date"), ("type", "Type"), ("description", "Description"), ("user_name", "User"),
-           ("client_name", "Application")]
+# (key, heading, width): fixed widths, so User and Application stay on screen at 1280 px; the
+# description takes what is left. Long values are elided in the middle, whole on hover.
+COLUMNS = [("date", "Date", 190), ("type", "Type", 80), ("description", "Description", 0),
+           ("user_name", "User", 190), ("client_name", "Application", 140)]
 
 
-def _table(headings: list[str]) -> QTableWidget:
+def _table(headings: list[str], widths: list[int] | None = None) -> QTableWidget:
     table = QTableWidget(0, len(headings))
     table.setHorizontalHeaderLabels(headings)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    table.horizontalHeader().setStretchLastSection(True)
+    header = table.horizontalHeader()
+    if widths:
+        for col, width in enumerate(widths):
+            if width:
+                header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
+                table.setColumnWidth(col, width)
+            else:
+                header.setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch)
+        table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        table.setWordWrap(False)
+    else:
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     return table
@@ -55,7 +71,7 @@ class LogsView(QWidget):
         self.trigger_box.currentIndexChanged.connect(lambda _: self.refresh())
         export = QPushButton("Export JSON lines…")
         export.clicked.connect(self.export_dialog)
-        self.table = _table([h for _, h in COLUMNS])
+        self.table = _table([h for _, h, _w in COLUMNS], [w for _k, _h, w in COLUMNS])
         self.table.currentCellChanged.connect(lambda row, *_: self._detail(row))
         self.detail = QPlainTextEdit(readOnly=True)
         self.detail.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
@@ -109,13 +125,27 @@ class LogsView(QWidget):
 
     def refresh(self) -> None:
         self._stale = False
+        shown = self._shown_id()
         self.records = self.ops.core.logs(self.tenant, limit=LIMIT, **self.filters()) if self.tenant else []
+        self.table.blockSignals(True)
         self.table.setRowCount(0)
         for record in self.records:
             row = self.table.rowCount()
             self.table.insertRow(row)
-            for col, (key, _) in enumerate(COLUMNS):
-                self.table.setItem(row, col, QTableWidgetItem(str(record.get(key) or "")))
+            failed = is_failure(record.get("type") or "")
+            for col, (key, _h, _w) in enumerate(COLUMNS):
+                item = QTableWidgetItem(str(record.get(key) or ""))
+                item.setToolTip(item.text())
+                if failed:
+                    item.setForeground(theme.color("error"))
+                self.table.setItem(row, col, item)
+        self.table.blockSignals(False)
+        # The detail pane keeps its record while that record is listed, and is cleared when it is not.
+        row = next((i for i, r in enumerate(self.records) if shown and r.get("log_id") == shown), None)
+        if row is None:
+            self.detail.clear()
+        else:
+            self.table.selectRow(row)
         self._refresh_console()
         self.refreshed.emit(len(self.records))
 
@@ -139,6 +169,10 @@ class LogsView(QWidget):
         newest = self.ops.core.logs(self.tenant, limit=1)
         if newest and (not self.records or newest[0]["log_id"] != self.records[0].get("log_id")):
             self.refresh()
+
+    def _shown_id(self) -> str | None:
+        text = self.detail.toPlainText()
+        return json.loads(text).get("log_id") if text else None
 
     def _detail(self, row: int) -> None:
         if 0 <= row < len(self.records):

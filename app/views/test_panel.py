@@ -157,7 +157,7 @@ class TestPanel(QWidget):
                 error = QTreeWidgetItem(["Error", f"{action.error.error_class}: {action.error.name}: "
                                                   f"{action.error.message}{where}"])
                 error.setData(0, Qt.ItemDataRole.UserRole, action.error.line)
-                error.setForeground(1, Qt.GlobalColor.red)
+                error.setForeground(1, theme.color("error"))
                 items.insert(0, error)
             self.results.addTopLevelItems(items)
             for item in items:

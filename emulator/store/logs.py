@@ -12,6 +12,13 @@ from typing import Any
 from .db import Workspace, transaction
 
 
+def is_failure(type_: str) -> bool:
+    """Whether a log type code records a failure, by Auth0's naming: failure codes start with "f" (f, fp,
+    fu, fs, fcpr, feccft...), and Guardian's and the limits' name their failure."""
+    return (type_.startswith("f") or type_.startswith("limit_") or type_.endswith(("_failed", "_failure"))
+            or "rate_limit" in type_)
+
+
 def add(ws: Workspace, tenant: str, type_: str, description: str, *, user: dict | None = None,
         client: dict | None = None, connection: dict | None = None, details: dict | None = None,
         trigger_id: str | None = None, action_names: list[str] | None = None, request: dict | None = None) -> dict:

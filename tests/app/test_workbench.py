@@ -11,6 +11,7 @@ from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtWidgets import QMessageBox
 
 from app.startup import open_core
+from app import theme
 from app.window import MainWindow
 
 from .conftest import basic_settings, wait_signal
@@ -268,6 +269,13 @@ def test_a_log_line_appears_live_and_filters_and_export(win, aloop, tmp_path):
     assert {logs.table.item(r, 1).text() for r in range(logs.table.rowCount())} == {"actions_execution_failed"}
     logs.table.selectRow(0)
     assert json.loads(logs.detail.toPlainText())["details"]["action_name"] == "failing"
+    assert logs.table.item(0, 2).foreground().color() == theme.color("error")  # a failure, in red
+    assert logs.table.item(0, 2).toolTip() == logs.table.item(0, 2).text()  # whole on hover
+    logs.search.setText("no such text anywhere")
+    logs.refresh()  # (as the debounce does)
+    assert logs.table.rowCount() == 0 and logs.detail.toPlainText() == ""  # its record left the list: cleared
+    logs.search.setText("")
+    logs.refresh()
     written = logs.export(str(tmp_path / "logs.jsonl"))
     lines = (tmp_path / "logs.jsonl").read_text().splitlines()
     assert written == len(lines) >= 1 and json.loads(lines[-1])["type"] == "actions_execution_failed"

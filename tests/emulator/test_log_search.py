@@ -122,3 +122,13 @@ def test_a_workspace_from_before_the_indexes_keeps_its_logs_searchable(tmp_path)
         assert _ids(logs.list_(ws, "acme", action="add-claims")) == ["900200010"]
     finally:
         ws.close()
+
+
+def test_failure_codes_follow_auth0s_naming():
+    from emulator.store.logs import is_failure
+
+    for code in ("f", "fp", "fu", "fs", "fcpr", "feccft", "actions_execution_failed", "gd_send_sms_failure",
+                 "gd_auth_failed", "gd_otp_rate_limit_exceed", "limit_wc"):
+        assert is_failure(code), code
+    for code in ("s", "ss", "scpr", "seccft", "sapi", "gd_send_sms", "gd_auth_succeed", "gd_enrollment_complete"):
+        assert not is_failure(code), code

@@ -6,12 +6,12 @@ from __future__ import annotations
 import json
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem, QTabWidget, QTreeWidgetItem
 
+from ... import theme
 from ...widgets import json_tree
 
-ERROR = QBrush(QColor("#b00020"))
 
 
 class RunDetails(QTabWidget):
@@ -40,7 +40,7 @@ class RunDetails(QTabWidget):
         for key, value in view["state"].items():
             item = json_tree.add(self.state, key, value, expand=2)
             if key == "denial":
-                item.setForeground(0, ERROR)
+                item.setForeground(0, QBrush(theme.color("error")))
         self._result(view["report"])
 
     def _last_action(self, action: dict | None) -> None:
@@ -55,7 +55,7 @@ class RunDetails(QTabWidget):
             err = action["error"]
             where = f" (line {err['line']})" if err.get("line") else ""
             item = json_tree.add(self.action, "Error", f"{err['class']}: {err['name']}: {err['message']}{where}")
-            item.setForeground(1, ERROR)
+            item.setForeground(1, QBrush(theme.color("error")))
         commands = json_tree.add(self.action, "Commands", str(len(action["commands"])))
         for cmd in action["commands"]:
             args = ", ".join(json.dumps(a) for a in cmd["args"])
@@ -78,8 +78,8 @@ class RunDetails(QTabWidget):
                                                                             if report["deterministic"] else ""))
         if report.get("error"):
             item = json_tree.add(self.result, "Error", report["error"], expand=1)
-            item.setForeground(0, ERROR)
-            outcome.setForeground(1, ERROR)
+            item.setForeground(0, QBrush(theme.color("error")))
+            outcome.setForeground(1, QBrush(theme.color("error")))
         if report.get("tokens"):
             tokens = report["tokens"]
             verified = "signature verified (RS256, tenant JWKS)" if tokens["signature_verified"] else "NOT verified"

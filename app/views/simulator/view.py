@@ -18,12 +18,18 @@ from emulator.errors import EmulatorError
 from emulator.flows import engine
 from emulator.flows.batch import BatchResult, run_batch
 
+from ... import theme
 from .details import RunDetails
 from .prompt import PromptPanel
 from .setup import Breakpoints, RunSetup
 from .stepper import RunList, Stepper
 
-BANNER = "background: #fff1b8; color: #5c3c00; padding: 4px 8px; border: 1px solid #e0b800; font-weight: bold"
+
+
+def banner_style() -> str:
+    """The deterministic-mode banner: the theme's warning colours, light or dark."""
+    return (f"background: {theme.css('warning_bg')}; color: {theme.css('warning')}; padding: 4px 8px; "
+            f"border: 1px solid {theme.css('warning')}; font-weight: bold")
 LIVE_EVERY_S = 1.0  # during a batch, tell the other views what changed at most this often
 
 
@@ -61,7 +67,8 @@ class SimulatorView(QWidget):
         self.prompt.sign_requested.connect(self._sign)
         self.prompt.auto_requested.connect(self._auto_answer)
         self.banner = QLabel()
-        self.banner.setStyleSheet(BANNER)
+        self.banner.setStyleSheet(banner_style())
+        theme.notifier.changed.connect(self._restyle_banner)  # a bound method: gone with the view
         self.banner.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)  # one line, not half the view
         self.status = QLabel("No run yet.")
         self.step_button, self.run_button = QPushButton("Step  (F10)"), QPushButton("Run  (F5)")
@@ -184,6 +191,9 @@ class SimulatorView(QWidget):
         self.run = started[0]
         self.render()
         return True
+
+    def _restyle_banner(self, *_: object) -> None:
+        self.banner.setStyleSheet(banner_style())
 
     def set_step_keys(self, on: bool) -> None:
         """F10 and F5 belong to the debugger while it holds a run."""
