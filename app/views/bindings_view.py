@@ -1,6 +1,7 @@
-"""The Flows area: for each trigger, the ordered actions bound to it. Drag to reorder (or use the
-buttons), add a deployed action, remove one. A refused binding (undeployed action, another trigger)
-shows Auth0's reason next to the list and leaves the bindings as they were."""
+"""The Flows area, drawn as Auth0 draws a flow: for each trigger, Start, the ordered actions bound to it,
+Complete. Drag to reorder (or use the buttons), add one of the trigger's own actions, remove one. A
+refused binding (an undeployed action) shows Auth0's reason next to the list and leaves the bindings as
+they were. Four triggers a row: all of them fit a 1280x800 window without scrolling."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
@@ -14,12 +15,21 @@ from emulator.errors import EmulatorError
 from .. import theme
 
 
+def _terminal(text: str) -> QLabel:
+    """A flow's Start or Complete node, as Auth0's flow editor draws them."""
+    label = QLabel(f"● {text}" if text.startswith("Start") else f"■ {text}")
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    label.setStyleSheet(f"color: {theme.css('comment')}; font-weight: bold")
+    return label
+
+
 class TriggerBindings(QGroupBox):
     applied = Signal(str)
 
     def __init__(self, ops, trigger):
-        super().__init__(f"{trigger.id}  ({'blocking' if trigger.blocking else 'async'}, at most "
-                         f"{trigger.max_bindings})")
+        super().__init__(trigger.id)
+        self.setToolTip(f"{trigger.doc}\n{'Blocking' if trigger.blocking else 'Async'}; at most "
+                        f"{trigger.max_bindings} actions.")
         self.ops, self.trigger, self.tenant = ops, trigger, None
         self.list = QListWidget()
         self.list.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
@@ -34,13 +44,23 @@ class TriggerBindings(QGroupBox):
         down.clicked.connect(lambda: self.move(1))
         self.message = QLabel(wordWrap=True)
         self.message.setStyleSheet(f"color: {theme.css('error')}")
+        for button, width in ((up, 28), (down, 28), (add, 44), (remove, 64)):
+            button.setFixedWidth(width)
+        self.candidates.setMinimumContentsLength(4)
+        self.candidates.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         row = QHBoxLayout()
-        for w in (self.candidates, add, remove, up, down):
+        row.addWidget(self.candidates, 1)
+        for w in (add, remove, up, down):
             row.addWidget(w)
         layout = QVBoxLayout(self)
+        layout.setSpacing(2)
+        layout.addWidget(_terminal(f"Start · {'blocking' if trigger.blocking else 'async'}, at most "
+                                   f"{trigger.max_bindings}"))
         layout.addWidget(self.list)
+        layout.addWidget(_terminal("Complete"))
         layout.addLayout(row)
         layout.addWidget(self.message)
+        self.list.setMinimumHeight(60)
 
     def load(self, tenant: str) -> None:
         self.tenant = tenant
@@ -56,15 +76,12 @@ class TriggerBindings(QGroupBox):
         self.list.blockSignals(False)
         names = {b["action"]["name"] for b in bound}
         self.candidates.clear()
-        # Every action of the tenant is offered, so that a refusal can explain itself.
-        actions = sorted(self.ops.core.actions(tenant),
-                         key=lambda a: (a["supported_triggers"][0]["id"] != self.trigger.id, a["name"]))
-        for a in actions:
+        # The trigger's own actions, undeployed ones too (marked), so that a refusal can explain itself.
+        for a in sorted(self.ops.core.actions(tenant, self.trigger.id), key=lambda a: a["name"]):
             if a["name"] not in names:
                 state = "" if a["deployed_version"] else " (not deployed)"
-                trig = a["supported_triggers"][0]["id"]
-                other = "" if trig == self.trigger.id else f" ({trig})"
-                self.candidates.addItem(a["name"] + state + other, a["name"])
+                self.candidates.addItem(a["name"] + state, a["name"])
+        self.candidates.setPlaceholderText("none to add")
 
     def names(self) -> list[str]:
         return [self.list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.list.count())]
@@ -109,6 +126,7 @@ class BindingsView(QScrollArea):
         super().__init__()
         self.ops = ops
         self.setWidgetResizable(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # columns fit the width
         inner = QWidget()
         grid = QGridLayout(inner)
         self.boxes: dict[str, TriggerBindings] = {}
@@ -116,7 +134,11 @@ class BindingsView(QScrollArea):
             box = TriggerBindings(ops, trigger)
             box.applied.connect(self._applied)
             self.boxes[trigger.id] = box
-            grid.addWidget(box, i // 2, i % 2)
+            grid.addWidget(box, i // 4, i % 4)
+        for column in range(4):
+            grid.setColumnStretch(column, 1)
+        grid.setContentsMargins(4, 4, 4, 4)
+        grid.setSpacing(6)
         self.setWidget(inner)
         self.tenant: str | None = None
 

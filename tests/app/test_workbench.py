@@ -167,9 +167,10 @@ def test_reorder_bindings_by_drag_and_refusals_explain_why(win):
     box.add_selected()
     assert "has not been deployed; deploy it before binding it" in box.message.text()
     assert box.names() == expected
-    box.candidates.setCurrentIndex(box.candidates.findData("validate-signup"))
-    box.add_selected()
-    assert "incompatible action and trigger" in box.message.text()
+    # Only the trigger's own actions are offered.
+    assert box.candidates.findData("validate-signup") == -1
+    offered = {box.candidates.itemData(i) for i in range(box.candidates.count())}
+    assert offered == {a["name"] for a in win.core.actions("sample", "post-login")} - set(expected)
 
 
 def test_closing_with_unsaved_edits_asks(win, monkeypatch):
