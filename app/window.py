@@ -56,6 +56,7 @@ class MainWindow(QMainWindow):
         self.logs_view = LogsView(self.ops)
         self.timings_view = TimingsView(self.ops)
         self.timings_view.open_run.connect(self.open_flow_run)
+        self.simulator_view.show_timings.connect(lambda: self.tabs.setCurrentWidget(self.timings_view))
         self.tabs = QTabWidget()
         self.tabs.addTab(self.actions_view, "Actions")
         self.tabs.addTab(self.bindings_view, "Flows")

@@ -10,7 +10,7 @@ from typing import Callable
 
 from ..errors import UsageError
 from .engine import Answers, run_to_end, start
-from .run import FlowRun
+from .run import SUCCESS, FlowRun
 
 MAX_RUNS = 100_000
 
@@ -21,12 +21,17 @@ class BatchResult:
     statuses: dict[str, int] = field(default_factory=dict)
     ms: list[float] = field(default_factory=list)  # wall time of each finished run
     run_ids: list[str] = field(default_factory=list)
+    failures: list[tuple[str, str, str]] = field(default_factory=list)  # (run id, status, error), the first 20
 
     def add(self, run: FlowRun, ms: float) -> None:
         self.runs += 1
         self.statuses[run.status] = self.statuses.get(run.status, 0) + 1
         self.ms.append(ms)
         self.run_ids.append(run.id)
+        if run.status != SUCCESS and len(self.failures) < 20:
+            error = run.error or {}
+            text = error.get("error_description") or error.get("description") or error.get("message") or ""
+            self.failures.append((run.id, run.status, text))
 
 
 def _inputs_for(kind: str, inputs: dict, i: int, batch_id: str) -> dict:

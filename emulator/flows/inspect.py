@@ -7,7 +7,7 @@ from __future__ import annotations
 from .. import store, triggers
 from . import login
 from .engine import STATES
-from .run import DENIED, FlowRun
+from .run import DENIED, FAILED, FlowRun
 
 LABELS = {
     "identifier": "Identifier (login-post-identifier)", "password": "Password check",
@@ -38,8 +38,14 @@ def breakpoint_choices(emu, tenant: str, kind: str) -> list[dict]:
 
 
 def stepper(run: FlowRun) -> list[dict]:
-    """The journey's states in order, each `done`, `current` or `todo`."""
+    """The journey's states in order, each `done`, `current` or `todo`; a run that ended in a denial or a
+    failure shows the state it ended in as `failed` and the states after it as `skipped` (never run)."""
     states = list(STATES[run.kind])
+    ended_at = run.steps[-1]["state"] if run.status in (DENIED, FAILED) and run.steps else None
+    if ended_at in states:
+        at = states.index(ended_at)
+        return [{"state": s, "label": LABELS.get(s, s),
+                 "mark": "done" if i < at else "failed" if i == at else "skipped"} for i, s in enumerate(states)]
     current = states.index(run.state) if run.state in states else len(states)
     return [{"state": s, "label": LABELS.get(s, s),
              "mark": "done" if i < current else "current" if i == current else "todo"}

@@ -98,6 +98,13 @@ def load(ws: Workspace, run_id: str) -> FlowRun:
 
 
 def list_(ws: Workspace, tenant: str, limit: int = 50) -> list[dict]:
-    rows = ws.db.query("""SELECT id, kind, status, created_at, updated_at FROM flow_runs WHERE tenant = ?
+    # Who ran it, on which application, and the time its steps took, for a list a person can read.
+    rows = ws.db.query("""SELECT id, kind, status, created_at, updated_at,
+                                 coalesce(json_extract(snapshot, '$.inputs.email'),
+                                          json_extract(snapshot, '$.inputs.username')) AS user,
+                                 json_extract(snapshot, '$.ctx.client.name') AS application,
+                                 (SELECT round(sum(json_extract(value, '$.ms')), 1)
+                                    FROM json_each(snapshot, '$.steps')) AS ms
+                          FROM flow_runs WHERE tenant = ?
                           ORDER BY created_at DESC, rowid DESC LIMIT ?""", [tenant, limit])
     return list(rows)

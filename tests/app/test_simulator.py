@@ -58,6 +58,10 @@ def test_step_a_login_through_a_breakpoint_edit_the_event_then_answer_the_otp_fr
     assert sim.breakpoints.selected() == ["add-role-claims"]
     run = _step(aloop, sim)  # identifier: route-enterprise-users runs
     assert sim.stepper.current_state().endswith("Identifier (login-post-identifier)") or run.state == "password"
+    # Between steps, the prompt says where the run is and what the keys do (not "Pick a flow...").
+    assert sim.prompt.currentWidget() is sim.prompt.idle
+    assert sim.prompt.idle_label.text().endswith("F10 steps, F5 continues.")
+    assert sim.prompt.idle_label.text().startswith(("Next: ", "Paused before "))
     while not run.waiting:
         run = _step(aloop, sim)
     assert run.waiting["for"] == "event" and run.waiting["action"] == "add-role-claims"
@@ -179,6 +183,34 @@ def test_a_batch_shows_progress_can_be_cancelled_and_the_window_keeps_redrawing(
     assert len(gaps) > 10
     # The UI thread served a 20 ms timer and repainted throughout; 95% of the gaps under 100 ms.
     assert gaps[int(len(gaps) * 0.95)] < 100, gaps[-10:]
+
+
+def test_a_batch_shows_its_own_summary_with_its_failures(win, aloop):
+    sim = win.simulator_view
+    _as(sim, JANE, JANE_PASSWORD)
+    run = _step(aloop, sim)  # a run in progress before the batch
+    assert sim.run is run
+    win.core.create_action("sample", "every-other", "post-login",
+                           "exports.onExecutePostLogin = async (event, api) => {"
+                           " if (event.stats.logins_count % 2) api.access.deny('odd login'); };")
+    win.core.deploy("sample", "every-other")
+    win.core.set_bindings("sample", "post-login", ["every-other"])
+    sim.batch_count.setValue(4)
+    result = wait_signal(aloop, sim.batch_finished, sim.start_batch, timeout=120)
+    assert result.statuses.get("denied") and sim.run is None  # the earlier run no longer shows
+    summary = sim.prompt.title.text()
+    assert sim.prompt.currentWidget() is sim.prompt.done and summary.startswith("<b>Batch: 4 runs in ")
+    failed_id = result.failures[0][0]
+    assert f"href='run:{failed_id}'" in summary and "odd login" in summary and "href='timings:'" in summary
+    sim.prompt.title.linkActivated.emit(f"run:{failed_id}")  # a failure's link opens that run
+    assert sim.run.id == failed_id and sim.run.status == "denied"
+    states = [sim.stepper.states.item(i).text() for i in range(sim.stepper.states.count())]
+    assert states[2].startswith("✗  post-login actions") and states[3].startswith("–  SMS second factor")
+    sim.prompt.title.linkActivated.emit("timings:")
+    assert win.tabs.currentWidget() is win.timings_view
+    # Earlier runs: who, on which application, the outcome and the time.
+    first = sim.runs.item(0).text()
+    assert JANE in first and "My Web App" in first and " ms" in first
 
 
 def test_timings_charts_have_data_hover_names_the_run_and_click_opens_it(win, aloop):

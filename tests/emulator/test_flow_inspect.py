@@ -125,3 +125,29 @@ def test_a_cancelled_batch_keeps_the_runs_it_finished(core):
 
     core.run(cancel_after_two())
     assert partial.runs == 2 and partial.statuses == {"success": 2}
+
+
+def test_a_run_that_ended_early_shows_where_and_what_never_ran(core):
+    tenant_with(core, {PL: ["api.access.deny('no entry');"]})
+    # A signup with a password the policy refuses ends at the first check: nothing after it ran.
+    run = flow(core, "signup", {"email": "new@example.com", "password": "short"})
+    assert run.status == "failed"
+    marks = [(s["state"], s["mark"]) for s in core.emu.flow_view(run)["stepper"]]
+    assert marks[0] == ("validate", "failed") and all(m == "skipped" for _, m in marks[1:])
+    # A login denied by post-login: the states before it are done, post-login failed, the rest skipped.
+    denied = flow(core, "login", {})
+    assert denied.status == "denied"
+    assert [s["mark"] for s in core.emu.flow_view(denied)["stepper"]] == ["done", "done", "failed", "skipped",
+                                                                          "skipped"]
+    # The tenant's run list says who, on which application, and how long the steps took.
+    listed = {r["id"]: r for r in core.emu.flow_runs("acme")}
+    assert listed[denied.id]["user"] == "ann@example.com" and listed[denied.id]["application"]
+    assert listed[denied.id]["ms"] > 0
+
+
+def test_a_batch_keeps_its_failures(core):
+    tenant_with(core, {PL: ["if (event.stats.logins_count % 2) api.access.deny('odd');"]})
+    result = core.run(run_batch(core.emu, "acme", "login", {"email": "ann@example.com", "password": PASSWORD}, 4))
+    assert sum(result.statuses.values()) == 4 and result.statuses.get("denied")
+    assert len(result.failures) == result.statuses["denied"]
+    assert all(status == "denied" and text == "odd" for _run, status, text in result.failures)

@@ -54,11 +54,14 @@ class PromptPanel(QStackedWidget):
     answered = Signal(dict)  # the answer for the waiting run
     sign_requested = Signal(str, dict)  # secret name, claims: the view asks the core for a session token
     auto_requested = Signal()  # "answer as the emulator would" (code from the outbox, the e-mailed link)
+    link_activated = Signal(str)  # a link in the done page ("run:<id>", "timings:")
 
     def __init__(self, editors: EditorKit | None = None):
         super().__init__()
         self.title = QLabel()
-        self.idle = _page(QLabel("Pick a flow and press Step (F10) or Run (F5)."))
+        self.idle_label = QLabel("Pick a flow and press Step (F10) or Run (F5).")
+        self.idle_label.setWordWrap(True)
+        self.idle = _page(self.idle_label)
         # breakpoint: the event
         self.event_label = QLabel()
         self.event_editor = EditorHost(editors or EditorKit("basic"), "json")  # checked against the event schema
@@ -125,6 +128,7 @@ class PromptPanel(QStackedWidget):
         change = QPushButton("Change password")
         change.clicked.connect(lambda: self.answered.emit({"new_password": self.new_password.text()}))
         password_page = _page(QLabel("Choose a new password."), self.new_password, self.password_error, change)
+        self.title.linkActivated.connect(self.link_activated)
         self.done = _page(self.title)
         self.pages = {None: self.idle, "event": event_page, "otp": otp_page, "phone": phone_page,
                       "continue": continue_page, "form": form_page, "link": link_page,
@@ -137,9 +141,12 @@ class PromptPanel(QStackedWidget):
                       self.continue_error):
             label.setWordWrap(True)
 
-    def show_wait(self, waiting: dict | None, *, done_text: str | None = None, secrets: list[str] = ()) -> None:
-        """Show the page for what the run waits for (or the idle or done page)."""
+    def show_wait(self, waiting: dict | None, *, done_text: str | None = None, secrets: list[str] = (),
+                  idle_text: str | None = None) -> None:
+        """Show the page for what the run waits for (or the idle or done page). `idle_text` says where a
+        run between steps is and what the keys do."""
         need = (waiting or {}).get("for")
+        self.idle_label.setText(idle_text or "Pick a flow and press Step (F10) or Run (F5).")
         if done_text is not None:
             self.title.setText(done_text)
             self.setCurrentWidget(self.done)

@@ -6,7 +6,9 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QPalette
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
-MARKS = {"done": "✓", "current": "▶", "next": "▶", "todo": "○"}
+from ... import theme
+
+MARKS = {"done": "✓", "current": "▶", "next": "▶", "todo": "○", "failed": "✗", "skipped": "–"}
 CURRENT_ALPHA = 70  # the current row: the palette's highlight, faint, so its text stays readable in any theme
 
 
@@ -29,7 +31,8 @@ class Stepper(QWidget):
             self.chain_title.setText("Chain")
             return
         for s in view["stepper"]:
-            self._add(self.states, f"{MARKS[s['mark']]}  {s['label']}", s["mark"] == "current")
+            suffix = {"failed": "  (the run ended here)", "skipped": "  (not run)"}.get(s["mark"], "")
+            self._add(self.states, f"{MARKS[s['mark']]}  {s['label']}{suffix}", s["mark"] == "current", s["mark"])
         self._fit(self.states, self.states.count())  # a handful of states: no empty space below them
         chain = view["chain"]
         self.chain_title.setText(f"Chain: {chain['trigger']}" if chain else "Chain (none running)")
@@ -44,8 +47,12 @@ class Stepper(QWidget):
         widget.setMaximumHeight(row * rows + 2 * widget.frameWidth() + 4)
 
     @staticmethod
-    def _add(widget: QListWidget, text: str, current: bool) -> None:
+    def _add(widget: QListWidget, text: str, current: bool, mark: str = "") -> None:
         item = QListWidgetItem(text)
+        if mark == "failed":
+            item.setForeground(theme.color("error"))
+        elif mark == "skipped":
+            item.setForeground(widget.palette().color(QPalette.ColorRole.PlaceholderText))
         if current:
             tint = QColor(widget.palette().color(QPalette.ColorRole.Highlight))
             tint.setAlpha(CURRENT_ALPHA)
@@ -76,7 +83,11 @@ class RunList(QListWidget):
         self.blockSignals(True)
         self.clear()
         for r in runs:
-            item = QListWidgetItem(f"{r['created_at'][11:19]}  {kinds.get(r['kind'], r['kind'])}  {r['status']}")
+            who = " · ".join(x for x in (r.get("user"), r.get("application")) if x)
+            took = f" · {r['ms']:.0f} ms" if r.get("ms") is not None else ""
+            item = QListWidgetItem(f"{r['created_at'][11:19]}  {kinds.get(r['kind'], r['kind'])}  {r['status']}"
+                                   f"{took}\n        {who}" if who else
+                                   f"{r['created_at'][11:19]}  {kinds.get(r['kind'], r['kind'])}  {r['status']}{took}")
             item.setData(Qt.ItemDataRole.UserRole, r["id"])
             item.setToolTip(f"run {r['id']}, created {r['created_at']}, last step {r['updated_at']}")
             self.addItem(item)

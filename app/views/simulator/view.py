@@ -6,6 +6,7 @@ the qasync loop, so the window keeps redrawing while Node runs."""
 from __future__ import annotations
 
 import asyncio
+import html
 import time
 
 from PySide6.QtCore import Qt, Signal
@@ -45,6 +46,7 @@ def _scrolling(widget: QWidget) -> QScrollArea:
 class SimulatorView(QWidget):
     stepped = Signal(object)  # the FlowRun, once a Step or Run has been rendered
     batch_finished = Signal(object)  # the BatchResult (cut short if cancelled)
+    show_timings = Signal()  # the batch summary's link into Timings
 
     def __init__(self, ops):
         super().__init__()
@@ -61,6 +63,7 @@ class SimulatorView(QWidget):
         self.breakpoints.changed.connect(self._breakpoints_changed)
         self.stepper, self.runs, self.prompt, self.details = Stepper(), RunList(), PromptPanel(ops.editors), RunDetails()
         self.runs.reopen.connect(self.reopen)
+        self.prompt.link_activated.connect(self._link)
         # An answer goes on the way the person last moved: one step after Step, to the next pause after Run.
         self._run_all = False
         self.prompt.answered.connect(lambda answer: self.advance(self._run_all, answer))
@@ -303,7 +306,25 @@ class SimulatorView(QWidget):
             self.prompt.show_wait(None, done_text=text + "\n\nRe-run repeats it with the same inputs.")
         else:
             secrets = core.redirect_secret_names(run) if waiting.get("for") == "continue" else []
-            self.prompt.show_wait(run.waiting, secrets=secrets)
+            self.prompt.show_wait(run.waiting, secrets=secrets, idle_text=self._where(view))
+
+    def _link(self, target: str) -> None:
+        kind, _, value = target.partition(":")
+        if kind == "run":
+            self.reopen(value)
+        elif kind == "timings":
+            self.show_timings.emit()
+
+    @staticmethod
+    def _where(view: dict) -> str:
+        """Where a run between steps is, and what the keys do next."""
+        keys = "F10 steps, F5 continues"
+        chain = view.get("chain") or {}
+        following = next((a for a in chain.get("actions", []) if a["mark"] == "next"), None)
+        if following:
+            return f"Paused before {following['name']} ({chain['trigger']}): {keys}."
+        current = next((s for s in view["stepper"] if s["mark"] == "current"), None)
+        return f"Next: {current['label']}: {keys}." if current else f"Paused: {keys}."
 
     # ---- batch ----------------------------------------------------------------------------------------------
     def start_batch(self) -> asyncio.Task | None:
@@ -352,8 +373,27 @@ class SimulatorView(QWidget):
         self.batch_label.setText(f"{result.runs} runs in {seconds:.1f} s{cancelled} · {self._statuses()}")
         self.ops.changed.emit(Changes(logs=frozenset([self.tenant]), flow_runs=frozenset(
             (self.tenant, i) for i in result.run_ids[-50:])))
+        # The batch's own summary replaces whatever run was showing before it.
+        self.run = None
         self.render()
+        self.status.setText(f"Batch: {result.runs} runs{cancelled}")
+        self.prompt.show_wait(None, done_text=self.batch_summary(result, seconds, cancelled))
         self.batch_finished.emit(result)
+
+    def batch_summary(self, result: BatchResult, seconds: float, cancelled: str = "") -> str:
+        """Rich text: the counts, the times, the first failures (each opens its run), a link to Timings."""
+        ms = sorted(result.ms)
+        p50 = ms[len(ms) // 2] if ms else 0.0
+        p95 = ms[min(len(ms) - 1, int(len(ms) * 0.95))] if ms else 0.0
+        lines = [f"<b>Batch: {result.runs} runs in {seconds:.1f} s{cancelled}</b> "
+                 f"({result.runs / max(seconds, 1e-6):.1f} runs/s)", f"Outcomes: {self._statuses() or 'none'}",
+                 f"Run time: p50 {p50:.0f} ms, p95 {p95:.0f} ms"]
+        if result.failures:
+            lines.append(f"<span style='color:{theme.css('error')}'>Failures (first {len(result.failures)}):</span>")
+            lines += [f"<a href='run:{run_id}'>{run_id[:8]}</a> {status}{': ' + html.escape(text) if text else ''}"
+                      for run_id, status, text in result.failures]
+        lines.append("<a href='timings:'>See the batch in Timings</a>")
+        return "<br>".join(lines)
 
     def cancel_batch(self) -> None:
         if self._batch and not self._batch.done():
