@@ -88,7 +88,7 @@ def test_step_a_login_through_a_breakpoint_edit_the_event_then_answer_the_otp_fr
     assert run.waiting["for"] == "otp" and sim.prompt.currentWidget() is sim.prompt.pages["otp"]
     sim.details.setCurrentWidget(sim.details.outbox)
     assert sim.details.outbox.item(0, 1).text() == "+14255550123"
-    code = sim.details.outbox.item(0, 3).text().split()[0]  # what the person reads off the SMS
+    code = sim.details.outbox.item(0, 0).text().split()[0]  # what the person reads off the SMS
     sim.prompt.otp.setText("000000")
     run = wait_signal(aloop, sim.stepped, sim.prompt.otp.returnPressed.emit)
     assert run.waiting["for"] == "otp" and sim.prompt.otp_error.text() == "Invalid otp_code."
@@ -115,7 +115,10 @@ def test_a_redirect_continues_with_a_signed_session_token(win, aloop):
     assert sim.prompt.url.text().startswith("https://age-check.example.com/verify?session_token=")
     assert sim.prompt.secret_box.currentText() == "SESSION_TOKEN_SECRET"
     assert "redirect" in _tree(sim.details.state)
-    sim.prompt.claims.setText('{"age_verified": true}')
+    sim.prompt.claims.setPlainText('{\n  "age_verified": true\n}')  # claims span lines
+    # The secret's whole name shows (the box fits its contents).
+    metrics = sim.prompt.secret_box.fontMetrics()
+    assert sim.prompt.secret_box.sizeHint().width() > metrics.horizontalAdvance("SESSION_TOKEN_SECRET")
     sim.prompt.sign_button.click()
     answer = sim.prompt.continue_answer()
     assert answer["query"]["session_token"].count(".") == 2
@@ -143,7 +146,7 @@ def test_deterministic_mode_is_shown_and_fixes_the_code(win, aloop):
     sim.setup.phone.setText("+14255550123")
     run = _run(aloop, sim)
     assert run.deterministic and run.waiting["for"] == "otp"
-    assert sim.details.outbox.item(0, 3).text().startswith("123456")
+    assert sim.details.outbox.item(0, 0).text().startswith("123456")
     assert "(deterministic)" in _tree(sim.details.result)["Outcome"].text(1)
     sim.setup.deterministic.setChecked(False)
     assert not sim.banner.isHidden()  # still shown: the open run is deterministic
@@ -336,3 +339,24 @@ def test_a_machine_to_machine_exchange_runs_the_credentials_exchange_actions(win
     assert run.inputs["audience"] == "https://api.example.com/orders"  # the tenant's first API
     assert [s["state"] for s in core.flow_view(run)["stepper"]] == ["exchange", "tokens"]
     assert "Client credentials" in sim.status.text()
+
+
+def test_detail_trees_show_dates_copy_values_and_elide_in_the_middle(qtbot):
+    from PySide6.QtGui import QGuiApplication
+
+    from app.widgets import json_tree
+
+    tree = json_tree.tree()
+    qtbot.addWidget(tree)
+    token = json_tree.add(tree, "id_token", {"exp": 1_800_000_000, "sub": "auth0|" + "x" * 80,
+                                             "updated_at": 1_800_000_000_123, "logins_count": 1_800_000_000})
+    exp, sub, updated, count = (token.child(i) for i in range(4))
+    assert exp.text(1) == "1800000000  (2027-01-15 08:00:00 UTC)"
+    assert updated.text(1).endswith("(2027-01-15 08:00:00 UTC)")
+    assert count.text(1) == "1800000000"  # a count is not a time
+    assert tree.textElideMode() == Qt.TextElideMode.ElideMiddle and sub.toolTip(1) == sub.text(1)
+    json_tree.copy_value(sub)
+    assert QGuiApplication.clipboard().text() == "auth0|" + "x" * 80
+    json_tree.copy_value(token)  # a container copies as JSON
+    assert json.loads(QGuiApplication.clipboard().text())["exp"] == 1_800_000_000
+    assert json_tree.path_of(exp) == "id_token.exp"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem, QTabWidget, QTreeWidgetItem
 
@@ -22,10 +22,15 @@ class RunDetails(QTabWidget):
         self.action = json_tree.tree(("Last action", ""))
         self.state = json_tree.tree(("State so far", ""))
         self.result = json_tree.tree(("Result", ""))
+        # The message first (it holds the code, or the link), whole on hover; then who, how and when.
         self.outbox = QTableWidget(0, 4)
-        self.outbox.setHorizontalHeaderLabels(["Sent", "To", "Channel", "Message"])
-        self.outbox.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.outbox.horizontalHeader().setStretchLastSection(True)
+        self.outbox.setHorizontalHeaderLabels(["Message", "To", "Channel", "Sent"])
+        header = self.outbox.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for col in (1, 2, 3):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        self.outbox.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.outbox.setWordWrap(False)
         self.outbox.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.outbox.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.outbox.cellDoubleClicked.connect(lambda row, _: self.outbox_activated.emit(self.messages[row]))
@@ -105,6 +110,8 @@ class RunDetails(QTabWidget):
         for row, m in enumerate(messages):
             via = m["meta"].get("via")
             channel = m["channel"] + (f" via {via}" if via else "")
-            for col, text in enumerate((m["created_at"], m["recipient"], channel, m.get("subject") or m["body"])):
+            message = m["body"] if m["channel"] == "sms" else f"{m.get('subject') or ''}: {m['body']}".strip(": ")
+            for col, text in enumerate((message, m["recipient"], channel, m["created_at"][11:19])):
                 self.outbox.setItem(row, col, QTableWidgetItem(text))
-            self.outbox.item(row, 3).setToolTip(m["body"])
+            self.outbox.item(row, 0).setToolTip(m["body"])
+            self.outbox.item(row, 3).setToolTip(m["created_at"])

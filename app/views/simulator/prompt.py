@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (QComboBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton,
+from PySide6.QtWidgets import (QComboBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QPushButton,
                                QStackedWidget, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from ... import theme
@@ -99,19 +99,24 @@ class PromptPanel(QStackedWidget):
         self.body = QLineEdit()
         self.body.setPlaceholderText('POST body as JSON, e.g. {"answer": "yes"} (empty: a GET)')
         self.secret_box = QComboBox()
-        self.claims = QLineEdit('{"age_verified": true}')
+        self.secret_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)  # the whole name
+        self.claims = QPlainTextEdit('{"age_verified": true}')  # several lines of JSON, not a 40 px field
+        self.claims.setMaximumHeight(self.claims.fontMetrics().height() * 4 + 12)
         self.sign_button = QPushButton("Sign session_token")
         self.sign_button.clicked.connect(self._sign)
         self.continue_error = QLabel()
         self.continue_button = QPushButton("Continue (/continue)")
         self.continue_button.clicked.connect(self._continue_answer)
         signer = QHBoxLayout()
-        for w in (QLabel("with secret"), self.secret_box, QLabel("claims"), self.claims, self.sign_button):
-            signer.addWidget(w)
+        signer.addWidget(self.secret_box, 1)
+        signer.addWidget(self.sign_button)
+        # A full-width key/value grid: every field gets the whole width of the pane.
         form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.addRow("Redirected to", self.url)
         form.addRow("Query", self.query)
-        form.addRow("Session token", signer)
+        form.addRow("Token secret", signer)
+        form.addRow("Token claims", self.claims)
         form.addRow("Body", self.body)
         continue_page = _page(QLabel("The action sent the user away. Come back to /continue with:"), form,
                               self.continue_error, self.continue_button)
@@ -227,7 +232,7 @@ class PromptPanel(QStackedWidget):
 
     def _sign(self) -> None:
         try:
-            claims = json.loads(self.claims.text() or "{}")
+            claims = json.loads(self.claims.toPlainText() or "{}")
         except json.JSONDecodeError as exc:
             self.continue_error.setText(f"Claims: {exc.msg} (column {exc.colno})")
             return
