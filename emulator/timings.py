@@ -75,11 +75,12 @@ def run_waterfall(run) -> list[dict]:
     for step in run.steps:
         label = step["state"] + (f" (answer: {step['answered']})" if step.get("answered") else "")
         if not step.get("actions"):  # a step that ran actions is shown by its actions' bars
-            bars.append({"kind": "step", "label": label, "start_ms": offset, "ms": step["ms"]})
+            bars.append({"kind": "step", "label": label, "start_ms": offset, "ms": step["ms"],
+                         "failed": step.get("status") in ("denied", "failed")})
         inner = offset
         for a in step.get("actions", []):
             bars.append({"kind": "action", "label": f"{a['trigger']} › {a['name']} v{a['version']}",
-                         "trigger": a["trigger"], "start_ms": inner, "ms": a["ms"]})
+                         "trigger": a["trigger"], "start_ms": inner, "ms": a["ms"], "failed": bool(a.get("failed"))})
             inner += a["ms"]
         offset += step["ms"]
     return _with_triggers(bars)
@@ -92,7 +93,8 @@ def execution_waterfall(ws: Workspace, execution_id: str) -> list[dict]:
     for r in doc["results"]:
         ms = float(r["emulator"]["timings"].get("total_ms", 0))
         bars.append({"kind": "action", "label": f"{doc['trigger_id']} › {r['action_name']} v{r['emulator']['version']}",
-                     "trigger": doc["trigger_id"], "start_ms": offset, "ms": ms})
+                     "trigger": doc["trigger_id"], "start_ms": offset, "ms": ms,
+                     "failed": r["emulator"].get("error") is not None})
         offset += ms
     return _with_triggers(bars)
 
@@ -109,5 +111,6 @@ def _with_triggers(bars: list[dict]) -> list[dict]:
             span = spans[-1]
             span["ms"] = max(span["ms"], bar["start_ms"] + bar["ms"] - span["start_ms"])
         else:
-            spans.append({"kind": "trigger", "label": bar["trigger"], "start_ms": bar["start_ms"], "ms": bar["ms"]})
+            spans.append({"kind": "trigger", "label": bar["trigger"], "start_ms": bar["start_ms"], "ms": bar["ms"],
+                          "failed": False})
     return sorted(bars + spans, key=lambda b: (b["start_ms"], RANK[b["kind"]]))

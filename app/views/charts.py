@@ -3,7 +3,7 @@ recent runs (hover a point for its run, click to open it), the distribution per 
 one run's waterfall (triggers, steps and actions as bars on a time axis)."""
 from __future__ import annotations
 
-from PySide6.QtCharts import (QBarCategoryAxis, QBarSet, QBoxPlotSeries, QBoxSet, QChart, QChartView,
+from PySide6.QtCharts import (QBarCategoryAxis, QBarSet, QChart, QChartView,
                               QHorizontalStackedBarSeries, QLineSeries, QLogValueAxis, QValueAxis)
 from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtGui import QColor, QCursor, QPainter, QPalette
@@ -11,7 +11,8 @@ from PySide6.QtWidgets import QToolTip
 
 from .. import theme
 
-KIND_COLORS = ("trigger", "step", "action")  # bar kinds, coloured by the theme
+KIND_COLORS = ("trigger", "step", "action", "failed")  # bar sets, coloured by the theme
+ROW_PX = 24  # the waterfall's row height: it grows (and scrolls) with the run instead of squeezing rows
 
 
 def _tip(state: bool, text: str) -> None:
@@ -39,6 +40,7 @@ class _ChartView(QChartView):
         self.chart_.setTitle(title)
         self.chart_.setAnimationOptions(QChart.AnimationOption.NoAnimation)  # redraws stay cheap during batches
         self.chart_.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+        self.chart_.legend().setShowToolTips(True)  # a name the legend shortens is whole on hover
         self.setChart(self.chart_)
         self.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.setMinimumHeight(150)
@@ -84,6 +86,8 @@ class DurationsChart(_ChartView):
 
     def __init__(self):
         super().__init__("Per-action duration over recent runs")
+        # Names in full, one per line, beside the chart (below it, they were cut to "add-ro…").
+        self.chart_.legend().setAlignment(Qt.AlignmentFlag.AlignRight)
         self.rows_by_series: dict[str, dict[int, dict]] = {}
         self.log_scale = False  # one slow action would flatten every other line on a linear axis
 
@@ -143,45 +147,6 @@ def describe(row: dict) -> str:
             f"{row['trigger']} execution {row['execution_id']}\n{where}\nat {row['created_at']}")
 
 
-class VersionsChart(_ChartView):
-    """Box plots of the durations per action version."""
-
-    def __init__(self):
-        super().__init__("Duration distribution per version")
-        self.log_scale = False
-        self.boxes: list[QBoxSet] = []
-
-    def show_stats(self, stats: dict[str, dict[int, dict]]) -> None:
-        chart = self.chart_
-        self.clear()
-        series = QBoxPlotSeries()
-        series.setName("ms per invocation")
-        labels, top, self.boxes = [], 1.0, []
-        for action, versions in stats.items():
-            for version, s in versions.items():
-                label = f"{action} v{version}"
-                box = QBoxSet(s["min"], s["q1"], s["median"], s["q3"], s["max"], label)
-                box.hovered.connect(lambda state, b=label, st=s: _tip(state, (
-                    f"{b}: {st['count']} runs\nmin {st['min']:.2f} · q1 {st['q1']:.2f} · median "
-                    f"{st['median']:.2f} · q3 {st['q3']:.2f} · max {st['max']:.2f} ms")))
-                series.append(box)
-                self.boxes.append(box)
-                labels.append(label)
-                top = max(top, s["max"])
-        chart.addSeries(series)
-        x_axis = QBarCategoryAxis()
-        x_axis.append(labels)
-        x_axis.setLabelsAngle(-35)
-        x_axis.setTruncateLabels(False)
-        low = min((b.at(QBoxSet.ValuePositions.LowerExtreme) for b in self.boxes), default=0.01)
-        y_axis = _log_axis(low, top) if self.log_scale else _value_axis("ms", top)
-        chart.addAxis(x_axis, Qt.AlignmentFlag.AlignBottom)
-        chart.addAxis(y_axis, Qt.AlignmentFlag.AlignLeft)
-        series.attachAxis(x_axis)
-        series.attachAxis(y_axis)
-        chart.legend().hide()
-
-
 class WaterfallChart(_ChartView):
     """One run's bars: an invisible offset bar, then the duration, coloured by kind."""
 
@@ -199,11 +164,12 @@ class WaterfallChart(_ChartView):
         offset.setBorderColor(QColor(0, 0, 0, 0))
         sets = {kind: QBarSet(kind) for kind in KIND_COLORS}
         for kind, bar_set in sets.items():
-            bar_set.setColor(theme.color(kind))
+            bar_set.setColor(theme.color("error" if kind == "failed" else kind))
         for bar in self.bars:
             offset.append(bar["start_ms"])
-            for kind, bar_set in sets.items():
-                bar_set.append(bar["ms"] if bar["kind"] == kind else 0)
+            kind = "failed" if bar.get("failed") else bar["kind"]
+            for name, bar_set in sets.items():
+                bar_set.append(bar["ms"] if name == kind else 0)
         series = QHorizontalStackedBarSeries()
         series.append(offset)
         for bar_set in sets.values():
@@ -214,7 +180,7 @@ class WaterfallChart(_ChartView):
         chart.legend().markers(series)[0].setVisible(False)  # no legend entry for the invisible offsets
         y_axis = QBarCategoryAxis()
         # Categories must be unique (a repeated label would merge rows): number them.
-        y_axis.append([f"{i}. {b['label']}"[:56] for i, b in zip(range(len(self.bars), 0, -1), self.bars)])
+        y_axis.append([f"{i}. {b['label']}" for i, b in zip(range(len(self.bars), 0, -1), self.bars)])
         y_axis.setTruncateLabels(False)
         font = y_axis.labelsFont()
         font.setPointSizeF(max(6.5, font.pointSizeF() - 1.5))
@@ -224,7 +190,9 @@ class WaterfallChart(_ChartView):
         chart.addAxis(x_axis, Qt.AlignmentFlag.AlignBottom)
         series.attachAxis(y_axis)
         series.attachAxis(x_axis)
+        self.setMinimumHeight(ROW_PX * len(self.bars) + 130)  # title, axis and legend
 
     def _hovered(self, state: bool, index: int) -> None:
         bar = self.bars[index]
-        _tip(state, f"{bar['label']}: starts at {bar['start_ms']:.1f} ms, takes {bar['ms']:.2f} ms")
+        failed = " (failed)" if bar.get("failed") else ""
+        _tip(state, f"{bar['label']}{failed}: starts at {bar['start_ms']:.1f} ms, takes {bar['ms']:.2f} ms")

@@ -5,12 +5,13 @@ while visible, so batches don't spend the UI thread on charts nobody sees."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushButton, QSpinBox, QSplitter, QVBoxLayout,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushButton, QScrollArea, QSpinBox, QSplitter, QVBoxLayout,
                                QWidget)
 
 from emulator.timings import by_version
 
-from .charts import DurationsChart, VersionsChart, WaterfallChart
+from .boxplot import BoxPlot
+from .charts import DurationsChart, WaterfallChart
 
 REFRESH_MS = 1000
 
@@ -39,7 +40,7 @@ class TimingsView(QWidget):
         refresh = QPushButton("Refresh")
         refresh.clicked.connect(self.refresh)
         self.summary = QLabel()
-        self.durations, self.versions, self.waterfall = DurationsChart(), VersionsChart(), WaterfallChart()
+        self.durations, self.versions, self.waterfall = DurationsChart(), BoxPlot(), WaterfallChart()
         self.durations.point_clicked.connect(self.open_row)
         self._debounce = QTimer(singleShot=True, interval=REFRESH_MS)
         self._debounce.timeout.connect(self.refresh)
@@ -52,9 +53,12 @@ class TimingsView(QWidget):
         upper.addWidget(self.versions)
         upper.setStretchFactor(0, 3)
         upper.setStretchFactor(1, 2)
+        self.waterfall_area = QScrollArea()  # a long run scrolls, its rows keep their height
+        self.waterfall_area.setWidgetResizable(True)
+        self.waterfall_area.setWidget(self.waterfall)
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(upper)
-        split.addWidget(self.waterfall)
+        split.addWidget(self.waterfall_area)
         split.setSizes([400, 500])
         layout = QVBoxLayout(self)
         layout.addLayout(top)

@@ -103,10 +103,11 @@ def _take_results(emu, run: FlowRun, result: ChainResult, srcs: list[dict]) -> l
     out = []
     for action, src in zip(result.actions, srcs):
         cur.results.append({"result": action.to_json(), "version": src["version"], "action_id": src["action_id"]})
+        outcome = decide_outcome(cur.trigger, [action], [action.name])
         run.ctx.setdefault("step_actions", []).append({"trigger": cur.trigger, "name": action.name,
                                                        "version": src["version"],
-                                                       "ms": action.timings.get("total_ms", 0)})
-        outcome = decide_outcome(cur.trigger, [action], [action.name])
+                                                       "ms": action.timings.get("total_ms", 0),
+                                                       "failed": action.error is not None or outcome.status == "denied"})
         effect = outcome.command if outcome.status in ("denied", "suspended") else None
         cur.index += 1
         finished = action.error is not None or effect is not None or cur.index >= len(cur.actions)

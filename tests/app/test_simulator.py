@@ -235,10 +235,18 @@ def test_timings_charts_have_data_hover_names_the_run_and_click_opens_it(win, al
     series = timings.durations.chart_.series()
     assert {s.name() for s in series} >= {"deny-blocked-countries", "wait-40ms"}
     assert all(s.count() >= 4 for s in series)
-    assert len(timings.versions.boxes) >= 2 and timings.versions.chart_.series()[0].count() >= 2
+    labels = [label for label, _stats in timings.versions.boxes]
+    assert {"deny-blocked-countries v1", "wait-40ms v1"} <= set(labels)
+    assert all(stats["count"] >= 4 for _label, stats in timings.versions.boxes)
+    # Each row's name sits on the category axis, left of its box: hovering the row names it.
+    row = labels.index("wait-40ms v1")
+    plot = timings.versions._plot()
+    assert timings.versions.row_at(plot.top() + row * 26 + 13) == row
+    # The waterfall keeps a row height per bar and scrolls instead of squeezing its labels.
+    assert timings.waterfall.minimumHeight() >= 24 * len(timings.waterfall.bars)
     bars = timings.waterfall.bars
     assert {b["kind"] for b in bars} == {"trigger", "action", "step"}
-    assert timings.waterfall.chart_.series()[0].count() == 4  # offset + trigger + step + action sets
+    assert timings.waterfall.chart_.series()[0].count() == 5  # offset + trigger + step + action + failed sets
     # The mouse over the newest wait-40ms point, then a click on it.
     chart = timings.durations
     line = next(s for s in series if s.name() == "wait-40ms")
