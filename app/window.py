@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (QApplication, QComboBox, QDockWidget, QFileDialog
 from emulator.emulator import Emulator
 from emulator.errors import EmulatorError
 
-from . import theme
+from . import edit_menu, theme
 from .ops import Ops
 from .startup import open_core
 from .views.actions_view import ActionsView
@@ -154,6 +154,7 @@ class MainWindow(QMainWindow):
         # Ctrl+D is the editor's "add the next match to the selection", as in VS Code.
         add("&Action", "Deploy", self.actions_view.deploy, "Ctrl+Shift+D")
         add("&Action", "Run test", self._run_test, "Ctrl+Return")
+        edit_menu.build(self, self.menuBar())
 
     def _run_test(self) -> None:
         self.tabs.setCurrentWidget(self.actions_view)

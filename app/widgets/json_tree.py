@@ -1,6 +1,6 @@
 """Plain data (dicts, lists, values) shown as an expandable tree of key / value rows. Long values are
-elided in the middle (the whole value on hover), any row copies its value or its path (right-click or
-Ctrl+C), and epoch times (exp, iat, *_at...) show their date next to the number."""
+elided in the middle (the whole value on hover), any row copies its value or its path (right-click, or
+Ctrl+C through the Edit menu), and epoch times (exp, iat, *_at...) show their date next to the number."""
 from __future__ import annotations
 
 import json
@@ -8,7 +8,7 @@ import re
 from datetime import datetime, timezone
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QHeaderView, QMenu, QTreeWidget, QTreeWidgetItem
 
 VALUE_ROLE = Qt.ItemDataRole.UserRole  # the whole value as JSON (containers too), for Copy
@@ -84,6 +84,5 @@ def tree(headings: tuple[str, str] = ("Field", "Value")) -> QTreeWidget:
     widget.setUniformRowHeights(True)
     widget.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
     widget.customContextMenuRequested.connect(lambda pos: _menu(widget, pos))
-    copy = QShortcut(QKeySequence.StandardKey.Copy, widget, context=Qt.ShortcutContext.WidgetShortcut)
-    copy.activated.connect(lambda: copy_value(widget.currentItem()))
+    widget.setProperty("copies_values", True)  # Edit › Copy (Ctrl+C) copies the current row's value
     return widget

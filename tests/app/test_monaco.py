@@ -414,3 +414,25 @@ def test_the_debugger_shows_the_paused_line_in_monaco_and_evaluates_on_hover(win
     assert "roles = Array(0)" in text or "roles = Array(" in text
     wait_signal(aloop, view.test_finished, lambda: pane.control("resume"))
     js_until(aloop, source, "document.querySelector('.ae-exec') === null")
+
+
+def test_the_edit_menu_acts_on_the_focused_editor_and_help_lists_the_shortcuts(win, aloop):
+    from app import edit_menu
+
+    view = win.actions_view
+    view.select("add-role-claims")
+    editor = _ready(aloop, view.editor)
+    _focus(aloop, view.editor)
+    assert edit_menu.focused_editor() is editor
+    assert edit_menu.run("select_all")
+    lines = len(view.editor.toPlainText().splitlines())
+    js_until(aloop, editor, f"ae.editor.getSelection().endLineNumber >= {lines} && ae.editor.getSelection()"
+                            ".startLineNumber === 1")
+    assert edit_menu.run("go_to_line")  # Monaco's own "go to line" box opens
+    js_until(aloop, editor, "document.querySelector('.quick-input-widget') !== null"
+                            " && document.querySelector('.quick-input-widget').style.display !== 'none'")
+    rows = dict(edit_menu.shortcut_rows(win))
+    assert rows["Action › Deploy"] == "Ctrl+Shift+D" and rows["Edit › Go to line…"] == "Ctrl+G"
+    assert rows["Edit › Find…"] == "Ctrl+F" and "F9" in dict((k, v) for v, k in rows.items())
+    dialog = edit_menu.ShortcutsDialog(win)
+    assert dialog.table.rowCount() == len(rows)

@@ -105,6 +105,11 @@
       if (resolve) { state.hovers.delete(c.id); resolve(c.text); }
     },
     focus() { (state.editor || state.diff).focus(); },
+    command(c) {  // the Edit menu's commands, by Monaco's command id
+      const editor = state.editor || state.diff.getModifiedEditor();
+      editor.focus();
+      editor.trigger('menu', c.id, null);
+    },
   };
 
   function run(c) {
