@@ -3,8 +3,8 @@ workspace file, the editor (Monaco or the basic one) and the theme (the system's
 QSettings; the core is told through its own calls."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
-                               QPushButton, QSpinBox, QWidget)
+from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel,
+                               QLineEdit, QMessageBox, QPushButton, QSpinBox, QWidget)
 
 from emulator.errors import EmulatorError
 
@@ -50,6 +50,20 @@ class SettingsDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         form.addRow(self.buttons)
         self._check_node()
+        self._initial = self.values()
+
+    def values(self) -> tuple:
+        return (self.node.text().strip(), self.deadline.value(), self.workspace.text().strip(),
+                self.editor.currentData(), self.theme.currentData())
+
+    def reject(self) -> None:
+        """Cancel (or Escape, or closing the dialog) never drops changes without asking."""
+        if self.values() != self._initial and QMessageBox.question(
+                self, "Settings", "Discard the changes to the settings?",
+                QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel) != \
+                QMessageBox.StandardButton.Discard:
+            return
+        super().reject()
 
     def _with_browse(self, line: QLineEdit, title: str, save: bool) -> QWidget:
         box = QWidget()

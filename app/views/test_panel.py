@@ -1,6 +1,9 @@
 """The Test panel, like Auth0's: an event editor prefilled with the trigger's default event and validated
 as you type, saved test events per action, a choice of draft or any version, and the result: commands,
-console output, the error (double-click to jump to its line) and timings. Running never deploys."""
+console output, the error (double-click to jump to its line) and timings. Running never deploys.
+
+An edited event is never dropped silently: switching to another event or action keeps the edit (for the
+session) and brings it back, marked as not saved, until it is saved or reverted."""
 from __future__ import annotations
 
 import json
@@ -30,6 +33,13 @@ class TestPanel(QWidget):
         save_as, delete = QPushButton("Save as…"), QPushButton("Delete")
         save_as.clicked.connect(self.save_event_as)
         delete.clicked.connect(self.delete_event)
+        self.revert = QPushButton("Revert")
+        self.revert.setToolTip("Drop the edits to this event")
+        self.revert.clicked.connect(self.revert_event)
+        self.revert.setEnabled(False)
+        self.scratch: dict[tuple, str] = {}  # (tenant, action, event name) -> edited text not saved
+        self._shown_name: str | None = None
+        self._shown_original = ""
         self.version = QComboBox()
         self.run_button = QPushButton("Run  (Ctrl+Enter)")
         self.run_button.clicked.connect(self.run)
@@ -42,7 +52,8 @@ class TestPanel(QWidget):
         self.results.itemDoubleClicked.connect(self._activated)
 
         top = QHBoxLayout()
-        for w in (QLabel("Event:"), self.saved, save_as, delete, QLabel("Run:"), self.version, self.run_button):
+        for w in (QLabel("Event:"), self.saved, save_as, self.revert, delete, QLabel("Run:"), self.version,
+                  self.run_button):
             top.addWidget(w)
         editor = QWidget()
         left = QVBoxLayout(editor)
@@ -58,6 +69,9 @@ class TestPanel(QWidget):
 
     # ---- the event -------------------------------------------------------------------------------------
     def load(self, tenant: str, action: dict) -> None:
+        same = (tenant, action["name"]) == (self.tenant, self.action)
+        keep = self.saved.currentText() if same else None  # a reload (after a save) keeps the event shown
+        self._stash()
         self.tenant, self.action = tenant, action["name"]
         self.trigger_id = action["supported_triggers"][0]["id"]
         self.event_editor.set_schema(self.trigger_id)
@@ -65,7 +79,7 @@ class TestPanel(QWidget):
         self.version.addItem("draft", "draft")
         for v in self.ops.core.versions(tenant, self.action):
             self.version.addItem(f"v{v['number']}{' (deployed)' if v['deployed'] else ''}", v["number"])
-        self._fill_saved()
+        self._fill_saved(select=keep)
         self.results.clear()
 
     def _fill_saved(self, select: str | None = None) -> None:
@@ -77,12 +91,36 @@ class TestPanel(QWidget):
         self.saved.setCurrentText(select or DEFAULT)
         self._load_saved(self.saved.currentText())
 
+    def _key(self, name: str | None = None) -> tuple:
+        return self.tenant, self.action, name if name is not None else self._shown_name
+
+    def _stash(self) -> None:
+        """Keep the shown event's unsaved edit before something else replaces it."""
+        if self.action and self._shown_name is not None:
+            text = self.event_editor.toPlainText()
+            if text != self._shown_original:
+                self.scratch[self._key()] = text
+            else:
+                self.scratch.pop(self._key(), None)
+
     def _load_saved(self, name: str) -> None:
         if not self.action:
             return
+        if self._shown_name is not None and self._key()[:2] == (self.tenant, self.action) and name != self._shown_name:
+            self._stash()
         events = self.ops.core.test_events(self.tenant, self.action)
         event = events.get(name) or triggers.get(self.trigger_id).default_event()
-        self.event_editor.setPlainText(json.dumps(event, indent=2))
+        self._shown_name, self._shown_original = name, json.dumps(event, indent=2)
+        self.event_editor.setPlainText(self.scratch.get(self._key(name), self._shown_original))
+        self._validate()
+
+    @property
+    def edited(self) -> bool:
+        return self.event_editor.toPlainText() != self._shown_original
+
+    def revert_event(self) -> None:
+        self.scratch.pop(self._key(), None)
+        self.event_editor.setPlainText(self._shown_original)
 
     def current_event(self) -> dict | None:
         try:
@@ -101,6 +139,9 @@ class TestPanel(QWidget):
             ok, message = False, f"Invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
             errors = {exc.lineno: exc.msg}
         self.event_editor.set_errors(errors)
+        if self.edited:
+            message += " · edited, not saved (Save as… keeps it, Revert drops it)"
+        self.revert.setEnabled(self.edited)
         self.validity.setText(message)
         self.validity.setStyleSheet(f"color: {theme.css('success' if ok else 'error')}")
         self.run_button.setEnabled(ok)
@@ -114,6 +155,8 @@ class TestPanel(QWidget):
             if not ok or not name.strip():
                 return
         if self.ops.call(self, self.ops.core.save_test_event, self.tenant, self.action, name, event) is not None:
+            self.scratch.pop(self._key(), None)
+            self._shown_original = self.event_editor.toPlainText()  # saved: nothing to keep for the old name
             self._fill_saved(select=name.strip())
 
     def delete_event(self) -> None:

@@ -323,6 +323,24 @@ def test_the_status_bar_says_whether_action_code_is_confined(win, aloop):
     dialog.close()
 
 
+def test_cancelling_changed_settings_asks(win, dialogs, monkeypatch):
+    from app.views.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog(win, node="", deadline_ms=20000, workspace=str(win.core.ws.path))
+    dialog.show()
+    dialog.reject()  # nothing changed: closes without asking
+    assert not dialog.isVisible() and not [d for d in dialogs if d[0] == "question"]
+    dialog = SettingsDialog(win, node="", deadline_ms=20000, workspace=str(win.core.ws.path))
+    dialog.show()
+    dialog.deadline.setValue(30000)
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *a, **k: QMessageBox.StandardButton.Cancel))
+    dialog.reject()  # changed, and the person keeps editing
+    assert dialog.isVisible()
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *a, **k: QMessageBox.StandardButton.Discard))
+    dialog.reject()
+    assert not dialog.isVisible()
+
+
 def test_deploying_a_bound_action_asks_first_and_says_what_it_did(win, dialogs, monkeypatch):
     view = win.actions_view
     view.select("add-role-claims")
@@ -338,3 +356,27 @@ def test_deploying_a_bound_action_asks_first_and_says_what_it_did(win, dialogs, 
     assert win.core.action("sample", "add-role-claims")["deployed_version"] == before + 1 and not view.dirty
     assert messages == [f"Deployed add-role-claims v{before + 1} (bound in post-login)"]
     assert win.statusBar().currentMessage() == messages[0]
+
+
+def test_an_edited_test_event_is_never_dropped_silently(win):
+    view = win.actions_view
+    view.select("add-role-claims")
+    test = view.test
+    event = test.current_event()
+    event["user"]["email"] = "edited@example.com"
+    test.event_editor.setPlainText(json.dumps(event, indent=2))
+    assert "edited, not saved" in test.validity.text() and test.revert.isEnabled()
+    view.select("count-logins-cache")  # another action, then back
+    assert test.current_event()["user"]["email"] != "edited@example.com"
+    view.select("add-role-claims")
+    assert test.current_event()["user"]["email"] == "edited@example.com" and "edited, not saved" in test.validity.text()
+    view.editor.setPlainText(view.editor.toPlainText() + "\n// saved\n")
+    assert view.save_draft()  # saving the code reloads the panel: the event edit stays
+    assert test.current_event()["user"]["email"] == "edited@example.com"
+    test.save_event_as("edited")  # saved: no longer an unsaved edit
+    assert test.saved.currentText() == "edited" and not test.edited and not test.revert.isEnabled()
+    assert win.core.test_events("sample", "add-role-claims")["edited"]["user"]["email"] == "edited@example.com"
+    event["user"]["email"] = "again@example.com"
+    test.event_editor.setPlainText(json.dumps(event, indent=2))
+    test.revert_event()  # Revert drops the edit
+    assert test.current_event()["user"]["email"] == "edited@example.com" and not test.edited
