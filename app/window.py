@@ -56,6 +56,8 @@ class MainWindow(QMainWindow):
         self.logs_view = LogsView(self.ops)
         self.timings_view = TimingsView(self.ops)
         self.timings_view.open_run.connect(self.open_flow_run)
+        self.logs_view.open_run.connect(self.open_flow_run)
+        self.logs_view.open_action.connect(self.open_action_version)
         self.simulator_view.show_timings.connect(lambda: self.tabs.setCurrentWidget(self.timings_view))
         self.tabs = QTabWidget()
         self.tabs.addTab(self.actions_view, "Actions")
@@ -120,6 +122,14 @@ class MainWindow(QMainWindow):
         """Reopen a stored run in the Simulator (from a point clicked in Timings)."""
         self.simulator_view.reopen(run_id)
         self.tabs.setCurrentWidget(self.simulator_view)
+
+    def open_action_version(self, name: str, version: int | None) -> None:
+        """Show an action's versions (from a log line), with that version selected."""
+        self.tabs.setCurrentWidget(self.actions_view)
+        self.actions_view.select(name)
+        self.actions_view.tabs.setCurrentWidget(self.actions_view.versions)
+        if version is not None:
+            self.actions_view.versions.select_version(version)
 
     @property
     def core(self) -> Emulator:

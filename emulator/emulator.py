@@ -11,6 +11,7 @@ from typing import Any, Callable
 from . import flows, lazy, timings, triggers
 from .flows import inspect, redirect
 from .flows.report import report
+from .flows.run import run_for
 from .changes import Changes
 from .runtime import DEFAULT_DEADLINE_MS, ActionSource, ChainResult, DependencyCache, HostPool, build_event, run_chain
 from . import store
@@ -169,6 +170,18 @@ class Emulator:
     def logs(self, tenant: str, **filters: Any) -> list[dict]:
         store.tenants.require(self.ws, tenant)
         return store.logs.list_(self.ws, tenant, **filters)
+
+    def log_links(self, tenant: str, record: dict) -> dict:
+        """Where a log line leads: its executions, the flow run that wrote it, and the failed action's
+        version ({"executions": [...], "run": id | None, "action": {"name", "version"} | None})."""
+        details = record.get("details") or {}
+        executions = list((details.get("actions") or {}).get("executions") or [])
+        if details.get("execution_id"):
+            executions.append(details["execution_id"])
+        action = ({"name": details["action_name"], "version": details.get("version")}
+                  if details.get("action_name") else None)
+        return {"executions": executions, "action": action,
+                "run": run_for(self.ws, tenant, record.get("log_id"), executions)}
 
     def execution(self, execution_id: str) -> dict:
         return store.executions.get(self.ws, execution_id)

@@ -8,7 +8,7 @@ import json
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFontDatabase
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QHBoxLayout, QHeaderView, QLineEdit,
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
                                QPlainTextEdit, QPushButton, QSplitter, QTableWidget, QTableWidgetItem, QTabWidget,
                                QVBoxLayout, QWidget)
 
@@ -47,12 +47,15 @@ def _table(headings: list[str], widths: list[int] | None = None) -> QTableWidget
 
 class LogsView(QWidget):
     refreshed = Signal(int)  # rows shown, after each refresh
+    open_run = Signal(str)  # a flow run id, to reopen in the Simulator
+    open_action = Signal(str, object)  # action name, version number (or None): its versions
 
     def __init__(self, ops):
         super().__init__()
         self.ops = ops
         self.tenant: str | None = None
         self.records: list[dict] = []
+        self._shown: dict | None = None  # the record in the detail pane
         self.type_box = QComboBox()
         self.type_box.addItem("all types", None)
         for code in ("s", "f", "fp", "fu", "ss", "fs", "scpr", "fcpr", "scp", "fcp", "sapi", "actions_execution_failed",
@@ -75,14 +78,23 @@ class LogsView(QWidget):
         self.table.currentCellChanged.connect(lambda row, *_: self._detail(row))
         self.detail = QPlainTextEdit(readOnly=True)
         self.detail.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        # Where the selected line leads: its run, its executions, the failed action's version.
+        self.links = QLabel()
+        self.links.setWordWrap(True)
+        self.links.linkActivated.connect(self._follow)
         self.console = _table(["Time", "Trigger", "Action", "Level", "Message"])
 
         filters = QHBoxLayout()
         for w in (self.type_box, self.trigger_box, self.user, self.action, self.search, export):
             filters.addWidget(w)
+        detail = QWidget()
+        dl = QVBoxLayout(detail)
+        dl.setContentsMargins(0, 0, 0, 0)
+        dl.addWidget(self.links)
+        dl.addWidget(self.detail)
         split = QSplitter()
         split.addWidget(self.table)
-        split.addWidget(self.detail)
+        split.addWidget(detail)
         split.setStretchFactor(0, 3)
         tenant_logs = QWidget()
         tl = QVBoxLayout(tenant_logs)
@@ -143,7 +155,9 @@ class LogsView(QWidget):
         # The detail pane keeps its record while that record is listed, and is cleared when it is not.
         row = next((i for i, r in enumerate(self.records) if shown and r.get("log_id") == shown), None)
         if row is None:
+            self._shown = None
             self.detail.clear()
+            self.links.clear()
         else:
             self.table.selectRow(row)
         self._refresh_console()
@@ -171,12 +185,36 @@ class LogsView(QWidget):
             self.refresh()
 
     def _shown_id(self) -> str | None:
-        text = self.detail.toPlainText()
-        return json.loads(text).get("log_id") if text else None
+        return self._shown.get("log_id") if self._shown else None
 
     def _detail(self, row: int) -> None:
         if 0 <= row < len(self.records):
-            self.detail.setPlainText(json.dumps(self.records[row], indent=2))
+            self._shown = self.records[row]
+            self.detail.setPlainText(json.dumps(self._shown, indent=2))
+            links = self.ops.core.log_links(self.tenant, self._shown)
+            parts = []
+            if links["run"]:
+                parts.append(f"<a href='run:{links['run']}'>Open its run in the Simulator</a>")
+            parts += [f"<a href='execution:{e}'>Execution {e[:12]}…</a>" for e in links["executions"]]
+            action = links["action"]
+            if action:
+                version = f" v{action['version']}" if action.get("version") else ""
+                parts.append(f"<a href='action:{action['name']}:{action.get('version') or ''}'>"
+                             f"{action['name']}{version}</a>")
+            self.links.setText(" · ".join(parts))
+
+    def _follow(self, target: str) -> None:
+        kind, _, value = target.partition(":")
+        if kind == "run":
+            self.open_run.emit(value)
+        elif kind == "execution":
+            self.detail.setPlainText(json.dumps(self.ops.core.execution(value), indent=2))
+            self.links.setText(self.links.text() + " · <a href='record:'>Back to the log line</a>")
+        elif kind == "record" and self._shown:
+            self._detail(self.records.index(self._shown) if self._shown in self.records else -1)
+        elif kind == "action":
+            name, _, version = value.partition(":")
+            self.open_action.emit(name, int(version) if version else None)
 
     def export(self, path: str) -> int:
         """The filtered records as JSON lines, oldest first. Returns how many were written."""

@@ -63,6 +63,12 @@ class VersionsPanel(QWidget):
         self.summary.clear()
         self.diff.set_diff("", "", "", "")
 
+    def select_version(self, number: int) -> None:
+        for row in range(self.table.rowCount()):
+            if self.table.item(row, 0).text() == f"v{number}":
+                self.table.selectRow(row)
+                return
+
     def selected_number(self) -> int | None:
         row = self.table.currentRow()
         return int(self.table.item(row, 0).text()[1:]) if row >= 0 else None

@@ -108,3 +108,16 @@ def list_(ws: Workspace, tenant: str, limit: int = 50) -> list[dict]:
                           FROM flow_runs WHERE tenant = ?
                           ORDER BY created_at DESC, rowid DESC LIMIT ?""", [tenant, limit])
     return list(rows)
+
+
+def run_for(ws: Workspace, tenant: str, log_id: str | None, execution_ids: list[str], recent: int = 500) -> str | None:
+    """The id of the run that wrote this log line or ran one of these executions, among the tenant's
+    `recent` runs (bounded: a log line links to its run on any workspace size), else None."""
+    marks = ",".join("?" * len(execution_ids)) or "NULL"
+    row = ws.db.execute(f"""SELECT id FROM (SELECT id, snapshot, created_at FROM flow_runs WHERE tenant = ?
+                                              ORDER BY created_at DESC, rowid DESC LIMIT ?)
+                           WHERE EXISTS (SELECT 1 FROM json_each(snapshot, '$.logs') WHERE value = ?)
+                              OR EXISTS (SELECT 1 FROM json_each(snapshot, '$.executions')
+                                         WHERE json_extract(value, '$.id') IN ({marks}))
+                           LIMIT 1""", [tenant, recent, log_id, *execution_ids]).fetchone()
+    return row[0] if row else None

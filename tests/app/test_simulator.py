@@ -214,6 +214,15 @@ def test_a_batch_shows_its_own_summary_with_its_failures(win, aloop):
     # Earlier runs: who, on which application, the outcome and the time.
     first = sim.runs.item(0).text()
     assert JANE in first and "My Web App" in first and " ms" in first
+    # A log line of a batch run leads back to that run.
+    logs = win.logs_view
+    wait_signal(aloop, logs.refreshed, lambda: win.tabs.setCurrentWidget(logs))
+    logs.table.selectRow(0)
+    run_id = next(r["id"] for r in win.core.flow_runs("sample")
+                  if json.loads(logs.detail.toPlainText())["log_id"] in win.core.flow_run(r["id"]).logs)
+    assert f"href='run:{run_id}'" in logs.links.text()
+    logs.links.linkActivated.emit(f"run:{run_id}")
+    assert win.tabs.currentWidget() is sim and sim.run.id == run_id
 
 
 def test_timings_charts_have_data_hover_names_the_run_and_click_opens_it(win, aloop):

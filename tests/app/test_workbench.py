@@ -271,6 +271,18 @@ def test_a_log_line_appears_live_and_filters_and_export(win, aloop, tmp_path):
     logs.table.selectRow(0)
     assert json.loads(logs.detail.toPlainText())["details"]["action_name"] == "failing"
     assert logs.table.item(0, 2).foreground().color() == theme.color("error")  # a failure, in red
+    # The line links to its execution (shown in place, with a way back) and to the failed action.
+    record = json.loads(logs.detail.toPlainText())
+    execution = record["details"]["execution_id"]
+    assert f"href='execution:{execution}'" in logs.links.text() and "href='action:failing:" in logs.links.text()
+    logs.links.linkActivated.emit(f"execution:{execution}")
+    assert json.loads(logs.detail.toPlainText())["id"] == execution and "href='record:'" in logs.links.text()
+    logs.links.linkActivated.emit("record:")
+    assert json.loads(logs.detail.toPlainText())["log_id"] == record["log_id"]
+    logs.links.linkActivated.emit("action:failing:")
+    assert win.tabs.currentWidget() is win.actions_view and win.actions_view.action["name"] == "failing"
+    assert win.actions_view.tabs.currentWidget() is win.actions_view.versions
+    win.tabs.setCurrentWidget(logs)
     assert logs.table.item(0, 2).toolTip() == logs.table.item(0, 2).text()  # whole on hover
     logs.search.setText("no such text anywhere")
     logs.refresh()  # (as the debounce does)

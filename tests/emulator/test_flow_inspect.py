@@ -151,3 +151,18 @@ def test_a_batch_keeps_its_failures(core):
     assert sum(result.statuses.values()) == 4 and result.statuses.get("denied")
     assert len(result.failures) == result.statuses["denied"]
     assert all(status == "denied" and text == "odd" for _run, status, text in result.failures)
+
+
+def test_a_log_line_links_to_its_run_executions_and_failed_action(core):
+    tenant_with(core, {PL: ["throw new Error('kaput');"]})
+    run = flow(core, "login", {})
+    assert run.status == "failed"
+    records = {r["type"]: r for r in core.emu.logs("acme", limit=20)}
+    failed = records["actions_execution_failed"]
+    links = core.emu.log_links("acme", failed)
+    assert links["action"] == {"name": "post-login-1", "version": 1}
+    assert links["executions"] == [failed["details"]["execution_id"]] and links["run"] == run.id
+    flow_line = next(r for r in core.emu.logs("acme", limit=20) if r["log_id"] in run.logs)
+    assert core.emu.log_links("acme", flow_line)["run"] == run.id
+    assert core.emu.log_links("acme", {"log_id": "nope", "details": {}}) == {"executions": [], "action": None,
+                                                                            "run": None}
