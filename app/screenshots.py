@@ -78,6 +78,10 @@ async def _shoot(window: MainWindow, out: Path, suffix: str = "") -> list[Path]:
 
     window.tabs.setCurrentWidget(window.bindings_view)
     await grab("flows-bindings")
+    window.tabs.setCurrentWidget(window.tenant_view)
+    users = window.tenant_view.users
+    users.table.setCurrentCell(next(i for i, u in enumerate(users.users) if u["email"] == "jane.doe@example.com"), 0)
+    await grab("tenant-users")
 
     await _simulate(window)
     await grab("simulator-breakpoint")

@@ -24,6 +24,7 @@ from .views.serve_control import ServeControl
 from .views.logs_view import LogsView
 from .views.settings_dialog import SettingsDialog
 from .views.simulator import SimulatorView
+from .views.tenant_view import TenantView
 from .views.timings_view import TimingsView
 from .widgets.editors import EditorKit
 from .widgets.monaco import assets
@@ -55,6 +56,7 @@ class MainWindow(QMainWindow):
         self.compare_view = CompareView(self.ops)
         self.logs_view = LogsView(self.ops)
         self.timings_view = TimingsView(self.ops)
+        self.tenant_view = TenantView(self.ops)
         self.timings_view.open_run.connect(self.open_flow_run)
         self.logs_view.open_run.connect(self.open_flow_run)
         self.logs_view.open_action.connect(self.open_action_version)
@@ -66,6 +68,7 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.compare_view, "Compare")
         self.tabs.addTab(self.logs_view, "Logs")
         self.tabs.addTab(self.timings_view, "Timings")
+        self.tabs.addTab(self.tenant_view, "Tenant")
         self.setCentralWidget(self.tabs)
         self.debugger = DebuggerPane(self.ops)
         self.debugger_dock = QDockWidget("Debugger", self)
@@ -116,7 +119,7 @@ class MainWindow(QMainWindow):
     @property
     def views(self) -> tuple:
         return (self.actions_view, self.bindings_view, self.simulator_view, self.compare_view, self.logs_view,
-                self.timings_view)
+                self.timings_view, self.tenant_view)
 
     def open_flow_run(self, run_id: str) -> None:
         """Reopen a stored run in the Simulator (from a point clicked in Timings)."""

@@ -13,6 +13,7 @@ from .flows import inspect, redirect
 from .flows.report import report
 from .flows.run import run_for
 from .changes import Changes
+from .errors import bad_request, not_found
 from .runtime import DEFAULT_DEADLINE_MS, ActionSource, ChainResult, DependencyCache, HostPool, build_event, run_chain
 from . import store
 from .store import open_workspace, transaction
@@ -166,6 +167,73 @@ class Emulator:
         store.tenants.require(self.ws, tenant)
         user = store.directory.create_user(self.ws, tenant, **kw)
         return user, Changes(users=frozenset([(tenant, user["user_id"])]))
+
+    def update_user(self, tenant: str, user_id: str, **fields: Any) -> tuple[dict, Changes]:
+        """Change a user's e-mail, username, phone, metadata, roles or password (the app's Users editor)."""
+        store.tenants.require(self.ws, tenant)
+        for key in ("app_metadata", "user_metadata"):
+            if key in fields and not isinstance(fields[key], dict):
+                raise bad_request(f"{key} must be an object.")
+        if "roles" in fields and not (isinstance(fields["roles"], list) and all(isinstance(r, str) for r in fields["roles"])):
+            raise bad_request("roles must be a list of role names.")
+        user = store.directory.update_user(self.ws, tenant, user_id, **fields)
+        changes = self._sapi(tenant, "Update a user", "PATCH", f"/api/v2/users/{user_id}")
+        return user, changes | Changes(users=frozenset([(tenant, user_id)]))
+
+    def authenticators(self, tenant: str, user_id: str) -> list[dict]:
+        """The user's confirmed MFA enrolments (SMS phones)."""
+        store.directory.get_user(self.ws, tenant, user_id)
+        rows = self.ws.db.query("""SELECT id, type, phone_number, created_at FROM authenticators
+                                   WHERE tenant = ? AND user_id = ? AND confirmed = 1 ORDER BY created_at""",
+                                [tenant, user_id])
+        return list(rows)
+
+    def delete_authenticator(self, tenant: str, user_id: str, authenticator_id: str) -> Changes:
+        """Remove an MFA enrolment: the user enrols again at the next login that asks for MFA."""
+        with transaction(self.ws):
+            gone = self.ws.db.execute("DELETE FROM authenticators WHERE tenant = ? AND user_id = ? AND id = ?",
+                                      [tenant, user_id, authenticator_id]).rowcount
+        if not gone:
+            raise not_found(f"The enrolment {authenticator_id!r} does not exist.")
+        changes = self._sapi(tenant, "Delete an MFA enrollment", "DELETE",
+                             f"/api/v2/users/{user_id}/authentication-methods/{authenticator_id}")
+        return changes | Changes(users=frozenset([(tenant, user_id)]))
+
+    def mfa_policy(self, tenant: str) -> str:
+        return store.tenants.mfa_policy(self.ws, tenant)
+
+    def set_mfa_policy(self, tenant: str, policy: str) -> Changes:
+        """Auth0's Guardian policy: "never", or "all-applications" (every login asks for the second factor)."""
+        store.tenants.set_mfa_policy(self.ws, tenant, policy)
+        return self._sapi(tenant, "Set the MFA policy", "PUT", "/api/v2/guardian/policies") | Changes(
+            tenants=frozenset([tenant]))
+
+    def update_client(self, tenant: str, name: str, **config: Any) -> tuple[dict, Changes]:
+        """Change an application's callbacks, logout URLs or grant types (empty grant types: all)."""
+        client = next((c for c in store.directory.clients(self.ws, tenant) if c["name"] == name), None)
+        if client is None:
+            raise not_found(f"The application {name!r} does not exist.")
+        for key in ("callbacks", "allowed_logout_urls", "grant_types"):
+            if key in config and not (isinstance(config[key], list) and all(isinstance(v, str) for v in config[key])):
+                raise bad_request(f"{key} must be a list of strings.")
+        merged = {k: v for k, v in client.items() if k not in ("client_id", "name")} | config
+        store.directory.upsert_client(self.ws, tenant, name, merged)
+        changes = self._sapi(tenant, "Update a client", "PATCH", f"/api/v2/clients/{client['client_id']}")
+        return {**client, **config}, changes | Changes(directory=frozenset([tenant]))
+
+    def apis(self, tenant: str) -> list[dict]:
+        store.tenants.require(self.ws, tenant)
+        return store.apis.list_(self.ws, tenant)
+
+    def upsert_api(self, tenant: str, name: str, identifier: str, scopes: list[str]) -> tuple[dict, Changes]:
+        """Create or change an API (resource server): its name and the scopes it defines."""
+        store.tenants.require(self.ws, tenant)
+        existing = store.apis.find(self.ws, tenant, identifier) or {}
+        config = {k: v for k, v in existing.items() if k not in ("name", "identifier")}
+        config["scopes"] = [{"value": s, "description": s} for s in scopes]
+        api = store.apis.upsert(self.ws, tenant, name, identifier, config)
+        changes = self._sapi(tenant, "Update a resource server", "PATCH", f"/api/v2/resource-servers/{identifier}")
+        return api, changes | Changes(directory=frozenset([tenant]))
 
     def logs(self, tenant: str, **filters: Any) -> list[dict]:
         store.tenants.require(self.ws, tenant)

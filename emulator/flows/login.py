@@ -116,8 +116,11 @@ async def _post_login(emu, run: FlowRun, answer: dict | None) -> None:
 def _end_of_chain(emu, run: FlowRun) -> None:
     steps.persist_metadata(emu, run)  # one batched user update at the end of the trigger
     run.cursor = None
-    # The SMS MFA journey is a login on a tenant whose MFA policy is "Always" (README behaviour notes).
-    wanted = run.kind == SMS_MFA or run.ctx.get("mfa_provider") not in (None, "none")
+    # The SMS MFA journey is a login on a tenant whose MFA policy is "Always" (README behaviour notes); a
+    # tenant whose policy is all-applications asks every login, unless an action said "none".
+    provider = run.ctx.get("mfa_provider")
+    always = store.tenants.mfa_policy(emu.ws, run.tenant) == "all-applications" and provider != "none"
+    wanted = run.kind == SMS_MFA or always or provider not in (None, "none")
     run.state = MFA if wanted and not run.ctx.get("mfa", {}).get("satisfied") else TOKENS
 
 

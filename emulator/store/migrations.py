@@ -251,6 +251,9 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
              INSERT INTO logs_fts(rowid, search) VALUES (new.rowid, new.search);
            END""",
     ]),
+    (10, "the tenant's MFA policy (Auth0's Guardian policy: never, or all-applications)", [
+        "ALTER TABLE tenants ADD COLUMN mfa_policy TEXT NOT NULL DEFAULT 'never'",
+    ]),
 ]
 
 LATEST = MIGRATIONS[-1][0]

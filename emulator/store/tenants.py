@@ -43,3 +43,21 @@ def list_all(ws: Workspace) -> list[dict]:
         (SELECT COUNT(*) FROM users u WHERE u.tenant = t.name) AS users
         FROM tenants t ORDER BY t.name""")
     return list(rows)
+
+
+MFA_POLICIES = ("never", "all-applications")  # Auth0's Guardian policies the emulator honours
+
+
+def mfa_policy(ws: Workspace, name: str) -> str:
+    row = ws.db.execute("SELECT mfa_policy FROM tenants WHERE name = ?", [name]).fetchone()
+    if row is None:
+        require(ws, name)
+    return row[0]
+
+
+def set_mfa_policy(ws: Workspace, name: str, policy: str) -> None:
+    if policy not in MFA_POLICIES:
+        raise bad_request(f"Invalid MFA policy {policy!r}: use one of {', '.join(MFA_POLICIES)}.")
+    require(ws, name)
+    with transaction(ws):
+        ws.db.execute("UPDATE tenants SET mfa_policy = ? WHERE name = ?", [policy, name])

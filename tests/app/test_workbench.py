@@ -236,7 +236,7 @@ def test_the_readme_screenshots_script_still_works(tmp_path):
     assert out.returncode == 0, out.stderr
     shots = sorted(p.name for p in tmp_path.glob("*.png"))
     names = ["actions-editor", "compare-versions", "debugger-paused", "flows-bindings", "simulator-breakpoint",
-             "test-panel", "timings-charts", "versions-diff"]
+             "tenant-users", "test-panel", "timings-charts", "versions-diff"]
     # Every screenshot in the light theme, and again in the dark one.
     assert shots == sorted([f"{n}.png" for n in names] + [f"{n}-dark.png" for n in names])
     assert all(p.stat().st_size > 20_000 for p in tmp_path.glob("*.png"))
@@ -392,3 +392,44 @@ def test_an_edited_test_event_is_never_dropped_silently(win):
     test.event_editor.setPlainText(json.dumps(event, indent=2))
     test.revert_event()  # Revert drops the edit
     assert test.current_event()["user"]["email"] == "edited@example.com" and not test.edited
+
+
+def test_the_tenant_is_editable_in_the_app(win, aloop):
+    tenant = win.tenant_view
+    win.tabs.setCurrentWidget(tenant)
+    users = tenant.users
+    row = next(i for i, u in enumerate(users.users) if u["email"] == "jane.doe@example.com")
+    users.table.setCurrentCell(row, 0)
+    assert users.email.text() == "jane.doe@example.com"
+    users.roles.setText("admin, auditor")
+    users.app_metadata.setPlainText('{"plan": "gold"}')
+    users.user_metadata.setPlainText('{"theme": ')  # broken JSON: refused, nothing saved
+    assert users.save() is None and users.status.text().startswith("Metadata: line 1:")
+    users.user_metadata.setPlainText('{"theme": "dark"}')
+    saved = users.save()
+    jane = next(u for u in win.core.users("sample") if u["email"] == "jane.doe@example.com")
+    assert saved and jane["roles"] == ["admin", "auditor"] and jane["app_metadata"]["plan"] == "gold"
+    assert jane["user_metadata"]["theme"] == "dark" and users.email.text() == "jane.doe@example.com"
+    security = tenant.security
+    security.policy.setCurrentIndex(security.policy.findData("all-applications"))
+    security.save_policy()
+    assert win.core.mfa_policy("sample") == "all-applications"
+    security.stubs.setPlainText("- method: GET\n  url: [nope")  # bad YAML: one line, nothing saved
+    assert not security.save_stubs() and security.status.text().startswith("Stubs: ")
+    security.stubs.setPlainText("- method: GET\n  url: https://crm.example.com/users/*\n  status: 200\n"
+                                "  json: {tier: gold}\n")
+    assert security.save_stubs() and win.core.http_config("sample")["stubs"][0]["json"] == {"tier": "gold"}
+    apps = tenant.applications
+    apps.table.setCurrentCell(0, 0)
+    apps.callbacks.setText("https://app.example.com/cb, http://localhost:3000/cb")
+    apps.save()
+    name = apps.clients[0]["name"]
+    assert next(c for c in win.core.clients("sample") if c["name"] == name)["callbacks"] == [
+        "https://app.example.com/cb", "http://localhost:3000/cb"]
+    apis = tenant.apis
+    apis.name.setText("Orders")
+    apis.identifier.setText("https://orders.example.com")
+    apis.scopes.setText("read:orders write:orders")
+    apis.save()
+    assert any(a["identifier"] == "https://orders.example.com" for a in win.core.apis("sample"))
+    assert apis.table.rowCount() == len(win.core.apis("sample"))
