@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFormLayout, QHeaderView, QInputDialog, QLabel,
                                QLineEdit, QListWidget, QListWidgetItem, QPlainTextEdit,
-                               QPushButton, QSplitter, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout,
+                               QPushButton, QScrollArea, QSplitter, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout,
                                QWidget)
 
 from emulator import safe_yaml
@@ -368,7 +368,11 @@ class TenantView(QTabWidget):
         self.apis, self.security = ApisPane(ops), SecurityPane(ops)
         for pane, title in ((self.users, "Users"), (self.applications, "Applications"), (self.apis, "APIs"),
                             (self.security, "MFA && HTTP")):
-            self.addTab(pane, title)
+            area = QScrollArea()  # a small window scrolls the form instead of growing its minimum size
+            area.setWidgetResizable(True)
+            area.setFrameShape(QScrollArea.Shape.NoFrame)
+            area.setWidget(pane)
+            self.addTab(area, title)
         self.tenant: str | None = None
 
     def set_tenant(self, tenant: str | None) -> None:

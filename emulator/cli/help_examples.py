@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import argparse
 
+from .. import triggers
+
 # Help for options that were declared without any (by option, or "command:positional").
 HELP = {
     "--json": "print JSON, whatever the output is (piped output is JSON anyway)",
@@ -100,7 +102,7 @@ EXAMPLES = {
     "--snapshot": "--snapshot run.json",
     "--tenant": "--tenant sample",
     "--timeout-ms": "--timeout-ms 5000",
-    "--trigger": "--trigger post-login",
+    "--trigger": f"--trigger {triggers.POST_LOGIN}",
     "--type": "--type fp",
     "--update-draft": "--update-draft",
     "--user": "--user jane.doe@example.com",
@@ -114,7 +116,7 @@ EXAMPLES = {
     ("logs list", "--action"): "--action add-role-claims",
     # positionals: the value itself
     "run-action:files": "actions/add-role-claims.js",
-    "run-trigger:trigger": "post-login",
+    "run-trigger:trigger": triggers.POST_LOGIN,
     "compare:action": "email-domain-policy",
     "compare:a": "1",
     "compare:b": "draft",
@@ -130,7 +132,7 @@ EXAMPLES = {
     "actions diff:a": "1",
     "actions diff:b": "draft",
     "actions delete:name": "add-role-claims",
-    "bindings set:trigger": "post-login",
+    "bindings set:trigger": triggers.POST_LOGIN,
     "bindings set:actions": "deny-blocked-countries add-role-claims",
     "executions show:id": "a1b2c3d4e5f6",
     "export:path": "./tenant-export",

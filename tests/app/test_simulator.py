@@ -27,6 +27,7 @@ def win(qtbot, aloop, tmp_path):
     core = open_core(str(tmp_path / "ws.sqlite"))
     window = MainWindow(core, basic_settings(tmp_path))
     qtbot.addWidget(window)
+    window.resize(1280, 800)  # the smallest screen the app is designed for
     window.show()
     aloop.run_until_complete(window.start_core())
     window.tabs.setCurrentWidget(window.simulator_view)
@@ -88,6 +89,11 @@ def test_step_a_login_through_a_breakpoint_edit_the_event_then_answer_the_otp_fr
     assert run.waiting["for"] == "otp" and sim.prompt.currentWidget() is sim.prompt.pages["otp"]
     sim.details.setCurrentWidget(sim.details.outbox)
     assert sim.details.outbox.item(0, 1).text() == "+14255550123"
+    # At 1280x800 the message (which holds the code) is the first column, on screen and wide enough.
+    sim.details.setCurrentWidget(sim.details.outbox)
+    outbox = sim.details.outbox
+    assert outbox.columnViewportPosition(0) == 0 and outbox.columnWidth(0) >= 150
+    assert outbox.columnViewportPosition(0) + outbox.columnWidth(0) <= outbox.viewport().width()
     code = sim.details.outbox.item(0, 0).text().split()[0]  # what the person reads off the SMS
     sim.prompt.otp.setText("000000")
     run = wait_signal(aloop, sim.stepped, sim.prompt.otp.returnPressed.emit)
@@ -116,9 +122,11 @@ def test_a_redirect_continues_with_a_signed_session_token(win, aloop):
     assert sim.prompt.secret_box.currentText() == "SESSION_TOKEN_SECRET"
     assert "redirect" in _tree(sim.details.state)
     sim.prompt.claims.setPlainText('{\n  "age_verified": true\n}')  # claims span lines
-    # The secret's whole name shows (the box fits its contents).
+    # At 1280x800 the fields are at least as wide as what they hold: the secret's whole name, the claims.
     metrics = sim.prompt.secret_box.fontMetrics()
-    assert sim.prompt.secret_box.sizeHint().width() > metrics.horizontalAdvance("SESSION_TOKEN_SECRET")
+    assert sim.prompt.secret_box.width() > metrics.horizontalAdvance("SESSION_TOKEN_SECRET")
+    assert sim.prompt.claims.width() > metrics.horizontalAdvance('  "age_verified": true')
+    assert sim.prompt.claims.height() >= 3 * metrics.height()
     sim.prompt.sign_button.click()
     answer = sim.prompt.continue_answer()
     assert answer["query"]["session_token"].count(".") == 2
@@ -243,6 +251,7 @@ def test_timings_charts_have_data_hover_names_the_run_and_click_opens_it(win, al
     assert count >= 8
     series = timings.durations.chart_.series()
     assert {s.name() for s in series} >= {"deny-blocked-countries", "wait-40ms"}
+    assert len({s.color().name() for s in series}) == len(series)  # each series its own colour
     assert all(s.count() >= 4 for s in series)
     labels = [label for label, _stats in timings.versions.boxes]
     assert {"deny-blocked-countries v1", "wait-40ms v1"} <= set(labels)
