@@ -22,13 +22,16 @@ class RunDetails(QTabWidget):
         self.action = json_tree.tree(("Last action", ""))
         self.state = json_tree.tree(("State so far", ""))
         self.result = json_tree.tree(("Result", ""))
-        # The message first (it holds the code, or the link), whole on hover; then who, how and when.
-        self.outbox = QTableWidget(0, 4)
-        self.outbox.setHorizontalHeaderLabels(["Message", "To", "Channel", "Sent"])
+        # The message first (it holds the code, or the link), whole on hover; then to whom and when (the
+        # channel and provider on hover): the pane is narrow at 1280 px, the message gets the room.
+        self.outbox = QTableWidget(0, 3)
+        self.outbox.setHorizontalHeaderLabels(["Message", "To", "Sent"])
         header = self.outbox.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for col in (1, 2, 3):
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        self.outbox.setColumnWidth(1, 110)
+        self.outbox.verticalHeader().hide()
         self.outbox.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.outbox.setWordWrap(False)
         self.outbox.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -111,7 +114,8 @@ class RunDetails(QTabWidget):
             via = m["meta"].get("via")
             channel = m["channel"] + (f" via {via}" if via else "")
             message = m["body"] if m["channel"] == "sms" else f"{m.get('subject') or ''}: {m['body']}".strip(": ")
-            for col, text in enumerate((message, m["recipient"], channel, m["created_at"][11:19])):
+            for col, text in enumerate((message, m["recipient"], m["created_at"][11:19])):
                 self.outbox.setItem(row, col, QTableWidgetItem(text))
             self.outbox.item(row, 0).setToolTip(m["body"])
-            self.outbox.item(row, 3).setToolTip(m["created_at"])
+            self.outbox.item(row, 1).setToolTip(f"{m['recipient']} · {channel}")
+            self.outbox.item(row, 2).setToolTip(m["created_at"])
