@@ -8,7 +8,8 @@ user per hour and 10 wrong codes per transaction. Each event is logged with Auth
 from __future__ import annotations
 
 from .. import store, triggers
-from . import chain, events
+from ..triggers import custom_phone_provider as phone_provider
+from . import chain, delivery, events
 from .run import FAILED, MFA_REQUIRED, FlowRun
 
 CODE_TTL_MS = 5 * 60 * 1000  # how long a code is valid (Auth0 does not publish it; README behaviour notes)
@@ -47,7 +48,22 @@ async def send_code(emu, run: FlowRun, phone: str, action: str) -> bool:
     text = f"{code} is your verification code for {client_name}. Please enter this code to verify your enrollment." \
         if action == "enrollment" else f"{code} is your verification code for {client_name}."
     via = "outbox"
-    if store.bindings.get(emu.ws, run.tenant, SEND_PHONE_MESSAGE):
+    # A custom phone provider takes precedence over send-phone-message actions, as in Auth0.
+    sent = await delivery.through_provider(emu, run, triggers.CUSTOM_PHONE_PROVIDER, phone_provider.notification(
+        phone, code, text, "otp_enroll" if action == "enrollment" else "otp_verify"))
+    if sent is not None:
+        via = triggers.CUSTOM_PHONE_PROVIDER
+        if not sent.delivered:
+            store.outbox.add(emu.ws, run.tenant, "sms", phone, text,
+                             meta={"kind": "sms_otp", "via": via, "action": action, **sent.meta()})
+            _log(emu, run, "gd_send_sms_failure", f"The custom phone provider {sent.outcome} the SMS",
+                 phone_number=phone, reason=sent.reason, attempts=sent.attempts)
+            run.status, run.waiting = FAILED, None
+            run.error = {"error": "sms_provider_error",
+                         "error_description": f"The SMS could not be sent ({sent.outcome}"
+                                              f"{': ' + sent.reason if sent.reason else ''})."}
+            return False
+    elif store.bindings.get(emu.ws, run.tenant, SEND_PHONE_MESSAGE):
         event = events.build(emu, run, SEND_PHONE_MESSAGE, {"message_options": {
             "action": action, "code": code, "message_type": "sms", "recipient": phone, "text": text}})
         steps = await chain.run_whole(emu, run, SEND_PHONE_MESSAGE, event)
@@ -58,7 +74,8 @@ async def send_code(emu, run: FlowRun, phone: str, action: str) -> bool:
             run.error = {"error": "sms_provider_error", "error_description": "The SMS could not be sent."}
             return False
         via = SEND_PHONE_MESSAGE
-    store.outbox.add(emu.ws, run.tenant, "sms", phone, text, meta={"kind": "sms_otp", "via": via, "action": action})
+    meta = {"kind": "sms_otp", "via": via, "action": action, **(sent.meta() if sent is not None else {})}
+    store.outbox.add(emu.ws, run.tenant, "sms", phone, text, meta=meta)
     _log(emu, run, "gd_send_sms", f"SMS sent to {phone}", phone_number=phone, via=via)
     run.ctx["mfa"] = {**run.ctx.get("mfa", {}), "code": code, "issued_ms": emu.ws.clock.now_ms(), "phone": phone,
                       "action": action}

@@ -13,7 +13,8 @@ from __future__ import annotations
 import asyncio
 
 from .. import password_policy, store, tokens, triggers
-from . import chain, events, steps
+from ..triggers import custom_email_provider as email_provider
+from . import chain, delivery, events, steps
 from .run import FAILED, RUNNING, WAITING, FlowRun
 
 REQUEST, LINK, POST_CHALLENGE, NEW_PASSWORD, POST_CHANGE = (
@@ -25,7 +26,7 @@ SENT = "We've just sent you an email to reset your password."
 
 async def step(emu, run: FlowRun, answer: dict | None) -> None:
     if run.state == REQUEST:
-        _request(emu, run)
+        await _request(emu, run)
     elif run.state == LINK:
         _link(emu, run, answer)
     elif run.state == POST_CHALLENGE:
@@ -37,7 +38,7 @@ async def step(emu, run: FlowRun, answer: dict | None) -> None:
         steps.success(run, run.result)
 
 
-def _request(emu, run: FlowRun) -> None:
+async def _request(emu, run: FlowRun) -> None:
     email = run.inputs["email"]
     user = store.directory.find_user(emu.ws, run.tenant, email, run.ctx["connection"]["name"])
     if user is None:
@@ -50,8 +51,21 @@ def _request(emu, run: FlowRun) -> None:
     # A local server gives its own URL, so that the e-mailed link opens its reset page.
     base = run.inputs.get("base_url") or f"https://{tokens.domain(run.tenant)}/"
     link = f"{base}u/reset-verify?ticket={ticket}#"
-    store.outbox.add(emu.ws, run.tenant, "email", email, f"Follow this link to reset your password: {link}",
-                     subject="Reset your password", meta={"kind": "reset_link", "link": link, "ticket": ticket})
+    body, subject = f"Follow this link to reset your password: {link}", "Reset your password"
+    meta = {"kind": "reset_link", "link": link, "ticket": ticket}
+    sent = await delivery.through_provider(emu, run, triggers.CUSTOM_EMAIL_PROVIDER,
+                                           email_provider.notification(email, subject, body, "reset_email"))
+    if sent is not None:
+        meta |= {"via": triggers.CUSTOM_EMAIL_PROVIDER, **sent.meta()}
+    store.outbox.add(emu.ws, run.tenant, "email", email, body, subject=subject, meta=meta)
+    if sent is not None and not sent.delivered:
+        # Auth0's "Failed Sending Notification": the user never gets the link.
+        steps.log(emu, run, "fn", f"The custom email provider {sent.outcome} the e-mail",
+                  details={"reason": sent.reason, "attempts": sent.attempts, "message_type": "reset_email"})
+        steps.finish(run, FAILED, error={"error": "email_provider_error", "error_description":
+                                         f"The e-mail could not be sent ({sent.outcome}"
+                                         f"{': ' + sent.reason if sent.reason else ''})."})
+        return
     steps.log(emu, run, "scpr", "Success Change Password Request")
     run.status, run.waiting, run.state = WAITING, {"for": "link", "email": email}, LINK
 

@@ -5,13 +5,15 @@ No trigger id is spelled out anywhere else in the code base: callers iterate `al
 """
 from __future__ import annotations
 
-from . import (credentials_exchange, login_post_identifier, password_reset_post_challenge, post_change_password,
-               post_login, post_user_registration, pre_user_registration, send_phone_message)
+from . import (credentials_exchange, custom_email_provider, custom_phone_provider, login_post_identifier,
+               password_reset_post_challenge, post_change_password, post_login, post_user_registration,
+               pre_user_registration, send_phone_message)
 from .registry import EFFECTS, STOP, SUSPEND, ApiMethod, Arg, Trigger
 
 # In the order a user meets them in a journey.
 _ORDER = (pre_user_registration, post_user_registration, login_post_identifier, post_login,
-          password_reset_post_challenge, post_change_password, send_phone_message, credentials_exchange)
+          password_reset_post_challenge, post_change_password, send_phone_message, credentials_exchange,
+          custom_phone_provider, custom_email_provider)
 TRIGGERS: dict[str, Trigger] = {m.TRIGGER.id: m.TRIGGER for m in _ORDER}
 
 # The ids, for code that must name one trigger (the flows): spelled once, in each trigger's module.
@@ -23,6 +25,8 @@ PASSWORD_RESET_POST_CHALLENGE = password_reset_post_challenge.TRIGGER.id
 POST_CHANGE_PASSWORD = post_change_password.TRIGGER.id
 SEND_PHONE_MESSAGE = send_phone_message.TRIGGER.id
 CREDENTIALS_EXCHANGE = credentials_exchange.TRIGGER.id
+CUSTOM_PHONE_PROVIDER = custom_phone_provider.TRIGGER.id
+CUSTOM_EMAIL_PROVIDER = custom_email_provider.TRIGGER.id
 
 
 class UnknownTrigger(KeyError):
@@ -46,5 +50,6 @@ def all_triggers() -> list[Trigger]:
 
 
 __all__ = ["PRE_USER_REGISTRATION", "POST_USER_REGISTRATION", "LOGIN_POST_IDENTIFIER", "POST_LOGIN",
-           "PASSWORD_RESET_POST_CHALLENGE", "POST_CHANGE_PASSWORD", "SEND_PHONE_MESSAGE", "CREDENTIALS_EXCHANGE", "TRIGGERS", "get", "ids", "all_triggers", "UnknownTrigger", "Trigger", "ApiMethod", "Arg",
+           "PASSWORD_RESET_POST_CHALLENGE", "POST_CHANGE_PASSWORD", "SEND_PHONE_MESSAGE", "CREDENTIALS_EXCHANGE", "CUSTOM_PHONE_PROVIDER",
+           "CUSTOM_EMAIL_PROVIDER", "TRIGGERS", "get", "ids", "all_triggers", "UnknownTrigger", "Trigger", "ApiMethod", "Arg",
            "STOP", "SUSPEND", "EFFECTS"]

@@ -65,6 +65,18 @@ def validation_error(prefix: str = "") -> ApiMethod:
                      doc="Block the transaction with an error code and message (each at most 100 characters).")
 
 
+def notification(what: str) -> tuple[ApiMethod, ...]:
+    """The custom providers' verdict on a message (Auth0 keeps the last call; its runtime checks nothing)."""
+    return (
+        ApiMethod("notification.drop", (Arg("reason", ANY, True),), "void",
+                  doc=f"The {what} failed for good: it is logged and never retried. The reason goes to the log "
+                      f"(at most 1024 characters)."),
+        ApiMethod("notification.retry", (Arg("reason", ANY, True),), "void",
+                  doc=f"The {what} failed but may work later: it is logged and retried, up to 5 times. The "
+                      f"reason goes to the log (at most 1024 characters)."),
+    )
+
+
 def access_deny(with_user_message: bool = False) -> ApiMethod:
     args = (Arg("reason", STRING),)
     doc = "Deny the transaction. The current action finishes; no later action runs."
@@ -130,6 +142,6 @@ def prompt_render(continue_handler: str) -> ApiMethod:
 
 
 __all__ = [
-    "ANY", "STRING", "URL", "HTTP_URL", "cache", "user_metadata", "validation_error", "access_deny",
+    "ANY", "STRING", "URL", "HTTP_URL", "cache", "user_metadata", "validation_error", "access_deny", "notification",
     "authentication_challenge", "redirect", "prompt_render", "_scope_rule",
 ]

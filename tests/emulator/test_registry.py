@@ -24,6 +24,8 @@ CATALOGUE = {
     "password-reset-post-challenge": ("v1", ("onExecutePostChallenge", "onContinuePostChallenge"), True),
     "send-phone-message": ("v2", ("onExecuteSendPhoneMessage",), True),
     "credentials-exchange": ("v2", ("onExecuteCredentialsExchange",), True),
+    "custom-phone-provider": ("v1", ("onExecuteCustomPhoneProvider",), True),
+    "custom-email-provider": ("v1", ("onExecuteCustomEmailProvider",), True),
 }
 
 

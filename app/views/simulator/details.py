@@ -114,8 +114,16 @@ class RunDetails(QTabWidget):
             via = m["meta"].get("via")
             channel = m["channel"] + (f" via {via}" if via else "")
             message = m["body"] if m["channel"] == "sms" else f"{m.get('subject') or ''}: {m['body']}".strip(": ")
+            outcome = m["meta"].get("outcome")
+            if outcome and outcome != "delivered":  # what the custom provider did with it, first
+                reason = m["meta"].get("reason")
+                message = f"[{outcome}{': ' + reason if reason else ''}] {message}"
             for col, text in enumerate((message, m["recipient"], m["created_at"][11:19])):
                 self.outbox.setItem(row, col, QTableWidgetItem(text))
+            if outcome and outcome != "delivered":
+                self.outbox.item(row, 0).setForeground(theme.color("error"))
+            if m["meta"].get("attempts", 1) > 1:
+                channel += f" ({m['meta']['attempts']} attempts)"
             self.outbox.item(row, 0).setToolTip(m["body"])
             self.outbox.item(row, 1).setToolTip(f"{m['recipient']} · {channel}")
             self.outbox.item(row, 2).setToolTip(m["created_at"])
