@@ -56,6 +56,7 @@ class CompareView(QWidget):
                   self.cancel_button, self.progress):
             top.addWidget(w)
         self.diff = EditorHost(ops.editors, "diff")
+        self.diff.setMinimumHeight(120)
         split = QSplitter()
         split.addWidget(self.table)
         split.addWidget(self.sides)
@@ -65,6 +66,7 @@ class CompareView(QWidget):
         outer.addWidget(self.diff)
         outer.setStretchFactor(0, 1)
         outer.setStretchFactor(1, 1)
+        outer.setSizes([300, 300])  # the diff view has no size of its own: give it half
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(outer)
