@@ -77,6 +77,14 @@ class _Pane(QWidget):
         self.status.setStyleSheet(f"color: {theme.css('error')}")
         self.status.setText(text)
 
+    def stack(self, table: QTableWidget, form: QFormLayout, save: QPushButton) -> None:
+        """The pane's layout: the list, the form for the selected row, its Save button, the status."""
+        layout = QVBoxLayout(self)
+        layout.addWidget(table)
+        layout.addLayout(form)
+        layout.addWidget(save)
+        layout.addWidget(self.status)
+
     def call(self, fn, *args, **kwargs):
         """A core call; a refusal is shown here (one line) instead of a dialog. None when refused."""
         try:
@@ -225,11 +233,7 @@ class ApplicationsPane(_Pane):
         form.addRow("Callbacks", self.callbacks)
         form.addRow("Logout URLs", self.logout_urls)
         form.addRow("Grant types (none ticked: all)", self.grants)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.table)
-        layout.addLayout(form)
-        layout.addWidget(save)
-        layout.addWidget(self.status)
+        self.stack(self.table, form, save)
 
     def load(self, tenant: str | None) -> None:
         self.tenant = tenant
@@ -276,11 +280,7 @@ class ApisPane(_Pane):
         form = QFormLayout()
         for label, widget in (("Name", self.name), ("Identifier", self.identifier), ("Scopes", self.scopes)):
             form.addRow(label, widget)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.table)
-        layout.addLayout(form)
-        layout.addWidget(save)
-        layout.addWidget(self.status)
+        self.stack(self.table, form, save)
 
     def load(self, tenant: str | None) -> None:
         self.tenant = tenant

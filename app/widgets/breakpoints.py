@@ -1,6 +1,7 @@
-"""Editing a breakpoint from an editor's gutter, shared by Monaco's editor and the basic one: the
-condition and logpoint dialogs and the gutter's context menu. An editor using it keeps `breakpoints`
-({line: {"condition", "log"}}) and provides `toggle_breakpoint(line)` and `_announce()`."""
+"""Editing a breakpoint from an editor's gutter, shared by Monaco's editor and the basic one: toggling,
+the condition and logpoint dialogs and the gutter's context menu. An editor using it keeps
+`breakpoints` ({line: {"condition", "log"}}) and provides `_announce()` (show them and say that they
+changed) and `current_line()`."""
 from __future__ import annotations
 
 from PySide6.QtWidgets import QInputDialog, QMenu
@@ -8,6 +9,15 @@ from PySide6.QtWidgets import QInputDialog, QMenu
 
 class BreakpointEditing:
     breakpoints: dict[int, dict]
+
+    def toggle_breakpoint(self, line: int | None = None) -> None:
+        """Add or remove a plain breakpoint on `line` (default: the cursor's line)."""
+        line = line or self.current_line()
+        if line in self.breakpoints:
+            del self.breakpoints[line]
+        else:
+            self.breakpoints[line] = {"condition": None, "log": None}
+        self._announce()
 
     def edit_breakpoint(self, line: int, kind: str, value: str | None = None) -> None:
         """Make the breakpoint on `line` conditional (kind "condition") or a logpoint (kind "log")."""

@@ -149,13 +149,8 @@ class CodeEditor(BreakpointEditing, QPlainTextEdit):
         self.gutter.update()
         self.breakpoints_changed.emit(dict(self.breakpoints))
 
-    def toggle_breakpoint(self, line: int | None = None) -> None:
-        line = line or self.textCursor().blockNumber() + 1
-        if line in self.breakpoints:
-            del self.breakpoints[line]
-        else:
-            self.breakpoints[line] = {"condition": None, "log": None}
-        self._announce()
+    def current_line(self) -> int:
+        return self.textCursor().blockNumber() + 1
 
     def set_exec_line(self, line: int | None) -> None:
         """Mark (or clear) the line a paused run stopped on, and show it."""

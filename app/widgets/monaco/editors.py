@@ -106,12 +106,8 @@ class MonacoCodeEditor(_TextMixin, BreakpointEditing, MonacoView):
         self._show_breakpoints()
         self.breakpoints_changed.emit(dict(self.breakpoints))
 
-    def toggle_breakpoint(self, line: int) -> None:
-        if line in self.breakpoints:
-            del self.breakpoints[line]
-        else:
-            self.breakpoints[line] = {"condition": None, "log": None}
-        self._announce()
+    def current_line(self) -> int:
+        return self.exec_line or 1  # F9 in the page sends its own cursor line
 
     def set_exec_line(self, line: int | None) -> None:
         self.exec_line = line
