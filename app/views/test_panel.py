@@ -63,6 +63,9 @@ class TestPanel(QWidget):
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(editor)
         split.addWidget(self.results)
+        # Monaco's view has no size of its own: the event gets most of the height, the result the rest.
+        self.event_editor.setMinimumHeight(160)
+        split.setSizes([420, 260])
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(split)
