@@ -58,7 +58,11 @@ class Ops(QObject):
                 QApplication.restoreOverrideCursor()
                 self.busy.emit("")
 
-        return self.keep(asyncio.ensure_future(wrapper()))
+        task = asyncio.ensure_future(wrapper())
+        # Cancelled before it started (a closing window): the work it would have awaited is closed
+        # too, rather than left for the garbage collector to warn about.
+        task.add_done_callback(lambda t: t.cancelled() and hasattr(coro, "close") and coro.close())
+        return self.keep(task)
 
     def keep(self, task: asyncio.Task) -> asyncio.Task:
         """Hold background work until it ends; a closing window cancels what is left."""
