@@ -56,6 +56,7 @@ class LogsView(QWidget):
         self.tenant: str | None = None
         self.records: list[dict] = []
         self._shown: dict | None = None  # the record in the detail pane
+        self._links: dict[tuple, dict] = {}  # (tenant, log id) -> its links
         self.type_box = QComboBox()
         self.type_box.addItem("all types", None)
         for code in ("s", "f", "fp", "fu", "ss", "fs", "scpr", "fcpr", "scp", "fcp", "sapi", "actions_execution_failed",
@@ -191,7 +192,12 @@ class LogsView(QWidget):
         if 0 <= row < len(self.records):
             self._shown = self.records[row]
             self.detail.setPlainText(json.dumps(self._shown, indent=2))
-            links = self.ops.core.log_links(self.tenant, self._shown)
+            # Once a line's run is found its links never change: looked up once (a refresh reselects
+            # the row); without a run yet (its journey still being stored), asked again next time.
+            key = (self.tenant, self._shown.get("log_id"))
+            links = self._links.get(key) or self.ops.core.log_links(self.tenant, self._shown)
+            if links["run"]:
+                self._links[key] = links
             parts = []
             if links["run"]:
                 parts.append(f"<a href='run:{links['run']}'>Open its run in the Simulator</a>")

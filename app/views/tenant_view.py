@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFormLayout, QHeade
                                QWidget)
 
 from emulator import safe_yaml
+from emulator.changes import Changes
 from emulator.errors import EmulatorError
 from emulator.runtime.http_stubs import MODES
 
@@ -93,17 +94,22 @@ class _Pane(QWidget):
             self.refuse(str(exc))
             return None
         changes = value[-1] if isinstance(value, tuple) else value
-        if changes is not None and hasattr(changes, "users"):
+        if isinstance(changes, Changes):
             self.ops.changed.emit(changes)
         return value
+
+    def rows(self, headings: list[str]) -> QTableWidget:
+        """The pane's list; selecting a row shows it in the form (`_show(row)`)."""
+        table = _table(headings)
+        table.currentCellChanged.connect(lambda row, *_: self._show(row))
+        return table
 
 
 class UsersPane(_Pane):
     def __init__(self, ops):
         super().__init__(ops)
         self.users: list[dict] = []
-        self.table = _table(["E-mail", "User id", "Roles"])
-        self.table.currentCellChanged.connect(lambda row, *_: self._show(row))
+        self.table = self.rows(["E-mail", "User id", "Roles"])
         new = QPushButton("New user…")
         new.clicked.connect(self.new_user)
         self.email, self.phone, self.roles, self.password = QLineEdit(), QLineEdit(), QLineEdit(), QLineEdit()
@@ -216,8 +222,7 @@ class ApplicationsPane(_Pane):
     def __init__(self, ops):
         super().__init__(ops)
         self.clients: list[dict] = []
-        self.table = _table(["Name", "Client id", "Callbacks", "Grant types"])
-        self.table.currentCellChanged.connect(lambda row, *_: self._show(row))
+        self.table = self.rows(["Name", "Client id", "Callbacks", "Grant types"])
         self.callbacks, self.logout_urls, self.grants = QLineEdit(), QLineEdit(), QListWidget()
         self.callbacks.setPlaceholderText("allowed callback URLs, separated by commas")
         self.logout_urls.setPlaceholderText("allowed logout URLs, separated by commas")
@@ -270,8 +275,7 @@ class ApisPane(_Pane):
     def __init__(self, ops):
         super().__init__(ops)
         self.apis: list[dict] = []
-        self.table = _table(["Name", "Identifier (audience)", "Scopes"])
-        self.table.currentCellChanged.connect(lambda row, *_: self._show(row))
+        self.table = self.rows(["Name", "Identifier (audience)", "Scopes"])
         self.name, self.identifier, self.scopes = QLineEdit(), QLineEdit(), QLineEdit()
         self.identifier.setPlaceholderText("https://api.example.com")
         self.scopes.setPlaceholderText("read:things write:things")

@@ -28,9 +28,7 @@ def default_event() -> dict[str, Any]:
                                      "verify_email"),
         "organization": e.organization(),
         "request": e.request(query=True),
-        "tenant": e.tenant() | {"friendly_name": "Dev Tenant", "home_url": "https://example.com",
-                                "logo_url": "https://example.com/logo.png", "support_email": "support@example.com",
-                                "support_url": "https://example.com/support"},
+        "tenant": e.tenant_settings(),
         "transaction": {"correlation_id": "c0rr3l4t10n-1d"},
         "user": {k: v for k, v in e.full_user().items()
                  if k not in ("identities", "created_at", "updated_at", "phone_number", "phone_verified")},

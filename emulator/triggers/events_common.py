@@ -18,6 +18,13 @@ def tenant() -> dict[str, Any]:
     return {"id": TENANT}
 
 
+def tenant_settings() -> dict[str, Any]:
+    """The tenant with the settings the notification triggers (custom providers) also show."""
+    return tenant() | {"friendly_name": "Dev Tenant", "home_url": "https://example.com",
+                       "logo_url": "https://example.com/logo.png", "support_email": "support@example.com",
+                       "support_url": "https://example.com/support"}
+
+
 def geoip() -> dict[str, Any]:
     return {
         "cityName": "Bellevue", "continentCode": "NA", "countryCode": "US", "countryCode3": "USA",

@@ -46,6 +46,24 @@ def basic_settings(tmp_path, editor: str = "basic"):
     return settings
 
 
+def open_window(qtbot, aloop, tmp_path, editor: str = "basic"):
+    """The app's window over a fresh workspace at 1280x800, started; close it with `close_window`."""
+    from app.startup import open_core
+    from app.window import MainWindow
+
+    window = MainWindow(open_core(str(tmp_path / "ws.sqlite")), basic_settings(tmp_path, editor=editor))
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()
+    aloop.run_until_complete(window.start_core())
+    return window
+
+
+def close_window(aloop, window) -> None:
+    window.actions_view._set_dirty(False)
+    aloop.run_until_complete(window.core.close())
+
+
 _ANY = object()
 
 

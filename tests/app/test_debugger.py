@@ -9,10 +9,8 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 
-from app.startup import open_core
-from app.window import MainWindow
 
-from .conftest import basic_settings, wait_signal as _wait_signal
+from .conftest import close_window, open_window, wait_signal as _wait_signal
 
 
 def wait_signal(aloop, signal, action, **kw):
@@ -29,15 +27,9 @@ CODE = """exports.onExecutePostLogin = async (event, api) => {
 
 @pytest.fixture
 def win(qtbot, aloop, tmp_path):
-    core = open_core(str(tmp_path / "ws.sqlite"))
-    window = MainWindow(core, basic_settings(tmp_path))
-    qtbot.addWidget(window)
-    window.resize(1280, 800)
-    window.show()
-    aloop.run_until_complete(window.start_core())
+    window = open_window(qtbot, aloop, tmp_path)
     yield window
-    window.actions_view._set_dirty(False)
-    aloop.run_until_complete(window.core.close())
+    close_window(aloop, window)
 
 
 def _click_gutter(editor, line: int) -> None:

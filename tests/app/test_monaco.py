@@ -24,7 +24,7 @@ from app.widgets.monaco import assets
 from app.window import MainWindow
 from emulator.runtime.deps import DependencyCache, DependencyError
 
-from .conftest import basic_settings
+from .conftest import basic_settings, close_window, open_window
 from .test_debugger import _until
 
 
@@ -38,15 +38,9 @@ def monaco_folder():
 
 @pytest.fixture
 def win(qtbot, aloop, tmp_path, monaco_folder):
-    core = open_core(str(tmp_path / "ws.sqlite"))
-    window = MainWindow(core, basic_settings(tmp_path, editor="monaco"))
-    qtbot.addWidget(window)
-    window.resize(1280, 800)
-    window.show()
-    aloop.run_until_complete(window.start_core())
+    window = open_window(qtbot, aloop, tmp_path, editor="monaco")
     yield window
-    window.actions_view._set_dirty(False)
-    aloop.run_until_complete(window.core.close())
+    close_window(aloop, window)
 
 
 def js(aloop, view, script: str, timeout: float = 10.0):
