@@ -12,6 +12,7 @@ from dataclasses import dataclass, fields
 class Changes:
     tenants: frozenset[str] = frozenset()
     actions: frozenset[tuple[str, str]] = frozenset()  # (tenant, action name)
+    modules: frozenset[tuple[str, str]] = frozenset()  # (tenant, Actions Module name)
     bindings: frozenset[tuple[str, str]] = frozenset()  # (tenant, trigger id)
     users: frozenset[tuple[str, str]] = frozenset()  # (tenant, user id)
     directory: frozenset[str] = frozenset()  # tenants whose clients or connections changed

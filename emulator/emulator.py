@@ -13,8 +13,9 @@ from .flows import inspect, redirect
 from .flows.report import report
 from .flows.run import run_for
 from .changes import Changes
+from .modules_facade import ModulesFacade, module_script_name
 from .errors import bad_request, not_found
-from .runtime import DEFAULT_DEADLINE_MS, ActionSource, ChainResult, DependencyCache, HostPool, build_event, run_chain
+from .runtime import DEFAULT_DEADLINE_MS, ActionSource, ChainResult, ModuleSource, DependencyCache, HostPool, build_event, run_chain
 from . import store
 from .store import open_workspace, transaction
 from .debug.tenants import TenantDebuggers
@@ -34,7 +35,11 @@ def script_name(tenant: str, action: str, version: int | None) -> str:
     return f"actions/{tenant}/{action}/{'draft' if version is None else f'v{version}'}.js"
 
 
-class Emulator:
+def _dependencies(src: dict) -> list[tuple[str, str]]:
+    return [(d["name"], d.get("version") or "latest") for d in src["dependencies"]]
+
+
+class Emulator(ModulesFacade):
     def __init__(self, workspace: Workspace | None = None, *, node: str | Path | None = None,
                  deadline_ms: int = DEFAULT_DEADLINE_MS, dependency_cache: DependencyCache | None = None):
         self.ws = workspace
@@ -261,8 +266,11 @@ class Emulator:
     def action_source(self, src: dict, handler: str | None = None) -> ActionSource:
         # A stable script name per version: stacks show it, and a debugger's breakpoints bind to it.
         return ActionSource(name=src["name"], code=src["code"], filename=script_name(src["tenant"], src["name"], src["version"]),
-                            secrets=src["secrets"], handler=handler,
-                            dependencies=[(d["name"], d.get("version") or "latest") for d in src["dependencies"]])
+                            secrets=src["secrets"], handler=handler, dependencies=_dependencies(src),
+                            modules=[ModuleSource(name=m["name"], code=m["code"], secrets=m["secrets"],
+                                                  filename=module_script_name(src["tenant"], m["name"], m["version"]),
+                                                  dependencies=_dependencies(m))
+                                     for m in src.get("modules", [])])
 
     async def _run(self, tenant: str, trigger_id: str, srcs: list[dict], event: dict | None, *, kind: str,
                    handler: str | None, progress: Progress | None, http: dict | None,

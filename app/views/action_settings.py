@@ -1,10 +1,11 @@
-"""Dependencies and secrets of an action's draft. Secret values are write-only, as in Auth0: a saved secret
-shows only its name; typing a value replaces it; clearing the name removes the secret."""
+"""Dependencies, secrets and (for an action) the pinned Actions Modules of a draft. Secret values are
+write-only, as in Auth0: a saved secret shows only its name; typing a value replaces it; clearing the name
+removes the secret. A module pin is a published version chosen from the tenant's modules."""
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableWidget, QTableWidgetItem,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableWidget,
+                               QTableWidgetItem, QVBoxLayout, QWidget)
 
 HIDDEN = "••••••••  (saved; type to replace)"
 
@@ -23,8 +24,14 @@ class ActionSettings(QWidget):
         super().__init__()
         self.deps = _table(["Package", "Version"])
         self.secrets = _table(["Secret", "Value"])
+        self.pins = _table(["Module (require('actions:…'))", "Version"])
         layout = QVBoxLayout(self)
-        for title, table in (("Dependencies (npm, at most 10)", self.deps), ("Secrets (at most 30)", self.secrets)):
+        self.sections = {}
+        for title, table in (("Dependencies (npm, at most 10)", self.deps), ("Secrets (at most 30)", self.secrets),
+                             ("Actions Modules (at most 3)", self.pins)):
+            section = QWidget()
+            column = QVBoxLayout(section)
+            column.setContentsMargins(0, 0, 0, 0)
             row = QHBoxLayout()
             row.addWidget(QLabel(f"<b>{title}</b>"))
             add, remove = QPushButton("Add"), QPushButton("Remove")
@@ -33,22 +40,61 @@ class ActionSettings(QWidget):
             row.addStretch()
             row.addWidget(add)
             row.addWidget(remove)
-            layout.addLayout(row)
-            layout.addWidget(table)
+            column.addLayout(row)
+            column.addWidget(table)
+            layout.addWidget(section)
+            self.sections[id(table)] = (section, add)
             table.itemChanged.connect(lambda *_: self.edited.emit())
         self._saved_secret_names: set[str] = set()
+        self._modules: dict[str, list[int]] = {}  # published module versions to choose from, newest first
 
-    def load(self, action: dict) -> None:
-        for table in (self.deps, self.secrets):
+    def load(self, action: dict, modules: dict[str, list[int]] | None = None) -> None:
+        """`modules` (for an action): the tenant's published module versions, {name: [numbers]}."""
+        for table in (self.deps, self.secrets, self.pins):
             table.blockSignals(True)
             table.setRowCount(0)
+        section, add_pin = self.sections[id(self.pins)]
+        section.setVisible(modules is not None)
+        self._modules = modules or {}
+        add_pin.setEnabled(bool(self._modules))
+        add_pin.setToolTip("" if self._modules else "Publish a module first: it appears under Modules in the list.")
+        for pin in action.get("modules", []) if modules is not None else []:
+            self._pin_row(pin["module_name"], pin["module_version_number"])
         for dep in action["dependencies"]:
             self._row(self.deps, dep["name"], dep.get("version", "latest"))
         self._saved_secret_names = {s["name"] for s in action["secrets"]}
         for secret in action["secrets"]:
             self._row(self.secrets, secret["name"], HIDDEN)
-        for table in (self.deps, self.secrets):
+        for table in (self.deps, self.secrets, self.pins):
             table.blockSignals(False)
+
+    def _pin_row(self, name: str, number: int | None) -> None:
+        row = self.pins.rowCount()
+        self.pins.insertRow(row)
+        module, version = QComboBox(), QComboBox()
+        module.addItems(sorted(set(self._modules) | {name}))
+        module.setCurrentText(name)
+
+        def versions(chosen: str) -> None:
+            version.clear()
+            version.addItems([f"v{n}" for n in self._modules.get(chosen, [])] or ([f"v{number}"] if number else []))
+        versions(name)
+        if number:
+            version.setCurrentText(f"v{number}")
+        module.currentTextChanged.connect(versions)
+        for combo in (module, version):
+            combo.currentTextChanged.connect(lambda *_: self.edited.emit())
+        self.pins.setCellWidget(row, 0, module)
+        self.pins.setCellWidget(row, 1, version)
+
+    def pinned(self) -> list[dict]:
+        """The pins as edited: [{module_name, module_version_number}]."""
+        out = []
+        for row in range(self.pins.rowCount()):
+            name, version = self.pins.cellWidget(row, 0).currentText(), self.pins.cellWidget(row, 1).currentText()
+            if name and version:
+                out.append({"module_name": name, "module_version_number": int(version[1:])})
+        return out
 
     def _row(self, table: QTableWidget, a: str, b: str) -> None:
         row = table.rowCount()
@@ -57,6 +103,12 @@ class ActionSettings(QWidget):
         table.setItem(row, 1, QTableWidgetItem(b))
 
     def _add(self, table: QTableWidget) -> None:
+        if table is self.pins:
+            free = [m for m in sorted(self._modules) if m not in {p["module_name"] for p in self.pinned()}]
+            if free:
+                self._pin_row(free[0], self._modules[free[0]][0])
+                self.edited.emit()
+            return
         self._row(table, "", "latest" if table is self.deps else "")
         table.editItem(table.item(table.rowCount() - 1, 0))
         self.edited.emit()

@@ -1,10 +1,11 @@
-"""The Actions area: the tenant's actions per trigger; for the selected one, its draft in the code editor
-(checked for syntax errors as you type), dependencies and secrets, versions, and the Test panel."""
+"""The Actions area: the tenant's actions per trigger, and its Actions Modules; for the selected one, its
+draft in the code editor (checked for syntax errors as you type), dependencies, secrets and (for an action)
+module pins, versions, and (for an action) the Test panel."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
-                               QMessageBox, QPushButton, QSplitter, QTabWidget, QTreeWidget, QTreeWidgetItem,
+from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QInputDialog, QLabel,
+                               QLineEdit, QMessageBox, QPushButton, QSplitter, QTabWidget, QTreeWidget, QTreeWidgetItem,
                                QVBoxLayout, QWidget)
 
 from emulator import triggers
@@ -16,10 +17,19 @@ from emulator.editor.lint import lint
 from ..widgets.editors import EditorHost
 from .. import theme
 from .action_settings import ActionSettings
+from .kinds import ActionKind, ModuleKind
 from .test_panel import TestPanel
 from .versions_panel import VersionsPanel
 
 NAME_ROLE = Qt.ItemDataRole.UserRole
+KIND_ROLE = Qt.ItemDataRole.UserRole + 1
+MODULES = "Modules"  # the tree's group of Actions Modules
+MODULE_SKELETON = """/**
+ * An Actions Module: actions that pin a version of it require it as require('actions:<name>').
+ * Its own secrets are read here as actions.secrets.NAME.
+ */
+module.exports = {};
+"""
 
 
 class NewActionDialog(QDialog):
@@ -50,14 +60,17 @@ class ActionsView(QWidget):
         super().__init__()
         self.ops = ops
         self.tenant: str | None = None
-        self.action: dict | None = None
+        self.action: dict | None = None  # the action or module shown (see self.kind)
+        self.kinds = {"action": ActionKind(ops.core), "module": ModuleKind(ops.core)}
+        self.kind = self.kinds["action"]
         self._dirty = False
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels(["Action", "Deployed"])
         self.tree.setColumnWidth(0, 220)
         self.tree.currentItemChanged.connect(self._selected)
-        new, delete = QPushButton("New action…"), QPushButton("Delete")
+        new, new_module, delete = QPushButton("New action…"), QPushButton("New module…"), QPushButton("Delete")
         new.clicked.connect(self.new_action)
+        new_module.clicked.connect(self.new_module)
         delete.clicked.connect(self.delete_action)
 
         self.title = QLabel()
@@ -92,6 +105,7 @@ class ActionsView(QWidget):
         left_layout.addWidget(self.tree)
         buttons = QHBoxLayout()
         buttons.addWidget(new)
+        buttons.addWidget(new_module)
         buttons.addWidget(delete)
         left_layout.addLayout(buttons)
         right = QWidget()
@@ -128,61 +142,70 @@ class ActionsView(QWidget):
         self.tenant, self.action = tenant, None
         self.reload_tree()
 
-    def reload_tree(self, select: str | None = None) -> None:
-        select = select or (self.action or {}).get("name")
+    def _current_key(self) -> tuple[str, str | None]:
+        return self.kind.name, (self.action or {}).get("name")
+
+    def reload_tree(self, select: str | None = None, kind: str | None = None) -> None:
+        want = (kind or self.kind.name, select or (self.action or {}).get("name"))
         self.tree.blockSignals(True)
         self.tree.clear()
         first = chosen = None
         actions = self.ops.core.actions(self.tenant) if self.tenant else []
-        for trigger in triggers.all_triggers():
-            parent = QTreeWidgetItem([trigger.id, ""])
+        groups = [(t.id, t.doc, "action", [a for a in actions if a["supported_triggers"][0]["id"] == t.id])
+                  for t in triggers.all_triggers()]
+        groups.append((MODULES, "Actions Modules: shared code with its own dependencies and secrets; an action "
+                       "pins a published version and requires it as actions:<name>", "module",
+                       self.ops.core.modules(self.tenant) if self.tenant else []))
+        for title, doc, kind_name, entities in groups:
+            parent = QTreeWidgetItem([title, ""])
             parent.setData(0, NAME_ROLE, None)
-            parent.setToolTip(0, trigger.doc)
+            parent.setToolTip(0, doc)
             self.tree.addTopLevelItem(parent)
-            for a in (a for a in actions if a["supported_triggers"][0]["id"] == trigger.id):
-                state = f"v{a['deployed_version']}" if a["deployed_version"] else "never"
-                if a["deployed_version"] and not a["all_changes_deployed"]:
-                    state += " + draft"
-                child = QTreeWidgetItem([a["name"], state])
-                child.setData(0, NAME_ROLE, a["name"])
+            for entity in entities:
+                child = QTreeWidgetItem([entity["name"], self.kinds[kind_name].tree_state(entity)])
+                child.setData(0, NAME_ROLE, entity["name"])
+                child.setData(0, KIND_ROLE, kind_name)
                 parent.addChild(child)
                 first = first or child
-                chosen = child if a["name"] == select else chosen
+                chosen = child if (kind_name, entity["name"]) == want else chosen
             parent.setExpanded(True)
         self.tree.blockSignals(False)
         target = chosen or first
         if target is None:
             self._show(None)
-        elif target.data(0, NAME_ROLE) != (self.action or {}).get("name"):
+        elif (target.data(0, KIND_ROLE), target.data(0, NAME_ROLE)) != self._current_key():
             self.tree.setCurrentItem(target)
         else:
             self.tree.blockSignals(True)
             self.tree.setCurrentItem(target)  # the same action: keep the editor as it is
             self.tree.blockSignals(False)
 
-    def select(self, name: str) -> None:
+    def select(self, name: str, kind: str = "action") -> None:
         for i in range(self.tree.topLevelItemCount()):
             parent = self.tree.topLevelItem(i)
             for j in range(parent.childCount()):
-                if parent.child(j).data(0, NAME_ROLE) == name:
+                child = parent.child(j)
+                if child.data(0, NAME_ROLE) == name and child.data(0, KIND_ROLE) == kind:
                     self.tree.setCurrentItem(parent.child(j))
                     return
         raise KeyError(name)
 
     def _selected(self, current: QTreeWidgetItem | None, previous: QTreeWidgetItem | None) -> None:
         name = current.data(0, NAME_ROLE) if current else None
-        if self.action and name == self.action["name"]:
+        kind = self.kinds[current.data(0, KIND_ROLE) or "action"] if current else self.kind
+        if self.action and (kind.name, name) == self._current_key():
             return
         if self._dirty and not self.confirm_discard():
             self.tree.blockSignals(True)
             self.tree.setCurrentItem(previous)
             self.tree.blockSignals(False)
             return
-        self._show(self.ops.core.action(self.tenant, name) if name else None)
+        self.kind = kind
+        self._show(kind.get(self.tenant, name) if name else None)
 
     def _breakpoints_changed(self, lines: dict) -> None:
         """Kept in the workspace per action; they take effect from the next run."""
-        if self.action:
+        if self.action and self.kind.name == "action":
             self.ops.call(self, self.ops.core.set_breakpoints, self.tenant, self.action["name"],
                           [{"line": line, **bp} for line, bp in sorted(lines.items())])
 
@@ -201,6 +224,8 @@ class ActionsView(QWidget):
         self.action = action
         for w in (self.save_button, self.deploy_button, self.tabs):
             w.setEnabled(action is not None)
+        self.deploy_button.setText(self.kind.commit_label)
+        self.tabs.setTabEnabled(self.tabs.indexOf(self.test), self.kind.name == "action")
         if action is None:
             self.title.setText("No action selected: create one with New action…")
             self.editor.set_context(None)
@@ -208,7 +233,8 @@ class ActionsView(QWidget):
             self.editor.set_breakpoints([])
         else:
             self.editor.setPlainText(action["code"])
-            self.editor.set_breakpoints(self.ops.core.breakpoints(self.tenant, action["name"]))
+            self.editor.set_breakpoints(self.ops.core.breakpoints(self.tenant, action["name"])
+                                        if self.kind.name == "action" else [])
             self._refresh_meta(action)
             self._update_context()
         self.editor.set_errors({})
@@ -222,17 +248,19 @@ class ActionsView(QWidget):
     def _refresh_meta(self, action: dict) -> None:
         """Everything but the editor's text (which keeps its cursor and undo history)."""
         self.action = action
-        trig = action["supported_triggers"][0]
-        deployed = f"deployed v{action['deployed_version']}" if action["deployed_version"] else "never deployed"
-        pending = "" if action["all_changes_deployed"] or not action["deployed_version"] else ", the draft has changes"
-        self.title.setText(f"<b>{action['name']}</b> · {trig['id']} {trig['version']} · {deployed}{pending}")
-        self.settings.load(action)
-        self.versions.load(self.tenant, action)
-        self.test.load(self.tenant, action)
+        self.title.setText(self.kind.title(action))
+        if self.kind.name == "action":
+            published = {m["name"]: [v["version_number"] for v in self.ops.core.module_versions(self.tenant, m["name"])]
+                         for m in self.ops.core.modules(self.tenant)}
+            self.settings.load(action, {name: numbers for name, numbers in published.items() if numbers})
+            self.test.load(self.tenant, action)
+        else:
+            self.settings.load(action)
+        self.versions.load(self.tenant, action, self.kind)
 
     # ---- editing -------------------------------------------------------------------------------------------
     def _trigger_id(self) -> str | None:
-        return self.action["supported_triggers"][0]["id"] if self.action else None
+        return self.action["supported_triggers"][0]["id"] if self.action and self.kind.name == "action" else None
 
     def _secret_names(self) -> list[str]:
         return self.settings.secret_names()
@@ -257,9 +285,10 @@ class ActionsView(QWidget):
 
     def lint(self) -> None:
         """Warnings for what will fail at run time: unknown api methods, secrets, dependencies."""
-        if self.action:
+        if self.action and self._trigger_id():  # a module has no event or api to check against
             found = lint(self.editor.toPlainText(), self._trigger_id(), self._secret_names(),
-                         [d["name"] for d in self.settings.dependencies()])
+                         [d["name"] for d in self.settings.dependencies()],
+                         [p["module_name"] for p in self.settings.pinned()])
             self.editor.set_warnings([d.to_dict() for d in found])
     def _edited(self) -> None:
         if not self._loading and self.action:
@@ -300,9 +329,10 @@ class ActionsView(QWidget):
     def save_draft(self) -> bool:
         if not self.action:
             return False
-        result = self.ops.call(self, self.ops.core.update_draft, self.tenant, self.action["name"],
-                               code=self.editor.toPlainText(), dependencies=self.settings.dependencies(),
-                               secrets=self.settings.secret_changes())
+        call, args, kwargs = self.kind.save(self.tenant, self.action["name"], self.editor.toPlainText(),
+                                            self.settings.dependencies(), self.settings.secret_changes(),
+                                            self.settings.pinned())
+        result = self.ops.call(self, call, *args, **kwargs)
         if result is None:
             return False
         self._set_dirty(False)
@@ -312,6 +342,9 @@ class ActionsView(QWidget):
     def deploy(self) -> None:
         """Deploy the draft (saving edits first). A bound action runs in real journeys at once: ask first."""
         if not self.action:
+            return
+        if self.kind.name == "module":
+            self.publish()
             return
         name, trigger = self.action["name"], self._trigger_id()
         bound = any(b["action"]["name"] == name for b in self.ops.core.bindings(self.tenant, trigger)[trigger])
@@ -326,10 +359,32 @@ class ActionsView(QWidget):
             message = f"Deployed {name} v{version}" + (f" (bound in {trigger})" if bound else " (not bound in a flow)")
             self.deployed.emit(message)
 
+    def publish(self) -> None:
+        """Publish the module's draft (saving edits first) as its next immutable version."""
+        name = self.action["name"]
+        if self._dirty and not self.save_draft():
+            return
+        result = self.ops.call(self, self.ops.core.publish_module, self.tenant, name)
+        if result is not None:
+            self.deployed.emit(f"Published {name} v{result[0]['version_number']}: pin it in an action's "
+                               "Dependencies & secrets")
+
+    def new_module(self) -> None:
+        name, ok = QInputDialog.getText(self, "New module", "Name (actions require it as actions:<name>)")
+        if ok and name.strip():
+            self.create_module(name.strip())
+
+    def create_module(self, name: str) -> None:
+        if self._dirty and not self.confirm_discard():
+            return
+        if self.ops.call(self, self.ops.core.create_module, self.tenant, name, MODULE_SKELETON) is not None:
+            self._set_dirty(False)
+            self.reload_tree(select=name, kind="module")
+
     def new_action(self) -> None:
         item = self.tree.currentItem()
         trigger = None
-        if item:
+        if item and (item.parent() or item).text(0) != MODULES:
             trigger = (item.parent() or item).text(0)
         dialog = NewActionDialog(self, trigger)
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.name.text().strip():
@@ -341,21 +396,28 @@ class ActionsView(QWidget):
             return
         if self.ops.call(self, self.ops.core.create_action, self.tenant, name, trigger_id) is not None:
             self._set_dirty(False)
-            self.reload_tree(select=name)
+            self.reload_tree(select=name, kind="action")
 
     def delete_action(self) -> None:
+        """Delete the selected action or module (a module still pinned by an action is refused)."""
         if not self.action:
             return
-        name = self.action["name"]
-        if QMessageBox.question(self, "Delete action", f"Delete {name} and all its versions?") == \
+        name, kind = self.action["name"], self.kind.name
+        if QMessageBox.question(self, f"Delete {kind}", f"Delete {name} and all its versions?") == \
                 QMessageBox.StandardButton.Yes:
+            if kind == "module":
+                if self.ops.call(self, self.ops.core.delete_module, self.tenant, name) is not None:
+                    self._set_dirty(False)
+                    self.action = None
+                    self.reload_tree()
+                return
             self._set_dirty(False)
             self.action = None
             self.ops.call(self, self.ops.core.delete_action, self.tenant, name)
 
     def run_test(self, version, event: dict) -> None:
         """Run the saved draft (saving edits first) or a version; never deploys."""
-        if not self.action:
+        if not self.action or self.kind.name != "action":
             return
         if version == "draft" and self._dirty and not self.save_draft():
             return
@@ -390,14 +452,17 @@ class ActionsView(QWidget):
     def apply_changes(self, changes) -> None:
         if not self.tenant:
             return
-        touched = {name for tenant, name in changes.actions if tenant == self.tenant}
+        touched = {("action", name) for tenant, name in changes.actions if tenant == self.tenant}
+        touched |= {("module", name) for tenant, name in changes.modules if tenant == self.tenant}
         if not (touched or self.tenant in changes.tenants):
             return
-        current = (self.action or {}).get("name")
+        kind, current = self._current_key()
         self.reload_tree(select=current)
-        if current in touched and self.action and self.action.get("name") == current:
+        modules_changed = any(k == "module" for k, _ in touched)
+        if self.action and self.action.get("name") == current and (
+                (kind, current) in touched or (kind == "action" and modules_changed and not self._dirty)):
             try:
-                fresh = self.ops.core.action(self.tenant, current)
+                fresh = self.kind.get(self.tenant, current)
             except EmulatorError:  # deleted meanwhile: the tree already moved on
                 return
             if not self._dirty and fresh["code"] != self.editor.toPlainText():

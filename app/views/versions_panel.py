@@ -1,5 +1,6 @@
-"""An action's version history: roll back to any version (Auth0 deploys a copy as a new number) and diff
-any two of draft, deployed and the numbered versions."""
+"""The version history of an action or an Actions Module: roll back to any version (an action deploys a
+copy as a new number; a module copies it into its draft) and diff any two of draft, deployed (actions)
+and the numbered versions."""
 from __future__ import annotations
 
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QPushButton,
@@ -14,6 +15,7 @@ class VersionsPanel(QWidget):
         super().__init__()
         self.ops = ops
         self.tenant = self.action = None
+        self.kind = None  # kinds.ActionKind or kinds.ModuleKind
         self.table = QTableWidget(0, 3)
         self.table.setHorizontalHeaderLabels(["Version", "Deployed", "Created"])
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
@@ -43,18 +45,19 @@ class VersionsPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(split)
 
-    def load(self, tenant: str, action: dict) -> None:
-        self.tenant, self.action = tenant, action["name"]
-        versions = self.ops.core.versions(tenant, self.action)
+    def load(self, tenant: str, action: dict, kind) -> None:
+        self.tenant, self.action, self.kind = tenant, action["name"], kind
+        versions = kind.versions(tenant, self.action)
+        self.table.setHorizontalHeaderLabels(["Version", kind.current_label, "Created"])
+        self.rollback_button.setText(kind.rollback_label)
         self.table.setRowCount(0)
         for v in versions:
             row = self.table.rowCount()
             self.table.insertRow(row)
-            for col, text in enumerate((f"v{v['number']}", "yes" if v["deployed"] else "", v["created_at"])):
+            for col, text in enumerate((f"v{v['number']}", "yes" if v["current"] else "", v["created_at"])):
                 self.table.setItem(row, col, QTableWidgetItem(text))
-        choices = [("draft", "draft")] + ([("deployed", "deployed")] if action["deployed_version"] else []) + [
-            (f"v{v['number']}", v["number"]) for v in versions]
-        for combo, default in ((self.a, "deployed" if action["deployed_version"] else "draft"), (self.b, "draft")):
+        choices, left = kind.diff_choices(action, versions)
+        for combo, default in ((self.a, left), (self.b, "draft")):
             combo.clear()
             for label, data in choices:
                 combo.addItem(label, data)
@@ -76,16 +79,17 @@ class VersionsPanel(QWidget):
     def rollback_selected(self) -> None:
         number = self.selected_number()
         if number is not None:
-            self.ops.call(self, self.ops.core.rollback, self.tenant, self.action, number)
+            call, args = self.kind.rollback(self.tenant, self.action, number)
+            self.ops.call(self, call, *args)
 
     def show_diff(self) -> str:
         """Show the two sides; returns the unified diff ("" when they are the same)."""
         a, b = self.a.currentData(), self.b.currentData()
-        sides = self.ops.call(self, self.ops.core.diff_sides, self.tenant, self.action, a, b)
+        sides = self.ops.call(self, self.kind.diff_sides, self.tenant, self.action, a, b)
         if sides is None:
             return ""
         self.diff.set_diff(*sides)
-        text = self.ops.core.diff(self.tenant, self.action, a, b)
+        text = self.kind.diff(self.tenant, self.action, a, b)
         self.summary.setText(f"Left: {sides[0]} · right: {sides[2]}" if text else
                              f"No differences between {self.a.currentText()} and {self.b.currentText()}.")
         return text

@@ -18,7 +18,7 @@ import sys
 from .. import __version__
 from ..errors import EmulatorError, UsageError
 from ..locations import ENV_VAR
-from . import flow, help_examples, manage, observe, output, run, serve, transfer, workspace_cmd
+from . import flow, help_examples, manage, modules_cmd, observe, output, run, serve, transfer, workspace_cmd
 from .debugging import normalize_argv
 
 
@@ -85,6 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     run.add_parsers(sub)
     manage.add_parsers(sub)
+    modules_cmd.add_parsers(sub)
     observe.add_parsers(sub)
     transfer.add_parsers(sub)
     flow.add_parsers(sub)

@@ -43,6 +43,8 @@ def add_parsers(sub) -> None:
         p.add_argument("--dependency", action="append", default=None, metavar="NAME@VERSION")
         p.add_argument("--secret", action="append", default=[], metavar="KEY=VALUE")
         p.add_argument("--runtime")
+        p.add_argument("--module", action="append", default=None, metavar="NAME@VERSION",
+                       help="pin an Actions Module version, required as actions:NAME (repeatable; replaces the pins)")
         p.add_argument("--deploy", action="store_true", help="deploy the draft right away")
         p.add_argument("--json", action="store_true")
         p.set_defaults(run=actions_create if verb == "create" else actions_update)
@@ -112,6 +114,19 @@ def _deps(specs: list[str] | None) -> list[dict] | None:
     return [{"name": n, "version": v} for n, v in (parse_spec(s) for s in specs)]
 
 
+def module_pins(specs: list[str] | None) -> list[dict] | None:
+    """--module NAME@VERSION as Auth0's pins; None when not given (an update keeps the pins)."""
+    if specs is None:
+        return None
+    pins = []
+    for spec in specs:
+        name, sep, number = spec.rpartition("@")
+        if not sep or not name or not number.isdigit() or int(number) < 1:
+            raise UsageError(f"--module: {spec!r} is not NAME@VERSION (a published version number, e.g. logger@2)")
+        pins.append({"module_name": name, "module_version_number": int(number)})
+    return pins
+
+
 def tenants_list(args):
     emu = open_emulator(args)
     rows = emu.tenants()
@@ -152,6 +167,7 @@ def actions_show(args):
           f"{'' if a['all_changes_deployed'] else '  (the draft has undeployed changes)'}")
     print(f"dependencies: {', '.join(d['name'] + '@' + d.get('version', 'latest') for d in a['dependencies']) or '-'}")
     print(f"secrets: {', '.join(s['name'] for s in a['secrets']) or '-'}")
+    print(f"modules: {', '.join(m['module_name'] + '@' + str(m['module_version_number']) for m in a['modules']) or '-'}")
     print("--- draft ---")
     sys.stdout.write(a["code"] if a["code"].endswith("\n") else a["code"] + "\n")
     return 0
@@ -162,6 +178,7 @@ def actions_create(args):
     name = args.name or Path(args.file).stem
     action, _ = emu.create_action(args.tenant, name, args.trigger, read_text(args.file, "an action file"),
                                   dependencies=_deps(args.dependency) or [], secrets=secrets(args.secret),
+                                  modules=module_pins(args.module) or [],
                                   **({"runtime": args.runtime} if args.runtime else {}))
     return _maybe_deploy(emu, args, action)
 
@@ -172,7 +189,7 @@ def actions_update(args):
     emu = open_emulator(args)
     action, _ = emu.update_draft(args.tenant, args.name, code=read_text(args.file, "an action file"),
                                  dependencies=_deps(args.dependency), secrets=secrets(args.secret) or None,
-                                 runtime=args.runtime)
+                                 runtime=args.runtime, modules=module_pins(args.module))
     return _maybe_deploy(emu, args, action)
 
 

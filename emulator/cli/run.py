@@ -6,9 +6,10 @@ import sys
 from pathlib import Path
 
 from .. import triggers
-from ..errors import UsageError
-from ..runtime import (DEFAULT_DEADLINE_MS, ActionSource, DependencyCache, HostPool, build_event, http_stubs,
-                       parse_spec, run_chain)
+from ..errors import ManagementError, UsageError
+from ..runtime import (DEFAULT_DEADLINE_MS, ActionSource, DependencyCache, HostPool, ModuleSource, build_event,
+                       http_stubs, parse_spec, run_chain)
+from ..store import modules as modules_store
 from ..runtime.node import bundled_node, node_version
 from .common import event_arg, event_secrets, open_emulator, read_text, secrets, tenant_arg, version_arg
 from .debugging import add_debug_args, attach_snapshots, debugging
@@ -28,6 +29,12 @@ def add_parsers(sub) -> None:
     run.add_argument("--dependency", action="append", default=[], metavar="NAME@VERSION",
                      help="an npm dependency, installed once into the dependency cache")
     run.add_argument("--handler", metavar="NAME", help="entry point, e.g. onContinuePostLogin")
+    run.add_argument("--module", action="append", default=[], metavar="NAME=FILE",
+                     help="an Actions Module the actions can require as actions:NAME (repeatable)")
+    run.add_argument("--module-secret", action="append", default=[], metavar="NAME:KEY=VALUE",
+                     help="a module's own secret, read inside it as actions.secrets.KEY")
+    run.add_argument("--module-dependency", action="append", default=[], metavar="NAME:PKG@VERSION",
+                     help="a module's own npm dependency")
     run.add_argument("--timeout-ms", type=int, default=DEFAULT_DEADLINE_MS, metavar="N",
                      help=f"deadline of the whole execution (default {DEFAULT_DEADLINE_MS})")
     run.add_argument("--node", metavar="PATH",
@@ -135,8 +142,10 @@ async def run_action(args: argparse.Namespace) -> int:
     given = event_arg(args.event)
     # The event's own secrets fill event.secrets (and are masked in captured HTTP); --secret wins.
     secret_values = {**event_secrets(given, args.event), **secrets(args.secret)}
+    modules = module_files(args)
     sources = [ActionSource(name=Path(f).stem, code=read_text(f, "an action file"), filename=str(Path(f).resolve()),
-                            secrets=secret_values, dependencies=deps, handler=args.handler) for f in args.files]
+                            secrets=secret_values, dependencies=deps, handler=args.handler, modules=modules)
+               for f in args.files]
     event = build_event(trigger.id, given)
     pool = HostPool(args.node)
     if pool.node != bundled_node():
@@ -156,13 +165,51 @@ async def run_action(args: argparse.Namespace) -> int:
     return 0 if result.ok else 1
 
 
+def _per_module(option: str, values: list[str], names: set[str]) -> dict[str, list[str]]:
+    """NAME:REST values of a per-module option, grouped by module (which must be given with --module)."""
+    out: dict[str, list[str]] = {}
+    for value in values:
+        name, sep, rest = value.partition(":")
+        if not sep or not rest:
+            raise UsageError(f"{option}: {value!r} is not NAME:{'KEY=VALUE' if 'secret' in option else 'PKG@VERSION'}")
+        if name not in names:
+            raise UsageError(f"{option}: no module {name!r} (give it with --module {name}=FILE)")
+        out.setdefault(name, []).append(rest)
+    return out
+
+
+def module_files(args: argparse.Namespace) -> list[ModuleSource]:
+    """The --module NAME=FILE modules, with their --module-secret and --module-dependency values."""
+    files: dict[str, str] = {}
+    for value in args.module:
+        name, sep, path = value.partition("=")
+        if not sep or not name or not path:
+            raise UsageError(f"--module: {value!r} is not NAME=FILE (e.g. logger=modules/logger.js)")
+        if name in files:
+            raise UsageError(f"--module: {name!r} is given more than once")
+        files[name] = path
+    module_secrets = _per_module("--module-secret", args.module_secret, set(files))
+    module_deps = _per_module("--module-dependency", args.module_dependency, set(files))
+    out = []
+    for name, path in files.items():
+        code = read_text(path, "a module file")
+        try:
+            modules_store.check_code(name, code)
+        except ManagementError as exc:
+            raise UsageError(f"{path}: {exc}") from None
+        out.append(ModuleSource(name=name, code=code, filename=str(Path(path).resolve()),
+                                secrets=secrets(module_secrets.get(name, [])),
+                                dependencies=[parse_spec(d) for d in module_deps.get(name, [])]))
+    return out  # run_chain checks Auth0's limit of modules per action
+
+
 STORED_SECRETS = "each stored action's own secrets (actions update --secret)"
 
 
 async def _run_stored(args: argparse.Namespace) -> int:
     if not (args.tenant and args.action):
         raise UsageError("a stored action needs both --tenant and --action")
-    if args.files or args.trigger or args.secret or args.dependency:
+    if args.files or args.trigger or args.secret or args.dependency or args.module:
         raise UsageError("with --action, give no FILE, --trigger, --secret or --dependency: the stored action has them")
     emu = open_emulator(args, deadline_ms=args.timeout_ms)
     http = http_for_run(args, emu, args.tenant)

@@ -27,7 +27,8 @@ def import_(args):
     changes, warnings = open_emulator(args).import_tenant(args.path, args.tenant, mappings)
     for warning in warnings:
         print(f"warning: {warning}", file=sys.stderr)
-    print(f"imported into {args.tenant}: {len(changes.actions)} action(s), {len(changes.bindings)} trigger "
+    modules = f"{len(changes.modules)} module(s), " if changes.modules else ""
+    print(f"imported into {args.tenant}: {modules}{len(changes.actions)} action(s), {len(changes.bindings)} trigger "
           f"binding list(s), {len(changes.users)} user(s)")
     return 0
 

@@ -12,8 +12,9 @@ from ..errors import EmulatorError
 from ..store import actions as actions_store
 from ..store import bindings as bindings_store
 from ..store import apis, directory, tenants, transaction
+from ..store import modules as modules_store
 from ..store.db import Workspace
-from .bundle import SECRET_PLACEHOLDER, ActionSpec, Bundle, VersionSpec
+from .bundle import SECRET_PLACEHOLDER, ActionSpec, Bundle, ModuleSpec, ModuleVersionSpec, VersionSpec
 
 PROFILE_FIELDS = ("email_verified", "given_name", "family_name", "name", "nickname", "picture", "phone_verified")
 
@@ -52,6 +53,7 @@ def check(ws: Workspace, tenant: str, bundle: Bundle, where: str = "triggers/tri
                 stored and stored["deployed_version"] is not None)
             if not will_be_deployed:
                 problems.append(f"{where}: {field}: {name!r} is not deployed (set \"deployed\": true)")
+    problems += _check_pins(ws, tenant, bundle)
     known_connections = {c["name"] for c in bundle.connections} | {tenants.DEFAULT_CONNECTION}
     if tenants.exists(ws, tenant):
         known_connections |= {c["name"] for c in directory.connections(ws, tenant)}
@@ -59,6 +61,28 @@ def check(ws: Workspace, tenant: str, bundle: Bundle, where: str = "triggers/tri
         conn = user.get("connection", tenants.DEFAULT_CONNECTION)
         if conn not in known_connections:
             problems.append(f"users: [{i}].connection: no connection named {conn!r}")
+    return problems
+
+
+def _check_pins(ws: Workspace, tenant: str, bundle: Bundle) -> list[str]:
+    """Every module an action pins must come with the files or be in the workspace; a workspace-only
+    module must have the pinned version (a module in the files gets it, see _import_module)."""
+    problems = []
+    names = [m.name for m in bundle.modules]
+    for name in sorted({n for n in names if names.count(n) > 1}):
+        problems.append(f"actionModules: {name}: defined more than once")
+    incoming = set(names)
+    stored = {m["name"] for m in modules_store.list_(ws, tenant)} if tenants.exists(ws, tenant) else set()
+    for spec in bundle.actions:
+        pins = spec.modules + (spec.current_version.modules if spec.current_version else [])
+        for pin in pins:
+            name, number = pin["module_name"], pin["module_version_number"]
+            if name not in incoming and name not in stored:
+                problems.append(f"actions: {spec.name}: modules: no module named {name!r}")
+            elif name not in incoming:
+                known = [v["version_number"] for v in modules_store.versions(ws, tenant, name)]
+                if number not in known:
+                    problems.append(f"actions: {spec.name}: modules: {name!r} has no version {number}")
     return problems
 
 
@@ -79,6 +103,9 @@ def import_bundle(ws: Workspace, tenant: str, bundle: Bundle) -> tuple[Changes, 
             directory.upsert_client(ws, tenant, client["name"], {k: v for k, v in client.items() if k != "name"})
         for api in bundle.resource_servers:
             apis.upsert(ws, tenant, api["name"], api["identifier"], api)
+        for module in bundle.modules:
+            warnings += _import_module(ws, tenant, module, _pinned(bundle, module.name))
+            changes |= Changes(modules=frozenset([(tenant, module.name)]))
         for spec in bundle.actions:
             warnings += _import_action(ws, tenant, spec)
             changes |= Changes(actions=frozenset([(tenant, spec.name)]))
@@ -91,15 +118,14 @@ def import_bundle(ws: Workspace, tenant: str, bundle: Bundle) -> tuple[Changes, 
     return changes, warnings
 
 
-def _secret_values(ws: Workspace, tenant: str, spec: ActionSpec, exists: bool) -> tuple[dict, list[str]]:
+def _secret_values(spec: ActionSpec | ModuleSpec, current: dict, label: str) -> tuple[dict, list[str]]:
     """Placeholders keep the workspace's current value; with none to keep, the secret starts empty."""
-    current = actions_store.source(ws, tenant, spec.name)["secrets"] if exists else {}
     values, warnings = {}, []
     for name, value in spec.secrets.items():
         if value == SECRET_PLACEHOLDER:
             if name in current:
                 continue
-            warnings.append(f"action {spec.name}: secret {name} has no value in the files; it was set empty")
+            warnings.append(f"{label}: secret {name} has no value in the files; it was set empty")
             value = ""
         values[name] = value
     return values, warnings
@@ -112,19 +138,55 @@ def _import_action(ws: Workspace, tenant: str, spec: ActionSpec) -> list[str]:
         warnings.append(f"action {spec.name}: {spec.trigger_id} {spec.trigger_version} runs with the "
                         f"emulator's {trigger.version} api")
     exists = any(a["name"] == spec.name for a in actions_store.list_(ws, tenant))
-    secrets, secret_warnings = _secret_values(ws, tenant, spec, exists)
+    current = actions_store.source(ws, tenant, spec.name)["secrets"] if exists else {}
+    secrets, secret_warnings = _secret_values(spec, current, f"action {spec.name}")
     if not exists:
-        first = spec.current_version or VersionSpec(spec.code, spec.runtime, spec.dependencies)
+        first = spec.current_version or VersionSpec(spec.code, spec.runtime, spec.dependencies, spec.modules)
         actions_store.create(ws, tenant, spec.name, spec.trigger_id, first.code, dependencies=first.dependencies,
-                             secrets=secrets, runtime=first.runtime)
+                             secrets=secrets, runtime=first.runtime, modules=first.modules)
         if spec.current_version:
             actions_store.deploy(ws, tenant, spec.name)
     if exists or spec.current_version:
         actions_store.update_draft(ws, tenant, spec.name, code=spec.code, dependencies=spec.dependencies,
-                                   secrets=secrets, runtime=spec.runtime)
+                                   secrets=secrets, runtime=spec.runtime, modules=spec.modules)
     if spec.deployed and not actions_store.get(ws, tenant, spec.name)["all_changes_deployed"]:
         actions_store.deploy(ws, tenant, spec.name)
     return warnings + secret_warnings
+
+
+def _pinned(bundle: Bundle, module: str) -> set[int]:
+    """The version numbers of `module` that the bundle's actions pin."""
+    return {p["module_version_number"] for a in bundle.actions
+            for p in a.modules + (a.current_version.modules if a.current_version else [])
+            if p["module_name"] == module}
+
+
+def _import_module(ws: Workspace, tenant: str, spec: ModuleSpec, pinned: set[int]) -> list[str]:
+    """The module's draft, then its versions (immutable: one the workspace already has is kept). Auth0's
+    own export has no versions; a pinned number the files lack is published from the draft, said in a
+    warning, so the actions that pin it run."""
+    exists = spec.name in {m["name"] for m in modules_store.list_(ws, tenant)}
+    current = modules_store.source(ws, tenant, spec.name, None)["secrets"] if exists else {}
+    secrets, warnings = _secret_values(spec, current, f"module {spec.name}")
+    if exists:
+        modules_store.update_draft(ws, tenant, spec.name, code=spec.code, dependencies=spec.dependencies,
+                                   secrets=secrets)
+    else:
+        modules_store.create(ws, tenant, spec.name, spec.code, dependencies=spec.dependencies, secrets=secrets)
+    have = {v["version_number"]: v for v in modules_store.versions(ws, tenant, spec.name)}
+    for v in sorted(spec.versions, key=lambda v: v.number):
+        if v.number in have:
+            if (have[v.number]["code"], have[v.number]["dependencies"]) != (v.code, v.dependencies):
+                warnings.append(f"module {spec.name}: version {v.number} differs from the workspace's; "
+                                "versions are immutable, so the workspace's was kept")
+            continue
+        modules_store.add_version(ws, tenant, spec.name, v.number, v.code, v.dependencies)
+        have[v.number] = {}
+    for number in sorted(pinned - set(have)):
+        modules_store.publish(ws, tenant, spec.name, number=number)
+        warnings.append(f"module {spec.name}: the files have no version {number}, which actions pin; "
+                        f"its draft was published as version {number}")
+    return warnings
 
 
 def _import_user(ws: Workspace, tenant: str, user: dict) -> str:
@@ -141,20 +203,32 @@ def _import_user(ws: Workspace, tenant: str, user: dict) -> str:
                                  password_hash=hashed, user_id=user.get("user_id"), **fields)["user_id"]
 
 
+def _pins(entity: dict) -> list[dict]:
+    return [{"module_name": m["module_name"], "module_version_number": m["module_version_number"]}
+            for m in entity["modules"]]
+
+
 def export_bundle(ws: Workspace, tenant: str) -> Bundle:
     tenants.require(ws, tenant)
     bundle = Bundle()
+    for module in modules_store.list_(ws, tenant):
+        src = modules_store.source(ws, tenant, module["name"], None)
+        bundle.modules.append(ModuleSpec(
+            name=module["name"], code=module["code"], dependencies=module["dependencies"],
+            secrets={k: SECRET_PLACEHOLDER for k in src["secrets"]},
+            versions=[ModuleVersionSpec(v["version_number"], v["code"], v["dependencies"])
+                      for v in reversed(modules_store.versions(ws, tenant, module["name"]))]))
     for action in actions_store.list_(ws, tenant):
         src = actions_store.source(ws, tenant, action["name"])
         current = None
         if action["deployed_version"] is not None and not action["all_changes_deployed"]:
             v = actions_store.version(ws, tenant, action["name"], actions_store.DEPLOYED)
-            current = VersionSpec(v["code"], v["runtime"], v["dependencies"])
+            current = VersionSpec(v["code"], v["runtime"], v["dependencies"], _pins(v))
         bundle.actions.append(ActionSpec(
             name=action["name"], code=action["code"], trigger_id=action["supported_triggers"][0]["id"],
             trigger_version=action["supported_triggers"][0]["version"], runtime=action["runtime"],
             dependencies=action["dependencies"], secrets={k: SECRET_PLACEHOLDER for k in src["secrets"]},
-            deployed=action["all_changes_deployed"], current_version=current))
+            deployed=action["all_changes_deployed"], current_version=current, modules=_pins(action)))
     bundle.bindings = {t: [{"action_name": b["action"]["name"], "display_name": b["display_name"]} for b in refs]
                        for t, refs in bindings_store.all_(ws, tenant).items()}
     bundle.clients = [{k: v for k, v in c.items() if k not in ("client_id", "client_secret")}  # secrets never leave

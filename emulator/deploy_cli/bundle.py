@@ -12,6 +12,26 @@ class VersionSpec:
     code: str
     runtime: str
     dependencies: list[dict] = field(default_factory=list)
+    modules: list[dict] = field(default_factory=list)  # [{module_name, module_version_number}]
+
+
+@dataclass
+class ModuleVersionSpec:
+    number: int
+    code: str
+    dependencies: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class ModuleSpec:
+    """An Actions Module (`actionModules`): its draft, and (an emulator extension, `versions`) its
+    published versions, so the versions actions pin survive a round trip."""
+
+    name: str
+    code: str
+    dependencies: list[dict] = field(default_factory=list)
+    secrets: dict[str, str] = field(default_factory=dict)  # a value may be SECRET_PLACEHOLDER
+    versions: list[ModuleVersionSpec] = field(default_factory=list)
 
 
 @dataclass
@@ -25,10 +45,12 @@ class ActionSpec:
     secrets: dict[str, str] = field(default_factory=dict)  # a value may be SECRET_PLACEHOLDER
     deployed: bool = False
     current_version: VersionSpec | None = None  # the deployed version when it differs from the draft
+    modules: list[dict] = field(default_factory=list)  # [{module_name, module_version_number}]
 
 
 @dataclass
 class Bundle:
+    modules: list[ModuleSpec] = field(default_factory=list)
     actions: list[ActionSpec] = field(default_factory=list)
     # Only the triggers the files list are touched on import; an empty list unbinds everything.
     bindings: dict[str, list[dict]] = field(default_factory=dict)

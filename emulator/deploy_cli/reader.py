@@ -1,5 +1,6 @@
 """Read a tenant from Auth0 Deploy CLI files: the directory format (actions/<name>.json with
-actions/<name>/code.js, triggers/triggers.json, clients/, database-connections/, connections/) or the
+actions/<name>/code.js, action-modules/<name>.json with action-modules/<name>/code.js,
+triggers/triggers.json, clients/, database-connections/, connections/) or the
 YAML format (tenant.yaml). Users come from users/users.json (or `users:` in YAML) in Auth0's bulk user
 import shape, an emulator extension the Deploy CLI ignores.
 
@@ -19,7 +20,10 @@ from ..data_files import MAX_FILE_BYTES, safe_yaml
 from .. import triggers
 from ..runtime.deps import MAX_DEPENDENCIES
 from . import keywords
-from .bundle import ActionSpec, Bundle, VersionSpec
+from ..errors import ManagementError
+from ..runtime.runner import MAX_MODULES_PER_ACTION
+from ..store import modules as modules_store
+from .bundle import ActionSpec, Bundle, ModuleSpec, ModuleVersionSpec, VersionSpec
 
 MAX_CODE_BYTES = 100 * 1024
 MAX_SECRETS = 30
@@ -65,22 +69,24 @@ class Reader:
             self.problems.add(self.rel(path), None, f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}")
             return None
 
-    def code_file(self, where: str, base: Path, action_name: str, ref: Any) -> str | None:
-        """The code a metadata file points to: relative to the tenant folder, or inside the action's folder."""
+    def code_file(self, where: str, base: Path, action_name: str, ref: Any, folder: str = "actions",
+                  field: str = "code") -> str | None:
+        """The code a metadata file points to: relative to the tenant folder, or inside the entity's folder."""
         if not isinstance(ref, str) or not ref:
-            self.problems.add(where, "code", "required (a path to the action's code.js)")
+            owner = "action" if folder == "actions" else "module"
+            self.problems.add(where, field, f"required (a path to the {owner}'s code.js)")
             return None
         candidates = [Path(ref) if Path(ref).is_absolute() else base / ref,
-                      base / "actions" / action_name / Path(ref).name]
+                      base / folder / action_name / Path(ref).name]
         root = self.root.resolve()
         for path in candidates:
             if path.is_file():
                 # An import reads only inside its own folder (`code: ../../../etc/passwd` is refused).
                 if not path.resolve().is_relative_to(root):
-                    self.problems.add(where, "code", f"{ref} is outside the imported folder")
+                    self.problems.add(where, field, f"{ref} is outside the imported folder")
                     return None
                 return self.text(path)
-        self.problems.add(where, "code", f"file {ref} not found")
+        self.problems.add(where, field, f"file {ref} not found")
         return None
 
     # ---- actions --------------------------------------------------------------------------------------
@@ -109,18 +115,79 @@ class Reader:
             self.problems.add(where, "code", "larger than Auth0's 100 KB limit")
         deps = self.dependencies(where, "dependencies", data.get("dependencies", []))
         secrets = self.secrets(where, data.get("secrets", []))
+        pins = self.pins(where, "modules", data.get("modules", []))
         current = None
         cv = data.get("current_version")
         if isinstance(cv, dict) and cv.get("code"):
             cv_code = self.code_file(where, base, name, cv.get("code"))
             if cv_code is not None:
                 current = VersionSpec(cv_code, cv.get("runtime") or data.get("runtime") or "node22",
-                                      self.dependencies(where, "current_version.dependencies", cv.get("dependencies", [])))
-        if code is None or trigger_id is None or deps is None or secrets is None:
+                                      self.dependencies(where, "current_version.dependencies", cv.get("dependencies", [])),
+                                      self.pins(where, "current_version.modules", cv.get("modules", [])) or [])
+        if code is None or trigger_id is None or deps is None or secrets is None or pins is None:
             return None
         return ActionSpec(name=name, code=code, trigger_id=trigger_id, trigger_version=trigger_version,
                           runtime=data.get("runtime") or "node22", dependencies=deps, secrets=secrets,
-                          deployed=bool(data.get("deployed")), current_version=current)
+                          deployed=bool(data.get("deployed")), current_version=current, modules=pins)
+
+    def pins(self, where: str, field: str, pins: Any) -> list[dict] | None:
+        """An action's `modules`: [{module_name, module_version_number}] (ids, as exports with
+        AUTH0_EXPORT_IDENTIFIERS add them, are ignored: names are what a tenant keeps)."""
+        if not isinstance(pins, list) or any(
+                not isinstance(p, dict) or not isinstance(p.get("module_name"), str)
+                or not isinstance(p.get("module_version_number"), int) or p["module_version_number"] < 1
+                for p in pins):
+            self.problems.add(where, field, "expected a list of {module_name, module_version_number}")
+            return None
+        if len(pins) > MAX_MODULES_PER_ACTION:
+            self.problems.add(where, field, f"at most {MAX_MODULES_PER_ACTION} Actions Modules per action "
+                                            f"({len(pins)} given)")
+            return None
+        return [{"module_name": p["module_name"], "module_version_number": p["module_version_number"]} for p in pins]
+
+    # ---- action modules -------------------------------------------------------------------------------
+    def module(self, where: str, data: Any, base: Path) -> ModuleSpec | None:
+        if not isinstance(data, dict):
+            self.problems.add(where, None, "expected an object")
+            return None
+        name = data.get("name")
+        if not isinstance(name, str) or not name:
+            self.problems.add(where, "name", "required")
+            return None
+        code = self.code_file(where, base, name, data.get("code"), "action-modules")
+        if code is not None:
+            code = self.module_code(where, "code", name, code)
+        deps = self.dependencies(where, "dependencies", data.get("dependencies", []))
+        secrets = self.secrets(where, data.get("secrets", []))
+        versions = []
+        raw_versions = data.get("versions", [])
+        if not isinstance(raw_versions, list):
+            self.problems.add(where, "versions", "expected a list of {version_number, code, dependencies}")
+            raw_versions = []
+        for i, v in enumerate(raw_versions):
+            field = f"versions[{i}]"
+            if not isinstance(v, dict) or not isinstance(v.get("version_number"), int) or v["version_number"] < 1:
+                self.problems.add(where, f"{field}.version_number", "required (1, 2, ...)")
+                continue
+            v_code = self.code_file(where, base, name, v.get("code"), "action-modules", f"{field}.code")
+            v_code = v_code and self.module_code(where, f"{field}.code", name, v_code)
+            v_deps = self.dependencies(where, f"{field}.dependencies", v.get("dependencies", []))
+            if v_code is not None and v_deps is not None:
+                versions.append(ModuleVersionSpec(v["version_number"], v_code, v_deps))
+        if code is None or deps is None or secrets is None:
+            return None
+        return ModuleSpec(name=name, code=code, dependencies=deps, secrets=secrets, versions=versions)
+
+    def module_code(self, where: str, field: str, name: str, code: str) -> str | None:
+        if len(code.encode()) > MAX_CODE_BYTES:
+            self.problems.add(where, field, "larger than Auth0's 100 KB limit")
+            return None
+        try:
+            modules_store.check_code(name, code)
+        except ManagementError as exc:
+            self.problems.add(where, field, str(exc))
+            return None
+        return code
 
     def dependencies(self, where: str, field: str, deps: Any) -> list[dict] | None:
         if not isinstance(deps, list) or any(not isinstance(d, dict) or not d.get("name") for d in deps):
@@ -195,7 +262,8 @@ def read(path: str | Path, mappings: dict | None = None) -> tuple[Bundle, list[s
     path = Path(path)
     if path.is_file() and path.suffix in (".yaml", ".yml"):
         return _read_yaml(path, mappings)
-    if path.is_dir() and (path / "tenant.yaml").is_file() and not (path / "actions").is_dir():
+    # A YAML export keeps its code in actions/<name>/ too: only actions/*.json make a directory format.
+    if path.is_dir() and (path / "tenant.yaml").is_file() and not any((path / "actions").glob("*.json")):
         return _read_yaml(path / "tenant.yaml", mappings)
     return _read_directory(path, mappings)
 
@@ -210,6 +278,11 @@ def _read_directory(root: Path, mappings: dict | None) -> tuple[Bundle, list[str
     if not root.is_dir():
         r.problems.add(str(root), None, "no such directory")
         return bundle, r.problems, []
+    for file in sorted((root / "action-modules").glob("*.json")):
+        data = r.json(file)
+        module = r.module(r.rel(file), data, root) if data is not None else None
+        if module:
+            bundle.modules.append(module)
     for file in sorted((root / "actions").glob("*.json")):
         data = r.json(file)
         spec = r.action(r.rel(file), data, root) if data is not None else None  # None: already reported
@@ -261,6 +334,10 @@ def _read_yaml(file: Path, mappings: dict | None) -> tuple[Bundle, list[str], li
         r.problems.add(r.rel(file), None, "expected a mapping at the top level")
         return bundle, r.problems, []
     where = r.rel(file)
+    for i, item in enumerate(data.get("actionModules") or []):
+        module = r.module(f"{where}: actionModules[{i}]", item, file.parent)
+        if module:
+            bundle.modules.append(module)
     for i, item in enumerate(data.get("actions") or []):
         spec = r.action(f"{where}: actions[{i}]", item, file.parent)
         if spec:

@@ -13,7 +13,7 @@ import yaml
 
 from .. import triggers
 from ..errors import UsageError
-from .bundle import ActionSpec, Bundle
+from .bundle import ActionSpec, Bundle, ModuleSpec
 
 _UNSAFE = re.compile(r'[\\/?%*:|"<>\x00-\x1f]')
 
@@ -34,9 +34,30 @@ def _action_meta(spec: ActionSpec, code_ref: str, current_ref: str | None) -> di
         "dependencies": spec.dependencies, "secrets": [{"name": k, "value": v} for k, v in sorted(spec.secrets.items())],
         "supported_triggers": [{"id": spec.trigger_id, "version": spec.trigger_version}], "deployed": spec.deployed,
     }
+    if spec.modules:
+        meta["modules"] = spec.modules
     if spec.current_version and current_ref:
         meta["current_version"] = {"code": current_ref, "runtime": spec.current_version.runtime,
                                    "dependencies": spec.current_version.dependencies, "status": "built"}
+        if spec.current_version.modules:
+            meta["current_version"]["modules"] = spec.current_version.modules
+    return meta
+
+
+def _write_module(tmp: Path, spec: ModuleSpec) -> dict:
+    """The module's code files, and its metadata (the Deploy CLI's keys, plus `versions`)."""
+    folder = tmp / "action-modules" / sanitize(spec.name)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "code.js").write_text(spec.code, encoding="utf-8")
+    ref = f"./action-modules/{sanitize(spec.name)}"
+    meta = {"name": spec.name, "code": f"{ref}/code.js", "dependencies": spec.dependencies,
+            "secrets": [{"name": k, "value": v} for k, v in sorted(spec.secrets.items())]}
+    if spec.versions:
+        meta["versions"] = []
+        for v in spec.versions:
+            (folder / f"v{v.number}.js").write_text(v.code, encoding="utf-8")
+            meta["versions"].append({"version_number": v.number, "code": f"{ref}/v{v.number}.js",
+                                     "dependencies": v.dependencies})
     return meta
 
 
@@ -57,6 +78,8 @@ def _write_code(tmp: Path, spec: ActionSpec) -> tuple[str, str | None]:
 
 
 def _fill_directory(tmp: Path, bundle: Bundle) -> None:
+    for module in bundle.modules:
+        _dump_json(tmp / "action-modules" / f"{sanitize(module.name)}.json", _write_module(tmp, module))
     for spec in bundle.actions:
         code_ref, current_ref = _write_code(tmp, spec)
         _dump_json(tmp / "actions" / f"{sanitize(spec.name)}.json", _action_meta(spec, code_ref, current_ref))
@@ -76,6 +99,8 @@ def _fill_directory(tmp: Path, bundle: Bundle) -> None:
 
 def _fill_yaml(tmp: Path, bundle: Bundle) -> None:
     doc: dict = {"actions": [], "triggers": _all_triggers(bundle)}
+    if bundle.modules:
+        doc = {"actionModules": [_write_module(tmp, m) for m in bundle.modules], **doc}
     for spec in bundle.actions:
         code_ref, current_ref = _write_code(tmp, spec)
         doc["actions"].append(_action_meta(spec, code_ref, current_ref))

@@ -154,8 +154,10 @@ def package_of(spec: str) -> str:
     return "/".join(parts[:2]) if spec.startswith("@") else parts[0]
 
 
-def lint(code: str, trigger_id: str, secrets: list[str] = (), dependencies: list[str] = ()) -> list[Diagnostic]:
-    """Warnings for `code`, an action of `trigger_id` with these secret names and dependency names."""
+def lint(code: str, trigger_id: str, secrets: list[str] = (), dependencies: list[str] = (),
+         modules: list[str] | None = None) -> list[Diagnostic]:
+    """Warnings for `code`, an action of `trigger_id` with these secret names and dependency names (and,
+    when given, the names of the Actions Modules it pins)."""
     trigger = triggers.get(trigger_id)
     masked, lines, found = mask(code), _Lines(code), []
 
@@ -200,7 +202,12 @@ def lint(code: str, trigger_id: str, secrets: list[str] = (), dependencies: list
         if spec.startswith((".", "/")):
             add(start, end, f"require('{spec}'): an action is a single file; put shared code in an npm "
                 "dependency", "relative-require")
-        elif spec.startswith("node:") or spec.split("/")[0] in NODE_BUILTINS or spec.startswith("actions:"):
+        elif spec.startswith("actions:"):
+            if modules is not None and spec[len("actions:"):] not in modules:
+                add(start, end, f"{spec} is not one of this action's modules "
+                    f"({', '.join(modules) or 'it pins none'}): pin it under Dependencies & secrets."
+                    f"{_suggest(spec[len('actions:'):], list(modules))}", "unknown-module")
+        elif spec.startswith("node:") or spec.split("/")[0] in NODE_BUILTINS:
             continue
         elif package_of(spec) not in deps:
             add(start, end, f"{package_of(spec)} is not a dependency of this action: add it under Dependencies "

@@ -20,6 +20,18 @@ from .results import ActionError, ActionResult, ChainResult, decide_outcome
 
 DEFAULT_DEADLINE_MS = 20_000  # Auth0's limit for one trigger execution (spec §3.1)
 MAX_CODE_BYTES = 100 * 1024
+MAX_MODULES_PER_ACTION = 3
+
+
+@dataclass
+class ModuleSource:
+    """One Actions Module version an action requires as `actions:<name>`."""
+
+    name: str
+    code: str
+    filename: str
+    secrets: dict[str, str] = field(default_factory=dict)  # the module's own, read as actions.secrets
+    dependencies: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -32,11 +44,17 @@ class ActionSource:
     secrets: dict[str, str] = field(default_factory=dict)
     dependencies: list[tuple[str, str]] = field(default_factory=list)
     handler: str | None = None  # default: the trigger's onExecute… handler
+    modules: list[ModuleSource] = field(default_factory=list)
 
-    def key(self, deps_dir: Path | None) -> str:
-        """Identity of a compiled version in the host: same code, file and dependencies, same module."""
+    def key(self, deps_dir: Path | None, module_specs: list[dict] = ()) -> str:
+        """Identity of a compiled version in the host: same code, file, dependencies and modules (with
+        their secrets, which a module reads at load), same loaded version."""
         h = hashlib.sha256()
-        for part in (self.filename, self.code, str(deps_dir or "")):
+        parts = [self.filename, self.code, str(deps_dir or "")]
+        for m in module_specs:
+            parts += [m["name"], m["filename"], m["code"], str(m["deps_dir"] or ""),
+                      json.dumps(m["secrets"], sort_keys=True)]
+        for part in parts:
             h.update(part.encode())
             h.update(b"\0")
         return h.hexdigest()[:32]
@@ -64,6 +82,9 @@ def check_source(trigger_id: str, source: ActionSource) -> None:
                          f"(it has {', '.join(trigger.handlers)})")
     if len(source.code.encode()) > MAX_CODE_BYTES:
         raise UsageError(f"{source.filename}: the code is larger than Auth0's 100 KB limit")
+    if len(source.modules) > MAX_MODULES_PER_ACTION:
+        raise UsageError(f"{source.name}: at most {MAX_MODULES_PER_ACTION} Actions Modules per action "
+                         f"({len(source.modules)} given)")
     if len(source.dependencies) > deps_mod.MAX_DEPENDENCIES:
         raise UsageError(f"{source.name}: at most {deps_mod.MAX_DEPENDENCIES} dependencies per action "
                          f"({len(source.dependencies)} given)")
@@ -84,14 +105,24 @@ async def run_chain(host: NodeHost, trigger_id: str, sources: list[ActionSource]
     for source in sources:
         check_source(trigger_id, source)
     specs = []
+
+    async def install(dependencies: list[tuple[str, str]]) -> Path | None:
+        nonlocal dependency_cache
+        if not dependencies:
+            return None
+        dependency_cache = dependency_cache or deps_mod.DependencyCache.default()
+        return await dependency_cache.ensure(dependencies, progress=progress)
+
     for source in sources:
-        deps_dir = None
-        if source.dependencies:
-            dependency_cache = dependency_cache or deps_mod.DependencyCache.default()
-            deps_dir = await dependency_cache.ensure(source.dependencies, progress=progress)
-        specs.append({"key": source.key(deps_dir), "name": source.name, "filename": source.filename,
+        deps_dir = await install(source.dependencies)
+        module_specs = []
+        for m in source.modules:  # each module resolves its own npm dependencies, as in Auth0
+            m_dir = await install(m.dependencies)
+            module_specs.append({"name": m.name, "filename": m.filename, "code": m.code, "secrets": m.secrets,
+                                 "deps_dir": str(m_dir) if m_dir else None})
+        specs.append({"key": source.key(deps_dir, module_specs), "name": source.name, "filename": source.filename,
                       "code": source.code, "handler": source.handler, "secrets": source.secrets,
-                      "deps_dir": str(deps_dir) if deps_dir else None})
+                      "deps_dir": str(deps_dir) if deps_dir else None, "modules": module_specs})
     request = {"trigger": trigger.id, "event": event if event is not None else trigger.default_event(),
                "actions": specs, "cache": cache or {}, "now": now_ms, "deadline_ms": deadline_ms,
                "state": state, "exact_event": exact_event, "http": http}

@@ -3,8 +3,9 @@
 Plain functions over the database, grouped by what they own; `open_workspace` opens, checks and
 upgrades the file.
 """
-from . import actions, apis, bindings, breakpoints, cache, directory, executions, http, logs, outbox, tenants, test_events
+from . import (actions, apis, bindings, breakpoints, cache, directory, executions, http, logs, modules, outbox, tenants,
+               test_events)
 from .db import Workspace, WorkspaceError, default_path, open_workspace, transaction
 
-__all__ = ["actions", "apis", "bindings", "breakpoints", "cache", "directory", "executions", "http", "logs", "outbox", "tenants", "test_events", "Workspace",
+__all__ = ["actions", "apis", "bindings", "breakpoints", "cache", "directory", "executions", "http", "logs", "modules", "outbox", "tenants", "test_events", "Workspace",
            "WorkspaceError", "default_path", "open_workspace", "transaction"]

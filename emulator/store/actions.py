@@ -65,9 +65,15 @@ def _secrets_with_time(ws: Workspace, old: dict, new: dict[str, str | None]) -> 
     return out
 
 
+def _pins(ws: Workspace, tenant: str, pins: list[dict] | None) -> str | None:
+    from . import modules  # modules builds on this module's checks
+
+    return None if pins is None else json.dumps(modules.check_pins(ws, tenant, pins))
+
+
 def create(ws: Workspace, tenant: str, name: str, trigger_id: str, code: str, *,
            dependencies: list[dict] | None = None, secrets: dict[str, str] | None = None,
-           runtime: str = DEFAULT_RUNTIME) -> dict:
+           runtime: str = DEFAULT_RUNTIME, modules: list[dict] | None = None) -> dict:
     trigger = triggers.get(trigger_id)
     if not name or len(name) > 128 or "/" in name:
         raise bad_request(f"Invalid action name {name!r}.")
@@ -81,29 +87,32 @@ def create(ws: Workspace, tenant: str, name: str, trigger_id: str, code: str, *,
         now = ws.clock.iso()
         ws.db.execute(
             """INSERT INTO actions (id, tenant, name, trigger_id, trigger_version, code, runtime, dependencies, secrets,
-               deployed_version, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,NULL,?,?)""",
+               modules, deployed_version, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,NULL,?,?)""",
             [ws.ids.uuid(), tenant, name, trigger.id, trigger.version, code, runtime,
-             json.dumps(dependencies or []), json.dumps(_secrets_with_time(ws, {}, secrets or {})), now, now])
+             json.dumps(dependencies or []), json.dumps(_secrets_with_time(ws, {}, secrets or {})),
+             _pins(ws, tenant, modules or []), now, now])
     return get(ws, tenant, name)
 
 
 def update_draft(ws: Workspace, tenant: str, name: str, *, code: str | None = None,
                  dependencies: list[dict] | None = None, secrets: dict[str, str | None] | None = None,
-                 runtime: str | None = None) -> dict:
+                 runtime: str | None = None, modules: list[dict] | None = None) -> dict:
     _check_content(code, dependencies, None, runtime)
     with transaction(ws):
         row = _row(ws, tenant, name)
         merged = _secrets_with_time(ws, json.loads(row["secrets"]), secrets or {})
         _check_content(None, None, {k: v["value"] for k, v in merged.items()}, None)
-        ws.db.execute("""UPDATE actions SET code = ?, dependencies = ?, secrets = ?, runtime = ?, updated_at = ?
-                         WHERE id = ?""",
+        ws.db.execute("""UPDATE actions SET code = ?, dependencies = ?, secrets = ?, runtime = ?, modules = ?,
+                         updated_at = ? WHERE id = ?""",
                       [code if code is not None else row["code"],
                        json.dumps(dependencies) if dependencies is not None else row["dependencies"],
-                       json.dumps(merged), runtime or row["runtime"], ws.clock.iso(), row["id"]])
+                       json.dumps(merged), runtime or row["runtime"], _pins(ws, tenant, modules) or row["modules"],
+                       ws.clock.iso(), row["id"]])
     return get(ws, tenant, name)
 
 
-def _snapshot(ws: Workspace, action_id: str, code: str, runtime: str, dependencies: str, secrets: str) -> int:
+def _snapshot(ws: Workspace, action_id: str, code: str, runtime: str, dependencies: str, secrets: str,
+              modules: str) -> int:
     """Store a new immutable version and make it the deployed one; returns its number."""
     numbers = [r[0] for r in ws.db.execute("SELECT number FROM action_versions WHERE action_id = ? ORDER BY number",
                                            [action_id])]
@@ -113,9 +122,9 @@ def _snapshot(ws: Workspace, action_id: str, code: str, runtime: str, dependenci
         oldest = next(n for n in numbers if n != deployed)
         ws.db.execute("DELETE FROM action_versions WHERE action_id = ? AND number = ?", [action_id, oldest])
     number = (numbers[-1] if numbers else 0) + 1
-    ws.db.execute("""INSERT INTO action_versions (id, action_id, number, code, runtime, dependencies, secrets, created_at)
-                     VALUES (?,?,?,?,?,?,?,?)""",
-                  [ws.ids.uuid(), action_id, number, code, runtime, dependencies, secrets, ws.clock.iso()])
+    ws.db.execute("""INSERT INTO action_versions (id, action_id, number, code, runtime, dependencies, secrets, modules,
+                     created_at) VALUES (?,?,?,?,?,?,?,?,?)""",
+                  [ws.ids.uuid(), action_id, number, code, runtime, dependencies, secrets, modules, ws.clock.iso()])
     ws.db.execute("UPDATE actions SET deployed_version = ?, updated_at = ? WHERE id = ?",
                   [number, ws.clock.iso(), action_id])
     return number
@@ -124,7 +133,8 @@ def _snapshot(ws: Workspace, action_id: str, code: str, runtime: str, dependenci
 def deploy(ws: Workspace, tenant: str, name: str) -> dict:
     with transaction(ws):
         row = _row(ws, tenant, name)
-        number = _snapshot(ws, row["id"], row["code"], row["runtime"], row["dependencies"], row["secrets"])
+        number = _snapshot(ws, row["id"], row["code"], row["runtime"], row["dependencies"], row["secrets"],
+                           row["modules"])
     return version(ws, tenant, name, number)
 
 
@@ -133,11 +143,11 @@ def rollback(ws: Workspace, tenant: str, name: str, number: int, *, update_draft
     with transaction(ws):
         row = _row(ws, tenant, name)
         old = version(ws, tenant, name, number, with_secret_values=True)
-        deps, secrets = json.dumps(old["dependencies"]), json.dumps(old["_secrets"])
-        new = _snapshot(ws, row["id"], old["code"], old["runtime"], deps, secrets)
+        deps, secrets, pins = json.dumps(old["dependencies"]), json.dumps(old["_secrets"]), json.dumps(old["_modules"])
+        new = _snapshot(ws, row["id"], old["code"], old["runtime"], deps, secrets, pins)
         if update_draft:
-            ws.db.execute("UPDATE actions SET code = ?, runtime = ?, dependencies = ?, secrets = ? WHERE id = ?",
-                          [old["code"], old["runtime"], deps, secrets, row["id"]])
+            ws.db.execute("""UPDATE actions SET code = ?, runtime = ?, dependencies = ?, secrets = ?, modules = ?
+                             WHERE id = ?""", [old["code"], old["runtime"], deps, secrets, pins, row["id"]])
     return version(ws, tenant, name, new)
 
 
@@ -160,7 +170,9 @@ def _public_secrets(stored: dict) -> list[dict]:
     return [{"name": k, "updated_at": v["updated_at"]} for k, v in sorted(stored.items())]
 
 
-def _version_json(row: dict, action: dict, with_secret_values: bool = False) -> dict[str, Any]:
+def _version_json(ws: Workspace, row: dict, action: dict, with_secret_values: bool = False) -> dict[str, Any]:
+    from . import modules
+
     secrets = json.loads(row["secrets"])
     out = {
         "id": row["id"], "action_id": action["id"], "number": row["number"], "code": row["code"],
@@ -168,9 +180,11 @@ def _version_json(row: dict, action: dict, with_secret_values: bool = False) -> 
         "secrets": _public_secrets(secrets), "deployed": row["number"] == action["deployed_version"],
         "status": "built", "created_at": row["created_at"],
         "supported_triggers": [{"id": action["trigger_id"], "version": action["trigger_version"]}],
+        "modules": modules.pins_json(ws, action["tenant"], json.loads(row["modules"])),
     }
     if with_secret_values:
         out["_secrets"] = secrets
+        out["_modules"] = json.loads(row["modules"])
     return out
 
 
@@ -180,7 +194,7 @@ def version(ws: Workspace, tenant: str, name: str, number: int | str, *, with_se
         if action["deployed_version"] is None:
             raise bad_request(f"The action {name!r} has not been deployed.")
         number = action["deployed_version"]
-    return _version_json(_version_row(ws, action, number), action, with_secret_values)
+    return _version_json(ws, _version_row(ws, action, number), action, with_secret_values)
 
 
 def _version_row(ws: Workspace, action: dict, number: int) -> dict:
@@ -192,20 +206,23 @@ def _version_row(ws: Workspace, action: dict, number: int) -> dict:
 
 def versions(ws: Workspace, tenant: str, name: str) -> list[dict]:
     action = _row(ws, tenant, name)
-    return [_version_json(r, action) for r in
+    return [_version_json(ws, r, action) for r in
             ws.db.query("SELECT * FROM action_versions WHERE action_id = ? ORDER BY number DESC", [action["id"]])]
 
 
 def _all_changes_deployed(ws: Workspace, row: dict) -> bool:
     if row["deployed_version"] is None:
         return False
-    v = ws.db.execute("""SELECT code, runtime, dependencies, secrets FROM action_versions
+    v = ws.db.execute("""SELECT code, runtime, dependencies, secrets, modules FROM action_versions
                          WHERE action_id = ? AND number = ?""", [row["id"], row["deployed_version"]]).fetchone()
-    return v is not None and (v[0], v[1], json.loads(v[2]), json.loads(v[3])) == (
-        row["code"], row["runtime"], json.loads(row["dependencies"]), json.loads(row["secrets"]))
+    return v is not None and (v[0], v[1], json.loads(v[2]), json.loads(v[3]), json.loads(v[4])) == (
+        row["code"], row["runtime"], json.loads(row["dependencies"]), json.loads(row["secrets"]),
+        json.loads(row["modules"]))
 
 
 def _action_json(ws: Workspace, row: dict) -> dict[str, Any]:
+    from . import modules
+
     return {
         "id": row["id"], "name": row["name"],
         "supported_triggers": [{"id": row["trigger_id"], "version": row["trigger_version"]}],
@@ -213,6 +230,7 @@ def _action_json(ws: Workspace, row: dict) -> dict[str, Any]:
         "secrets": _public_secrets(json.loads(row["secrets"])), "status": "built",
         "deployed_version": row["deployed_version"], "all_changes_deployed": _all_changes_deployed(ws, row),
         "created_at": row["created_at"], "updated_at": row["updated_at"],
+        "modules": modules.pins_json(ws, row["tenant"], json.loads(row["modules"])),
     }
 
 
@@ -232,16 +250,24 @@ def source(ws: Workspace, tenant: str, name: str, which: int | str = DRAFT) -> d
     row = _row(ws, tenant, name)
     if which == DRAFT:
         return {"action_id": row["id"], "tenant": tenant, "name": name, "trigger_id": row["trigger_id"], "code": row["code"],
-                "dependencies": json.loads(row["dependencies"]), "version": None,
-                "secrets": {k: v["value"] for k, v in json.loads(row["secrets"]).items()}}
+                "dependencies": json.loads(row["dependencies"]), "version": None, "runtime": row["runtime"],
+                "secrets": {k: v["value"] for k, v in json.loads(row["secrets"]).items()},
+                "modules": _module_sources(ws, tenant, row["modules"])}
     if which == DEPLOYED:
         if row["deployed_version"] is None:
             raise bad_request(f"The action {name!r} has not been deployed.")
         which = row["deployed_version"]
     v = _version_row(ws, row, which)  # the action's row is read once (a journey reads a source per action)
     return {"action_id": row["id"], "tenant": tenant, "name": name, "trigger_id": row["trigger_id"], "code": v["code"],
-            "dependencies": json.loads(v["dependencies"]), "version": v["number"],
-            "secrets": {k: s["value"] for k, s in json.loads(v["secrets"]).items()}}
+            "dependencies": json.loads(v["dependencies"]), "version": v["number"], "runtime": v["runtime"],
+            "secrets": {k: s["value"] for k, s in json.loads(v["secrets"]).items()},
+            "modules": _module_sources(ws, tenant, v["modules"])}
+
+
+def _module_sources(ws: Workspace, tenant: str, pins: str) -> list[dict]:
+    from . import modules
+
+    return [modules.source(ws, tenant, p["module_name"], p["module_version_number"]) for p in json.loads(pins)]
 
 
 def _label(which: int | str) -> str:
@@ -252,18 +278,24 @@ def diff_sides(ws: Workspace, tenant: str, name: str, a: int | str = DEPLOYED,
                b: int | str = DRAFT) -> tuple[str, str, str, str]:
     """(label, text) of both sides of a diff: the code of each, its dependencies as comments first."""
     left, right = source(ws, tenant, name, a), source(ws, tenant, name, b)
-
-    def text(src: dict) -> str:
-        deps = "".join(f"// dependency: {d['name']}@{d.get('version', 'latest')}\n" for d in src["dependencies"])
-        return deps + src["code"] + ("" if src["code"].endswith("\n") else "\n")
-
     label_a = _label(left["version"] if a == DEPLOYED else a)
     label_b = _label(right["version"] if b == DEPLOYED else b)
-    return f"{name} ({label_a})", text(left), f"{name} ({label_b})", text(right)
+    return f"{name} ({label_a})", source_text(left), f"{name} ({label_b})", source_text(right)
+
+
+def source_text(src: dict) -> str:
+    """What a diff shows of a source: its dependencies and pinned modules as comments, then its code."""
+    head = "".join(f"// dependency: {d['name']}@{d.get('version', 'latest')}\n" for d in src["dependencies"])
+    head += "".join(f"// module: {m['name']}@{m['version']}\n" for m in src.get("modules", []))
+    return head + src["code"] + ("" if src["code"].endswith("\n") else "\n")
+
+
+def unified(sides: tuple[str, str, str, str]) -> str:
+    label_a, text_a, label_b, text_b = sides
+    return "".join(difflib.unified_diff(text_a.splitlines(keepends=True), text_b.splitlines(keepends=True),
+                                        label_a, label_b))
 
 
 def diff(ws: Workspace, tenant: str, name: str, a: int | str = DEPLOYED, b: int | str = DRAFT) -> str:
     """A unified diff of the code (and dependencies) of two versions, the draft, or the deployed one."""
-    label_a, text_a, label_b, text_b = diff_sides(ws, tenant, name, a, b)
-    return "".join(difflib.unified_diff(text_a.splitlines(keepends=True), text_b.splitlines(keepends=True),
-                                        label_a, label_b))
+    return unified(diff_sides(ws, tenant, name, a, b))

@@ -254,6 +254,33 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
     (10, "the tenant's MFA policy (Auth0's Guardian policy: never, or all-applications)", [
         "ALTER TABLE tenants ADD COLUMN mfa_policy TEXT NOT NULL DEFAULT 'never'",
     ]),
+    (11, "Actions Modules: a draft with published, numbered versions; the module versions an action pins", [
+        """CREATE TABLE action_modules (
+            id TEXT PRIMARY KEY,
+            tenant TEXT NOT NULL REFERENCES tenants(name) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            code TEXT NOT NULL,
+            dependencies TEXT NOT NULL DEFAULT '[]',
+            secrets TEXT NOT NULL DEFAULT '{}',
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            UNIQUE (tenant, name)
+        )""",
+        """CREATE TABLE action_module_versions (
+            id TEXT PRIMARY KEY,
+            module_id TEXT NOT NULL REFERENCES action_modules(id) ON DELETE CASCADE,
+            number INTEGER NOT NULL,
+            code TEXT NOT NULL,
+            dependencies TEXT NOT NULL DEFAULT '[]',
+            secrets TEXT NOT NULL DEFAULT '{}',
+            created_at TEXT NOT NULL,
+            UNIQUE (module_id, number)
+        )""",
+        # [{module_name, module_version_number}], as the Deploy CLI writes them; names, because a module
+        # cannot be renamed.
+        "ALTER TABLE actions ADD COLUMN modules TEXT NOT NULL DEFAULT '[]'",
+        "ALTER TABLE action_versions ADD COLUMN modules TEXT NOT NULL DEFAULT '[]'",
+    ]),
 ]
 
 LATEST = MIGRATIONS[-1][0]

@@ -433,3 +433,47 @@ def test_the_tenant_is_editable_in_the_app(win, aloop):
     apis.save()
     assert any(a["identifier"] == "https://orders.example.com" for a in win.core.apis("sample"))
     assert apis.table.rowCount() == len(win.core.apis("sample"))
+
+
+def test_modules_in_the_tree_with_editor_versions_diff_and_pins(win, aloop):
+    view = win.actions_view
+    view.create_module("greeter")
+    assert view.kind.name == "module" and view.action["name"] == "greeter"
+    assert view.deploy_button.text().startswith("Publish") and not view.tabs.isTabEnabled(view.tabs.indexOf(view.test))
+    assert view.settings.sections[id(view.settings.pins)][0].isHidden()  # modules pin no modules
+    for n in (1, 2):
+        view.editor.setPlainText(f"module.exports = {{ hello: (n) => `v{n} hello ${{n}} ${{actions.secrets.WHO}}` }};\n")
+        view.deploy()  # saves and publishes
+    assert view.versions.table.item(0, 0).text() == "v2" and view.versions.table.item(0, 1).text() == "yes"
+    view.versions.a.setCurrentText("v1")
+    view.versions.b.setCurrentText("v2")
+    assert "+module.exports = { hello: (n) => `v2 hello" in view.versions.show_diff()
+    view.versions.table.selectRow(1)
+    view.versions.rollback_selected()  # v1's code into the draft; nothing published
+    assert "v1 hello" in view.editor.toPlainText() and win.core.module("sample", "greeter")["latest_version_number"] == 2
+    assert "latest v2, the draft has changes" in view.title.text()
+    # An action pins v1 in its settings and requires it.
+    _new_action(win, "greets")
+    settings = view.settings
+    assert not settings.sections[id(settings.pins)][0].isHidden()
+    settings._add(settings.pins)
+    settings.pins.cellWidget(0, 1).setCurrentText("v1")
+    view.editor.setPlainText("const g = require('actions:greeter');\n"
+                             "exports.onExecutePostLogin = async (event, api) => { console.log(g.hello(1)); };\n")
+    assert view.save_draft()
+    assert win.core.action("sample", "greets")["modules"][0]["module_version_number"] == 1
+    assert "modules greeter@1" in view.title.text()
+    view.lint()
+    assert view.editor.warnings == []
+    view.editor.setPlainText("require('actions:greter');\nexports.onExecutePostLogin = async () => {};\n")
+    view.lint()
+    assert any("actions:greter is not one of this action's modules (greeter)" in w["message"]
+               and "greeter" in w["message"] for w in view.editor.warnings)
+    view.editor.setPlainText("const g = require('actions:greeter');\n"
+                             "exports.onExecutePostLogin = async (event, api) => { console.log(g.hello(1)); };\n")
+    view.save_draft()
+    result = wait_signal(aloop, view.test_finished, view.test.run)
+    assert result.actions[0].logs[0]["message"] == "v1 hello 1 undefined"
+    # The module lists in the tree, and a module in use cannot be deleted.
+    view.select("greeter", kind="module")
+    assert view.kind.name == "module" and view.action["actions_using_module_total"] == 1

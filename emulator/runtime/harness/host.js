@@ -8,7 +8,7 @@
  * reports) any line without a valid signature, so a reply forged by action code is never believed.
  *
  *   configure {triggers}       -> ready {node, pid}
- *   run {trigger, event, actions:[{key,name,filename,code,handler,secrets,deps_dir}], cache, now,
+ *   run {trigger, event, actions:[{key,name,filename,code,handler,secrets,deps_dir,modules}], cache, now,
  *        deadline_ms}          -> action {index, result} for each action but the last one run, then
  *                                 result {last, cache, state}
  *   (run may carry `state` from an earlier partial run, `exact_event` to use the event as given, and
@@ -186,6 +186,13 @@ const currentCtx = () => {
 // counts running time only, is kept by Python).
 const expirers = new Map();
 
+/** Every secret value this action can reach (its own and its modules'), for masking captured HTTP. */
+function secretValues(spec) {
+  const out = {};
+  for (const m of spec.modules || []) Object.assign(out, m.secrets || {});
+  return Object.assign(out, spec.secrets || {});
+}
+
 /**
  * Run one action. The outcome is decided by the harness's own promise, settled through the `then` it
  * captured at start-up: an action that patches Promise (its realm's or, by reaching it, this one's)
@@ -205,7 +212,7 @@ async function runAction(trigger, spec, baseEvent, shared, clock, deadlineAt, { 
   let loadMs = 0;
   let timer = null;
   const stores = [];
-  const http = { mode: shared.http.mode || 'live', stubs: shared.http.stubs || [], secrets: spec.secrets || {},
+  const http = { mode: shared.http.mode || 'live', stubs: shared.http.stubs || [], secrets: secretValues(spec),
     calls: [], debug: external };
   const outcome = await new HPromise((resolve) => {
     let settled = false;

@@ -33,7 +33,7 @@ function compile(spec) {
   const mod = { filename: spec.filename, realm, module: realm.bridge.module(), initialized: false, error: null,
     fn: null };
   const base = spec.deps_dir ? path.join(spec.deps_dir, 'action.js') : NO_DEPS_BASE;
-  mod.require = realms.realmRequire(realm, createRequire(base));
+  mod.require = realms.realmRequire(realm, withModules(realm, createRequire(base), spec.modules || []));
   try {
     mod.fn = vm.compileFunction(spec.code, ['exports', 'require', 'module', '__filename', '__dirname'], {
       filename: spec.filename, parsingContext: realm.context,
@@ -43,6 +43,51 @@ function compile(spec) {
     mod.initialized = true;
   }
   return mod;
+}
+
+/**
+ * The action's require with its pinned Actions Modules (`require('actions:<name>')`), as Auth0's own
+ * loader registers them: each is compiled in the action's realm on its first require, with its own
+ * require (its own npm dependencies) and its secrets as the pseudo-global `actions.secrets`, then cached,
+ * a throw at load included. A module's own require is plain Node's, so `require('actions:x')` inside a
+ * module fails with Node's "Cannot find module": modules cannot require modules. An unpinned
+ * `actions:` name falls through to Node and fails the same way.
+ */
+function withModules(realm, baseRequire, modules) {
+  if (!modules.length) return baseRequire;
+  const loaders = new Map(modules.map((m) => [`actions:${m.name}`, moduleLoader(realm, m)]));
+  const req = (request) => {
+    const load = loaders.get(request);
+    return load ? load() : baseRequire(request);
+  };
+  req.resolve = (request, options) => (loaders.has(request) ? request : baseRequire.resolve(request, options));
+  return req;
+}
+
+function moduleLoader(realm, m) {
+  let state = null; // {exports} or {error}, once loaded
+  return () => {
+    if (state) {
+      if (state.error) throw state.error;
+      return state.exports;
+    }
+    const base = m.deps_dir ? path.join(m.deps_dir, 'module.js') : NO_DEPS_BASE;
+    const module = realm.bridge.module();
+    // Made by the realm's own JSON.parse: the module's `actions` object leads to no harness object.
+    const actions = realm.bridge.parse(JSON.stringify({ secrets: m.secrets || {} }));
+    try {
+      const fn = vm.compileFunction(m.code, ['exports', 'require', 'module', '__filename', '__dirname', 'actions'], {
+        filename: m.filename, parsingContext: realm.context,
+      });
+      fn.call(module.exports, module.exports, realms.realmRequire(realm, createRequire(base)), module, m.filename,
+        path.dirname(m.filename), actions);
+    } catch (err) {
+      state = { error: err };
+      throw err;
+    }
+    state = { exports: module.exports };
+    return state.exports;
+  };
 }
 
 /** Run the module's top level once (inside the first invocation's log context). Returns load ms. */
