@@ -14,6 +14,7 @@ from .flows.report import report
 from .flows.run import run_for
 from .changes import Changes
 from .modules_facade import ModulesFacade, module_script_name
+from .profiles_facade import ProfilesFacade
 from .errors import bad_request, not_found
 from .runtime import DEFAULT_DEADLINE_MS, ActionSource, ChainResult, ModuleSource, DependencyCache, HostPool, build_event, run_chain
 from . import store
@@ -39,7 +40,7 @@ def _dependencies(src: dict) -> list[tuple[str, str]]:
     return [(d["name"], d.get("version") or "latest") for d in src["dependencies"]]
 
 
-class Emulator(ModulesFacade):
+class Emulator(ModulesFacade, ProfilesFacade):
     def __init__(self, workspace: Workspace | None = None, *, node: str | Path | None = None,
                  deadline_ms: int = DEFAULT_DEADLINE_MS, dependency_cache: DependencyCache | None = None):
         self.ws = workspace

@@ -93,9 +93,10 @@ def at_hash(access_token: str) -> str:
 
 def mint(ws: Workspace, tenant: str, *, user: dict, client_id: str, audience: str | None, scopes: list[str],
          id_claims: dict, access_claims: dict, session_id: str, auth_time_s: int, nonce: str | None = None,
-         iss: str | None = None) -> dict:
+         iss: str | None = None, extra_access: dict | None = None) -> dict:
     """ID and access tokens. `iss` is the issuer a local server answers as (its URL with a trailing /);
-    by default the tenant's emulated domain."""
+    by default the tenant's emulated domain. `extra_access`: claims Auth0 itself adds to the access token
+    (a token exchange's `act`, org_id), which custom claims may not set."""
     kid, key = _key(ws, tenant)
     now = ws.clock.now_ms() // 1000
     iss = iss or issuer(tenant)
@@ -116,6 +117,7 @@ def mint(ws: Workspace, tenant: str, *, user: dict, client_id: str, audience: st
               "exp": now + ACCESS_TOKEN_LIFETIME_S, "azp": client_id, "scope": " ".join(scopes)}
     kept_access, dropped_access = custom_claims(access_claims)
     access.update(kept_access)
+    access.update(extra_access or {})
     headers = {"kid": kid}
     access_token = jwt.encode(access, key, algorithm="RS256", headers={**headers, "typ": "at+jwt"})
     id_token["at_hash"] = at_hash(access_token)

@@ -19,11 +19,15 @@ from . import summary
 from .output import emit, emit_json, json_arg, table
 
 KIND = {"signup": "signup", "login": "login", "reset-password": "password_reset", "sms-mfa": "sms_mfa",
-        "client-credentials": "client_credentials"}
+        "client-credentials": "client_credentials", "token-exchange": "token_exchange"}
 HELP = {"sms-mfa": "a login that always asks for the SMS second factor (MFA policy 'Always')",
         "client-credentials": "a machine-to-machine token (the client_credentials grant), running the "
-                              "credentials-exchange actions"}
+                              "credentials-exchange actions",
+        "token-exchange": "a Custom Token Exchange (the token-exchange grant): the profile's custom-token-exchange "
+                          "action sets the user, then post-login runs"}
 MACHINE = "client_credentials"  # no user: no --email, an --audience instead
+EXCHANGE = "token_exchange"  # the user comes from the action: no --email, a subject token instead
+NO_EMAIL = (MACHINE, EXCHANGE)
 
 
 def _answer_args(p: argparse.ArgumentParser) -> None:
@@ -43,8 +47,8 @@ def add_parsers(sub) -> None:
     for verb in KIND:
         p = verbs.add_parser(verb, help=HELP.get(verb, f"a {verb.replace('-', ' ')} journey") + "; prints its outcome as JSON")
         tenant_arg(p)
-        p.add_argument("--email", required=KIND[verb] != MACHINE,
-                       help="the user (not for client-credentials)")
+        p.add_argument("--email", required=KIND[verb] not in NO_EMAIL,
+                       help="the user (not for client-credentials or token-exchange)")
         p.add_argument("--password", help="the password typed (signup, login)")
         p.add_argument("--client", help="application name or client_id (default: the tenant's first app)")
         p.add_argument("--connection", help="database connection (default Username-Password-Authentication)")
@@ -52,6 +56,12 @@ def add_parsers(sub) -> None:
         p.add_argument("--scope", help="requested scopes (login; default 'openid profile email')")
         p.add_argument("--audience", required=KIND[verb] == MACHINE,
                        help="API audience (login; required for client-credentials, one of the tenant's APIs)")
+        if KIND[verb] == EXCHANGE:
+            p.add_argument("--subject-token-type", required=True, metavar="URI",
+                           help="the token's type; a Custom Token Exchange profile maps it to its action")
+            p.add_argument("--subject-token", required=True, metavar="TOKEN", help="the token to exchange")
+            p.add_argument("--actor-token", metavar="TOKEN", help="a token of the party acting for the subject")
+            p.add_argument("--actor-token-type", metavar="URI", help="its type (default: an ID token)")
         p.add_argument("--deterministic", action="store_true", help="fixed clock, ids and OTP (123456)")
         p.add_argument("--seed", type=int, default=42)
         add_http_args(p)
@@ -138,11 +148,14 @@ def _exit(out: dict, args=None) -> int:
 async def flow_start(args) -> int:
     if args.kind in ("signup", "login", "sms_mfa") and not args.password:
         raise UsageError("--password is required")
-    if args.kind == MACHINE and args.email:
-        raise UsageError("--email: a client-credentials exchange has no user")
+    if args.kind in NO_EMAIL and args.email:
+        raise UsageError("--email: a client-credentials exchange has no user" if args.kind == MACHINE else
+                         "--email: a token exchange's user is the one its action sets")
     inputs = {k: v for k, v in {"email": args.email, "password": args.password, "new_password": args.new_password,
                                 "phone": args.phone, "scope": args.scope, "audience": args.audience,
-                                "connection": args.connection, "event": event_arg(args.event, secrets_from="each bound action's own secrets")}.items() if v}
+                                "connection": args.connection, "event": event_arg(args.event, secrets_from="each bound action's own secrets"),
+                                **{k: getattr(args, k, None) for k in ("subject_token_type", "subject_token", "actor_token",
+                                                                       "actor_token_type")}}.items() if v}
     emu = open_emulator(args)
     if args.http or args.http_stubs:  # this run's own HTTP settings (else the tenant's)
         inputs["http"] = http_for_run(args, emu, args.tenant)

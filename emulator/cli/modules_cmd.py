@@ -1,5 +1,6 @@
 """`modules ...`: Actions Modules in a workspace (create from a file, publish numbered versions, roll
-the draft back, see which actions pin them), as `auth0 actions modules` does against a real tenant."""
+the draft back, see which actions pin them), as `auth0 actions modules` does against a real tenant; and
+`token-exchange-profiles ...`, which attach custom-token-exchange actions to subject token types."""
 from __future__ import annotations
 
 import sys
@@ -43,6 +44,25 @@ def add_parsers(sub) -> None:
     tenant_arg(p)
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=modules_rollback)
+
+    profiles = sub.add_parser("token-exchange-profiles", help="which custom-token-exchange action handles which "
+                              "subject_token_type").add_subparsers(dest="verb", required=True)
+    p = profiles.add_parser("list", help="a tenant's Custom Token Exchange profiles")
+    tenant_arg(p)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=profiles_list)
+    p = profiles.add_parser("set", help="create or change a profile")
+    p.add_argument("name")
+    tenant_arg(p)
+    p.add_argument("--subject-token-type", required=True, metavar="URI",
+                   help="the subject_token_type the action handles (a URI of your own namespace)")
+    p.add_argument("--action", required=True, help="a custom-token-exchange action (deployed to run)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=profiles_set)
+    p = profiles.add_parser("delete", help="delete a profile")
+    p.add_argument("name")
+    tenant_arg(p)
+    p.set_defaults(run=profiles_delete)
 
 
 def _deps(specs: list[str] | None) -> list[dict] | None:
@@ -130,4 +150,24 @@ def modules_rollback(args):
 def modules_delete(args):
     open_emulator(args).delete_module(args.tenant, args.name)
     print(f"deleted module {args.name}")
+    return 0
+
+
+def profiles_list(args):
+    rows = open_emulator(args).token_exchange_profiles(args.tenant)
+    emit_json(rows) if args.json else table(rows, [("name", "PROFILE"), ("subject_token_type", "SUBJECT TOKEN TYPE"),
+                                                  ("action", "ACTION")], "(no profiles)")
+    return 0
+
+
+def profiles_set(args):
+    profile, _ = open_emulator(args).set_token_exchange_profile(args.tenant, args.name, args.subject_token_type,
+                                                                args.action)
+    emit_json(profile) if args.json else print(f"{profile['name']}: {profile['subject_token_type']} -> {profile['action']}")
+    return 0
+
+
+def profiles_delete(args):
+    open_emulator(args).delete_token_exchange_profile(args.tenant, args.name)
+    print(f"deleted profile {args.name}")
     return 0

@@ -16,15 +16,17 @@ from typing import Callable
 from .. import store
 from ..clock import FixedClock, Ids
 from ..errors import UsageError, bad_request
-from . import chain, client_credentials, login, mfa, password_reset, signup
+from . import chain, client_credentials, login, mfa, password_reset, signup, token_exchange
 from .run import RUNNING, FlowRun, save
 
-CLIENT_CREDENTIALS = "client_credentials"
+CLIENT_CREDENTIALS, TOKEN_EXCHANGE = "client_credentials", "token_exchange"
 KINDS = {"login": (login, login.IDENTIFIER), "signup": (signup, signup.VALIDATE),
          "password_reset": (password_reset, password_reset.REQUEST), login.SMS_MFA: (login, login.IDENTIFIER),
-         CLIENT_CREDENTIALS: (client_credentials, client_credentials.EXCHANGE)}
+         CLIENT_CREDENTIALS: (client_credentials, client_credentials.EXCHANGE),
+         TOKEN_EXCHANGE: (token_exchange, token_exchange.EXCHANGE)}
 STATES = {"login": login.STATES, "signup": signup.STATES, "password_reset": password_reset.STATES,
-          login.SMS_MFA: login.STATES, CLIENT_CREDENTIALS: client_credentials.STATES}
+          login.SMS_MFA: login.STATES, CLIENT_CREDENTIALS: client_credentials.STATES,
+          TOKEN_EXCHANGE: token_exchange.STATES}
 DEFAULT_SEED, DEFAULT_START_MS = 42, 1_800_000_000_000
 MAX_STEPS = 500
 
@@ -60,6 +62,8 @@ def start(emu, tenant: str, kind: str, inputs: dict, *, client: str | None = Non
     store.tenants.require(emu.ws, tenant)
     if kind == CLIENT_CREDENTIALS:  # a machine, no user
         client_credentials.check_inputs(emu, tenant, inputs)
+    elif kind == TOKEN_EXCHANGE:  # the user comes from the action
+        token_exchange.check_inputs(emu, tenant, inputs)
     elif not inputs.get("email"):
         raise UsageError("--email is required")
     det = {"seed": seed, "start_ms": DEFAULT_START_MS, "steps": 0} if deterministic else None

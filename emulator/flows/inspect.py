@@ -18,6 +18,7 @@ LABELS = {
     "post_challenge": "password-reset-post-challenge actions", "new_password": "New password",
     "post_change": "post-change-password (async)",
     "exchange": "credentials-exchange actions",
+    "subject_token": "custom-token-exchange action (the profile's)",
 }
 KIND_LABELS = {"login": "Login", "signup": "Signup", "password_reset": "Password reset", login.SMS_MFA: "SMS MFA",
                "client_credentials": "Client credentials (machine)"}
@@ -28,7 +29,8 @@ STEPPED = {"login": (triggers.LOGIN_POST_IDENTIFIER, triggers.POST_LOGIN),
            login.SMS_MFA: (triggers.LOGIN_POST_IDENTIFIER, triggers.POST_LOGIN),
            "signup": (triggers.PRE_USER_REGISTRATION,),
            "password_reset": (triggers.PASSWORD_RESET_POST_CHALLENGE,),
-           "client_credentials": (triggers.CREDENTIALS_EXCHANGE,)}
+           "client_credentials": (triggers.CREDENTIALS_EXCHANGE,),
+           "token_exchange": (triggers.POST_LOGIN,)}
 
 
 def breakpoint_choices(emu, tenant: str, kind: str) -> list[dict]:

@@ -59,9 +59,13 @@ def answer_breakpoint(run: FlowRun, answer: dict) -> None:
     run.status, run.waiting = RUNNING, None
 
 
-def collect(run: FlowRun, commands: list[dict], now_iso: str) -> None:
-    """Fold an action's token-related commands into the run (later calls win)."""
+def collect(run: FlowRun, commands: list[dict], now_iso: str, trigger_id: str | None = None) -> None:
+    """Fold an action's token-related commands into the run (later calls win). A custom-token-exchange
+    action's commands are kept as they are: the journey reads them once the action is done."""
     ctx = run.ctx
+    if trigger_id == triggers.CUSTOM_TOKEN_EXCHANGE:
+        ctx.setdefault("exchange_commands", []).extend(c for c in commands if not c.get("error"))
+        return
     claims = ctx.setdefault("claims", {"id_token": {}, "access_token": {}})
     for cmd in commands:
         if cmd.get("error"):
@@ -104,7 +108,7 @@ async def blocking_chain(emu, run: FlowRun, trigger_id: str, answer: dict | None
     if done is None:
         return
     for action in done:
-        collect(run, action.result.commands, emu.ws.clock.iso())
+        collect(run, action.result.commands, emu.ws.clock.iso(), trigger_id)
     action = done[-1]  # only the last can have failed or asked to stop or suspend
     if action.result.error:
         persist_metadata(emu, run)
@@ -130,8 +134,11 @@ def denial(command: dict, trigger_id: str | None = None) -> dict:
     name, args = command["name"], command["args"]
     if name == "validation.error":
         return {"error": args[0], "error_description": args[1]}
-    if trigger_id == triggers.CREDENTIALS_EXCHANGE and name == "access.deny":  # deny(code, reason)
+    if trigger_id in (triggers.CREDENTIALS_EXCHANGE, triggers.CUSTOM_TOKEN_EXCHANGE) and name == "access.deny":
+        # deny(code, reason): the code is the OAuth error
         return {"error": args[0], "error_description": str(args[1]) if len(args) > 1 and args[1] is not None else ""}
+    if name == "access.rejectInvalidSubjectToken":
+        return {"error": "invalid_request", "error_description": str(args[0])}
     return {"error": "access_denied", "error_description": str(args[0]) if args and args[0] is not None else ""}
 
 

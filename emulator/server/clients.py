@@ -15,7 +15,7 @@ DEFAULT_APP = "Default App"
 LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "[::1]", "::1")
 ALL_GRANTS = ("authorization_code", "implicit", "refresh_token", "client_credentials", "password",
               "http://auth0.com/oauth/grant-type/password-realm", "http://auth0.com/oauth/grant-type/mfa-oob",
-              "http://auth0.com/oauth/grant-type/mfa-otp")
+              "http://auth0.com/oauth/grant-type/mfa-otp", "urn:ietf:params:oauth:grant-type:token-exchange")
 
 
 def find(emu, tenant: str, client_id: str | None) -> dict:

@@ -12,12 +12,14 @@ import jwt
 from aiohttp import web
 
 from .. import flows, store, tokens
+from ..errors import EmulatorError
 from ..flows.run import DENIED, FAILED, MFA_REQUIRED, SUCCESS
 from . import clients, oidc
 from .errors import NO_STORE, OAuthError, access_denied, db_error, invalid_grant, invalid_request
 from .state import MFA_TOKEN_LIFETIME_S, Grant, ServerPart, token
 
 PASSWORD_REALM = "http://auth0.com/oauth/grant-type/password-realm"
+TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange"
 MFA_OOB = "http://auth0.com/oauth/grant-type/mfa-oob"
 MFA_OTP = "http://auth0.com/oauth/grant-type/mfa-otp"
 
@@ -42,7 +44,8 @@ class TokenApi(ServerPart):
             raise invalid_request("Missing required parameter: grant_type")
         handler = {"authorization_code": self._authorization_code, "refresh_token": self._refresh,
                    "password": self._password, PASSWORD_REALM: self._password, MFA_OOB: self._mfa,
-                   MFA_OTP: self._mfa, "client_credentials": self._client_credentials}.get(grant)
+                   MFA_OTP: self._mfa, "client_credentials": self._client_credentials,
+                   TOKEN_EXCHANGE: self._token_exchange}.get(grant)
         if handler is None:
             raise OAuthError(400, "unsupported_grant_type", f"Unsupported grant type: {grant}")
         confidential = grant in ("client_credentials",)
@@ -204,6 +207,38 @@ class TokenApi(ServerPart):
         minted = run.result["tokens"]
         return {"access_token": minted["access_token"], "scope": minted["scope"], "expires_in": minted["expires_in"],
                 "token_type": "Bearer"}
+
+    async def _token_exchange(self, request, client: dict, form: dict) -> dict:
+        """Custom Token Exchange as a journey: the profile's action sets the user (or rejects the request
+        with its code and reason, 400), then post-login runs; tokens as for a login."""
+        for name in ("subject_token_type", "subject_token"):
+            if not form.get(name):
+                raise invalid_request(f"Missing required parameter: {name}")
+        if store.token_exchange.for_type(self.emu.ws, self.server.tenant, form["subject_token_type"]) is None:
+            raise invalid_request(f"Unsupported subject_token_type: {form['subject_token_type']}")
+        audience = form.get("audience")
+        if audience:
+            self.server.check_audience(audience)
+        request_part = self.server.event_for(request, "oauth2-token-exchange", {})["request"]
+        inputs = {k: form.get(k) for k in ("subject_token_type", "subject_token", "actor_token", "actor_token_type",
+                                           "audience", "scope")}
+        inputs = {k: v for k, v in {**inputs, "issuer": self.server.issuer, "event": {"request": request_part}}.items()
+                  if v}
+        try:
+            run = flows.start(self.emu, self.server.tenant, "token_exchange", inputs, client=client["client_id"])
+        except EmulatorError as exc:
+            raise invalid_request(str(exc)) from None
+        run = await flows.run_to_end(self.emu, run)
+        self.server.ran(run)
+        if run.status != SUCCESS:
+            err = run.error or {}
+            raise OAuthError(400, err.get("error", "invalid_request"), err.get("error_description", "Rejected"))
+        minted = run.result["tokens"]
+        body = {"access_token": minted["access_token"], "scope": minted["scope"], "expires_in": minted["expires_in"],
+                "token_type": "Bearer", "issued_token_type": "urn:ietf:params:oauth:token-type:access_token"}
+        if "id_token" in minted:
+            body["id_token"] = minted["id_token"]
+        return body
 
     # ---- the rest --------------------------------------------------------------------------------------
     async def revoke(self, request: web.Request) -> web.Response:

@@ -4,8 +4,8 @@ Plain functions over the database, grouped by what they own; `open_workspace` op
 upgrades the file.
 """
 from . import (actions, apis, bindings, breakpoints, cache, directory, executions, http, logs, modules, outbox, tenants,
-               test_events)
+               test_events, token_exchange)
 from .db import Workspace, WorkspaceError, default_path, open_workspace, transaction
 
-__all__ = ["actions", "apis", "bindings", "breakpoints", "cache", "directory", "executions", "http", "logs", "modules", "outbox", "tenants", "test_events", "Workspace",
+__all__ = ["actions", "apis", "bindings", "breakpoints", "cache", "directory", "executions", "http", "logs", "modules", "outbox", "tenants", "test_events", "token_exchange", "Workspace",
            "WorkspaceError", "default_path", "open_workspace", "transaction"]

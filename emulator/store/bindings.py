@@ -26,6 +26,9 @@ def set_(ws: Workspace, tenant: str, trigger_id: str, refs: list[str | dict]) ->
     `{"action_name", "display_name"}` dicts (Deploy CLI's triggers.json shape)."""
     trigger = triggers.get(trigger_id)
     if len(refs) > trigger.max_bindings:
+        if trigger.max_bindings == 0:  # custom-token-exchange: attached through profiles instead
+            raise bad_request(f"{trigger.id} actions are not bound to the trigger: a Custom Token Exchange profile "
+                              "attaches one to a subject_token_type (token-exchange-profiles set).")
         raise bad_request(f"At most {trigger.max_bindings} actions can be bound to {trigger.id} ({len(refs)} given).")
     with transaction(ws):
         existing = {b["action"]["name"]: b for b in get(ws, tenant, trigger.id)}

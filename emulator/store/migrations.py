@@ -281,6 +281,20 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
         "ALTER TABLE actions ADD COLUMN modules TEXT NOT NULL DEFAULT '[]'",
         "ALTER TABLE action_versions ADD COLUMN modules TEXT NOT NULL DEFAULT '[]'",
     ]),
+    (12, "Custom Token Exchange profiles: a subject_token_type and the custom-token-exchange action it runs", [
+        """CREATE TABLE token_exchange_profiles (
+            id TEXT PRIMARY KEY,
+            tenant TEXT NOT NULL REFERENCES tenants(name) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            subject_token_type TEXT NOT NULL,
+            action TEXT NOT NULL,
+            type TEXT NOT NULL DEFAULT 'custom_authentication',
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            UNIQUE (tenant, name),
+            UNIQUE (tenant, subject_token_type)
+        )""",
+    ]),
 ]
 
 LATEST = MIGRATIONS[-1][0]

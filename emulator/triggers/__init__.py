@@ -5,7 +5,8 @@ No trigger id is spelled out anywhere else in the code base: callers iterate `al
 """
 from __future__ import annotations
 
-from . import (credentials_exchange, custom_email_provider, custom_phone_provider, login_post_identifier,
+from . import (credentials_exchange, custom_email_provider, custom_phone_provider, custom_token_exchange,
+               login_post_identifier,
                password_reset_post_challenge, post_change_password, post_login, post_user_registration,
                pre_user_registration, send_phone_message)
 from .registry import EFFECTS, STOP, SUSPEND, ApiMethod, Arg, Trigger
@@ -13,7 +14,7 @@ from .registry import EFFECTS, STOP, SUSPEND, ApiMethod, Arg, Trigger
 # In the order a user meets them in a journey.
 _ORDER = (pre_user_registration, post_user_registration, login_post_identifier, post_login,
           password_reset_post_challenge, post_change_password, send_phone_message, credentials_exchange,
-          custom_phone_provider, custom_email_provider)
+          custom_phone_provider, custom_email_provider, custom_token_exchange)
 TRIGGERS: dict[str, Trigger] = {m.TRIGGER.id: m.TRIGGER for m in _ORDER}
 
 # The ids, for code that must name one trigger (the flows): spelled once, in each trigger's module.
@@ -27,6 +28,7 @@ SEND_PHONE_MESSAGE = send_phone_message.TRIGGER.id
 CREDENTIALS_EXCHANGE = credentials_exchange.TRIGGER.id
 CUSTOM_PHONE_PROVIDER = custom_phone_provider.TRIGGER.id
 CUSTOM_EMAIL_PROVIDER = custom_email_provider.TRIGGER.id
+CUSTOM_TOKEN_EXCHANGE = custom_token_exchange.TRIGGER.id
 
 
 class UnknownTrigger(KeyError):
@@ -51,5 +53,5 @@ def all_triggers() -> list[Trigger]:
 
 __all__ = ["PRE_USER_REGISTRATION", "POST_USER_REGISTRATION", "LOGIN_POST_IDENTIFIER", "POST_LOGIN",
            "PASSWORD_RESET_POST_CHALLENGE", "POST_CHANGE_PASSWORD", "SEND_PHONE_MESSAGE", "CREDENTIALS_EXCHANGE", "CUSTOM_PHONE_PROVIDER",
-           "CUSTOM_EMAIL_PROVIDER", "TRIGGERS", "get", "ids", "all_triggers", "UnknownTrigger", "Trigger", "ApiMethod", "Arg",
+           "CUSTOM_EMAIL_PROVIDER", "CUSTOM_TOKEN_EXCHANGE", "TRIGGERS", "get", "ids", "all_triggers", "UnknownTrigger", "Trigger", "ApiMethod", "Arg",
            "STOP", "SUSPEND", "EFFECTS"]

@@ -76,10 +76,25 @@ SAML_CONFIGURATION: dict[str, dict] = {
 # PreUserRegistrationSetUserIdInput
 SET_USER_ID = obj({"user_id": string(255, 1, "^[a-zA-Z0-9@._+-]{1,255}$")}, ("user_id",))
 
+# custom-token-exchange v1
+CTE_DENY = obj({"code": string(1024, 1), "reason": string(4096, 1)}, ("code", "reason"))
+CTE_REJECT = obj({"reason": string(4096, 1)}, ("reason",))
+CTE_SET_USER_BY_ID = obj({"user_id": string(512, 1)}, ("user_id",))
+CTE_SET_ORGANIZATION = obj({"organization_id_or_name": string(50, 1)}, ("organization_id_or_name",))
+CTE_SET_USER_BY_CONNECTION = obj({
+    "connection_name": string(512, 1),
+    "options": obj({"creationBehavior": {"enum": ["create_if_not_exists", "none"]},
+                    "updateBehavior": {"enum": ["replace", "none"]}}, ("creationBehavior", "updateBehavior")),
+    "user_attributes": {"type": "object", "required": ["user_id"], "properties": {"user_id": string(512, 1)}},
+}, ("connection_name", "user_attributes", "options"))
+CTE_SET_METADATA = obj({"key": {"type": "string"}}, ("key",)) | {"properties": {"key": {"type": "string"},
+                                                                               "value": {}}}
+
 
 def saml_config(key: str) -> Codec:
     return Codec(obj({key: SAML_CONFIGURATION[key]}), (key,))
 
 
 __all__ = ["VALIDATION_ERROR", "RENDER_PROMPT", "REVOKE_REFRESH_TOKEN", "REVOKE_SESSION", "EXPIRATION",
-           "SAML_ATTRIBUTE", "SAML_CONFIGURATION", "SET_USER_ID", "saml_config", "Codec"]
+           "SAML_ATTRIBUTE", "SAML_CONFIGURATION", "SET_USER_ID", "saml_config", "Codec", "CTE_DENY", "CTE_REJECT",
+           "CTE_SET_USER_BY_ID", "CTE_SET_ORGANIZATION", "CTE_SET_USER_BY_CONNECTION", "CTE_SET_METADATA"]

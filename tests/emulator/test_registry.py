@@ -26,6 +26,7 @@ CATALOGUE = {
     "credentials-exchange": ("v2", ("onExecuteCredentialsExchange",), True),
     "custom-phone-provider": ("v1", ("onExecuteCustomPhoneProvider",), True),
     "custom-email-provider": ("v1", ("onExecuteCustomEmailProvider",), True),
+    "custom-token-exchange": ("v1", ("onExecuteCustomTokenExchange",), True),
 }
 
 

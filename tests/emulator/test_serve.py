@@ -40,6 +40,12 @@ MACHINES = """exports.onExecuteCredentialsExchange = async (event, api) => {
   if (event.transaction.requested_scopes.includes('write:orders')) api.access.deny('invalid_scope', 'No writes for machines');
   api.accessToken.setCustomClaim('https://acme.example/client', event.client.name);
 };"""
+EXCHANGE = """exports.onExecuteCustomTokenExchange = async (event, api) => {
+  const [kind, id] = event.transaction.subject_token.split(':');
+  if (kind !== 'legacy') return api.access.rejectInvalidSubjectToken('Not a legacy token');
+  if (id === 'banned') return api.access.deny('banned_user', 'This user may not exchange tokens');
+  api.authentication.setUserById(`auth0|${id}`);
+};"""
 PASSWORD = "Str0ng-Passw0rd!"
 CALLBACK = "http://localhost:3000/callback"
 
@@ -58,6 +64,11 @@ def server(tmp_path_factory):
     ok(cli(ws, "actions", "create", str(tmp / "machines.js"), "--tenant", "acme", "--trigger", "credentials-exchange",
            "--deploy", "--name", "machines"))
     ok(cli(ws, "bindings", "set", "credentials-exchange", "machines", "--tenant", "acme"))
+    (tmp / "exchange.js").write_text(EXCHANGE)
+    ok(cli(ws, "actions", "create", str(tmp / "exchange.js"), "--tenant", "acme", "--trigger", "custom-token-exchange",
+           "--deploy", "--name", "exchange"))
+    ok(cli(ws, "token-exchange-profiles", "set", "legacy", "--tenant", "acme", "--subject-token-type",
+           "urn:acme:legacy-token", "--action", "exchange"))
     ok(cli(ws, "apis", "create", "--tenant", "acme", "--name", "Orders", "--identifier", "https://api.acme.example/",
            "--scope", "read:orders", "--scope", "write:orders"))
     for email in ("ann@acme.example", "blocked@acme.example", "mfa@acme.example", "redir@acme.example"):
@@ -265,6 +276,34 @@ def test_client_credentials(server):
     with pytest.raises(Auth0Error) as refused:
         wrong.client_credentials(audience="https://api.acme.example/")
     assert refused.value.status_code == 401
+
+
+def test_custom_token_exchange_with_auth0s_sdk(server):
+    """The token-exchange grant: the profile's action picks the user, post-login runs (protocol
+    oauth2-token-exchange) and the tokens are the user's; rejections answer 400 with the action's words."""
+    users = {u["email"]: u for u in json.loads(ok(cli(server["ws"], "users", "list", "--tenant", "acme", "--json")))}
+    ann = users["ann@acme.example"]["user_id"]
+    token = GetToken(server["domain"], server["client"]["client_id"], client_secret=server["client"]["client_secret"],
+                     protocol="http")
+    exchange = "urn:ietf:params:oauth:grant-type:token-exchange"
+    got = token.access_token_for_connection("urn:acme:legacy-token", f"legacy:{ann.split('|')[1]}",
+                                            "urn:ietf:params:oauth:token-type:access_token", grant_type=exchange)
+    access = _verify(server, got["access_token"], "https://api.acme.example/")
+    assert access["sub"] == ann and got["issued_token_type"] == "urn:ietf:params:oauth:token-type:access_token"
+    assert access["https://acme.example/protocol"] == "oauth2-token-exchange"  # post-login ran, as Auth0 runs it
+    for subject, status, body in (
+            ("jwt:abc", 400, {"error": "invalid_request", "error_description": "Not a legacy token"}),
+            ("legacy:banned", 400, {"error": "banned_user", "error_description": "This user may not exchange tokens"}),
+            ("legacy:nobody", 400, {"error": "invalid_request", "error_description": "The user 'auth0|nobody' does not exist."})):
+        answer = requests.post(server["url"] + "oauth/token", data={
+            "grant_type": exchange, "client_id": server["client"]["client_id"],
+            "client_secret": server["client"]["client_secret"], "subject_token_type": "urn:acme:legacy-token",
+            "subject_token": subject})
+        assert (answer.status_code, answer.json()) == (status, body)
+    unknown = requests.post(server["url"] + "oauth/token", data={
+        "grant_type": exchange, "client_id": server["client"]["client_id"], "subject_token_type": "urn:nope",
+        "subject_token": "x"})
+    assert unknown.status_code == 400 and unknown.json()["error_description"] == "Unsupported subject_token_type: urn:nope"
 
 
 def test_bad_requests_get_auth0_errors_never_a_500(server):

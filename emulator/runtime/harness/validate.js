@@ -49,6 +49,39 @@ function checkFactor(value, name) {
   return value;
 }
 
+// custom-token-exchange's setActor: Auth0's own checks and messages, level by level (root + 4 nested).
+const ACTOR_LEVELS = 5;
+function checkActorLevel(level) {
+  if (typeof level.sub !== 'string' || level.sub.length === 0) throw new Error('The actor object must contain a sub claim.');
+  if (level.sub.length > 512) throw new Error('Invalid setActor arguments: sub must NOT have more than 512 characters');
+  const custom = Object.keys(level).filter((k) => k !== 'sub' && k !== 'act' && k !== 'type');
+  if (custom.length > 5) throw new Error('No more than 5 custom properties are allowed in the actor object.');
+  for (const key of custom) {
+    const t = typeof level[key];
+    if (t !== 'string' && t !== 'number' && t !== 'boolean') {
+      throw new Error('Custom property in an actor object must be a string, number, or boolean.');
+    }
+    if (key.length > 64) throw new Error('Custom property key in an actor object must NOT have more than 64 characters.');
+    if (t === 'string' && level[key].length > 64) {
+      throw new Error('Custom string property value in an actor object must NOT have more than 64 characters.');
+    }
+  }
+}
+
+function checkActor(actor) {
+  if (!isPlainObject(actor)) throw new Error('The actor must be a plain object.');
+  let level = actor;
+  checkActorLevel(level);
+  for (let depth = 2; depth <= ACTOR_LEVELS; depth += 1) {
+    if (level.act === undefined) return actor;
+    if (!isPlainObject(level.act)) throw new Error('The act claim must be a plain object.');
+    checkActorLevel(level.act);
+    level = level.act;
+  }
+  if (level.act !== undefined) throw new Error(`Actor nesting must not exceed ${ACTOR_LEVELS} levels.`);
+  return actor;
+}
+
 const CHECKS = {
   any: (rule, v) => v,
   // Names Auth0 refuses, whatever else the value is (a reserved claim).
@@ -116,6 +149,7 @@ const CHECKS = {
     return v;
   },
   factor: (rule, v, name) => checkFactor(v, name),
+  actor: (rule, v) => checkActor(v),
   factors(rule, v, name) {
     if (!Array.isArray(v) || v.length === 0) throw new Error(`${name} must be a non-empty array of factors`);
     v.forEach((f, i) => checkFactor(f, `${name}[${i}]`));
