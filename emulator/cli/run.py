@@ -9,7 +9,6 @@ from .. import triggers
 from ..errors import ManagementError, UsageError
 from ..runtime import (DEFAULT_DEADLINE_MS, ActionSource, DependencyCache, HostPool, ModuleSource, build_event,
                        http_stubs, parse_spec, run_chain)
-from ..store import modules as modules_store
 from ..runtime.node import bundled_node, node_version
 from .common import event_arg, event_secrets, open_emulator, read_text, secrets, tenant_arg, version_arg
 from .debugging import add_debug_args, attach_snapshots, debugging
@@ -188,6 +187,8 @@ def module_files(args: argparse.Namespace) -> list[ModuleSource]:
         if name in files:
             raise UsageError(f"--module: {name!r} is given more than once")
         files[name] = path
+    from ..store import modules as modules_store  # here: the store (sqlite_utils) is slow to import
+
     module_secrets = _per_module("--module-secret", args.module_secret, set(files))
     module_deps = _per_module("--module-dependency", args.module_dependency, set(files))
     out = []
