@@ -90,13 +90,20 @@ class Reader:
         return None
 
     # ---- actions --------------------------------------------------------------------------------------
-    def action(self, where: str, data: Any, base: Path) -> ActionSpec | None:
+    def entity_name(self, where: str, data: Any) -> str | None:
+        """The name of an action's or a module's metadata object (None after reporting the problem)."""
         if not isinstance(data, dict):
             self.problems.add(where, None, "expected an object")
             return None
         name = data.get("name")
         if not isinstance(name, str) or not name:
             self.problems.add(where, "name", "required")
+            return None
+        return name
+
+    def action(self, where: str, data: Any, base: Path) -> ActionSpec | None:
+        name = self.entity_name(where, data)
+        if name is None:
             return None
         trigger_id, trigger_version = None, None
         supported = data.get("supported_triggers")
@@ -147,12 +154,8 @@ class Reader:
 
     # ---- action modules -------------------------------------------------------------------------------
     def module(self, where: str, data: Any, base: Path) -> ModuleSpec | None:
-        if not isinstance(data, dict):
-            self.problems.add(where, None, "expected an object")
-            return None
-        name = data.get("name")
-        if not isinstance(name, str) or not name:
-            self.problems.add(where, "name", "required")
+        name = self.entity_name(where, data)
+        if name is None:
             return None
         code = self.code_file(where, base, name, data.get("code"), "action-modules")
         if code is not None:
