@@ -4,8 +4,8 @@ removes the secret. A module pin is a published version chosen from the tenant's
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableWidget,
-                               QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QComboBox, QFrame, QHBoxLayout, QHeaderView, QLabel, QPushButton, QScrollArea,
+                               QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 HIDDEN = "••••••••  (saved; type to replace)"
 
@@ -25,7 +25,16 @@ class ActionSettings(QWidget):
         self.deps = _table(["Package", "Version"])
         self.secrets = _table(["Secret", "Value"])
         self.pins = _table(["Module (require('actions:…'))", "Version"])
-        layout = QVBoxLayout(self)
+        # The three lists scroll together: their own minimum heights would set the window's.
+        content = QWidget()
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(content)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+        layout = QVBoxLayout(content)
         self.sections = {}
         for title, table in (("Dependencies (npm, at most 10)", self.deps), ("Secrets (at most 30)", self.secrets),
                              ("Actions Modules (at most 3)", self.pins)):
