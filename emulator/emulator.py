@@ -5,6 +5,7 @@ management writes are logged as Auth0 does (`sapi`), and failed action execution
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any, Callable
 
@@ -16,6 +17,8 @@ from .changes import Changes
 from .modules_facade import ModulesFacade, module_script_name
 from .profiles_facade import ProfilesFacade
 from .errors import bad_request, not_found
+from .runtime import runtimes
+from .runtime.node import SETTING as NODE_SETTING
 from .runtime import DEFAULT_DEADLINE_MS, ActionSource, ChainResult, ModuleSource, DependencyCache, HostPool, build_event, run_chain
 from . import store
 from .store import open_workspace, transaction
@@ -44,7 +47,14 @@ class Emulator(ModulesFacade, ProfilesFacade):
     def __init__(self, workspace: Workspace | None = None, *, node: str | Path | None = None,
                  deadline_ms: int = DEFAULT_DEADLINE_MS, dependency_cache: DependencyCache | None = None):
         self.ws = workspace
+        # An explicit Node (--node, ACTIONS_EMULATOR_NODE, Settings) runs every action; without one, each
+        # action version's runtime picks its Node (runtime/runtimes.py), the bundled one by default.
+        self.node_override = str(node) if node else os.environ.get(NODE_SETTING) or None
         self.pool = HostPool(node)
+        self.runtime_pools: dict[str, HostPool] = {}  # runtime id -> its Node's pool
+        # The app runs an action whose runtime's Node cannot be had on the bundled Node, saying so in the
+        # action's console; the CLI refuses instead (one line, exit 2).
+        self.runtime_fallback = False
         self._retired: list[HostPool] = []  # pools replaced by set_node, closed with the emulator
         self.deadline_ms = deadline_ms
         self.dependency_cache = dependency_cache
@@ -66,7 +76,7 @@ class Emulator(ModulesFacade, ProfilesFacade):
         for closer in self.closers:
             await closer()
         await self.debuggers.close_all()
-        for pool in [*self._retired, self.pool]:
+        for pool in [*self._retired, self.pool, *self.runtime_pools.values()]:
             await pool.close()
         if self.ws:
             self.ws.close()
@@ -277,12 +287,23 @@ class Emulator(ModulesFacade, ProfilesFacade):
                    handler: str | None, progress: Progress | None, http: dict | None,
                    record_into_workspace: bool) -> tuple[ChainResult, dict, Changes]:
         full_event = build_event(trigger_id, event)
-        host = await self.host_for(tenant)
         http = http or self.http_config(tenant)
-        result = await run_chain(host, trigger_id, [self.action_source(s, handler) for s in srcs], full_event,
-                                 deadline_ms=self.deadline_ms, cache=store.cache.load(self.ws, tenant, trigger_id),
-                                 now_ms=self.ws.clock.now_ms(),
-                                 dependency_cache=self.dependency_cache, progress=progress, http=http)
+        parts: list[ChainResult] = []
+        state, cache = None, store.cache.load(self.ws, tenant, trigger_id)
+        # Consecutive actions on the same Node run in one round trip; the chain's state carries over.
+        for i, segment in enumerate(self.runtime_segments(tenant, srcs)):
+            host, warning = await self.host_for_runtime(tenant, segment[0].get("runtime"), progress)
+            part = await run_chain(host, trigger_id, [self.action_source(s, handler if i == 0 else None)
+                                                      for s in segment], full_event,
+                                   deadline_ms=self.deadline_ms, cache=cache, now_ms=self.ws.clock.now_ms(),
+                                   dependency_cache=self.dependency_cache, progress=progress, http=http, state=state)
+            runtimes.note_fallback(part, warning)
+            parts.append(part)
+            state, cache = part.state, part.cache
+            if part.outcome.status != "completed" or len(part.actions) < len(segment):
+                break
+        result = runtimes.join(trigger_id, parts, [s["name"] for s in srcs]) if parts else await run_chain(
+            await self.host_for(tenant), trigger_id, [], full_event, cache=cache, now_ms=self.ws.clock.now_ms())
         changes = Changes(cache=frozenset([(tenant, trigger_id)]))
         if http["mode"] == "record" and record_into_workspace:
             self.record_http(tenant, [c for a in result.actions for c in a.http])
@@ -299,6 +320,41 @@ class Emulator(ModulesFacade, ProfilesFacade):
         if self.debug_breakpoints:
             await self.debuggers.ensure(tenant)
         return await self.pool.host(tenant)
+
+    def _runtime_key(self, tenant: str, runtime: str | None) -> str | None:
+        """The runtime whose own Node runs this action, or None for the default pool (an explicit Node, a
+        debugging host, or a runtime the bundled Node serves)."""
+        if self.node_override or self.debug_breakpoints or self.pool.attached(tenant):
+            return None
+        return runtime if runtimes.needs_own_node(runtime) else None
+
+    def runtime_segments(self, tenant: str, srcs: list[dict]) -> list[list[dict]]:
+        """`srcs` cut where the Node changes (Auth0 runs each action on its own runtime)."""
+        out: list[list[dict]] = []
+        for src in srcs:
+            key = self._runtime_key(tenant, src.get("runtime"))
+            if out and self._runtime_key(tenant, out[-1][0].get("runtime")) == key:
+                out[-1].append(src)
+            else:
+                out.append([src])
+        return out
+
+    async def host_for_runtime(self, tenant: str, runtime: str | None,
+                               progress: Progress | None = None) -> tuple[Any, str | None]:
+        """The host for an action of `runtime`, and a warning when it runs elsewhere (the app's fallback)."""
+        key = self._runtime_key(tenant, runtime)
+        if key is None:
+            return await self.host_for(tenant), None
+        try:
+            node = await runtimes.node_for(key, self.dependency_cache, progress)
+        except runtimes.RuntimeUnavailable as exc:
+            if not self.runtime_fallback:
+                raise
+            return await self.host_for(tenant), f"{exc}. It ran on the bundled Node instead."
+        pool = self.runtime_pools.get(key)
+        if pool is None:
+            pool = self.runtime_pools[key] = HostPool(node, self.pool.limits)
+        return await pool.host(tenant), None
 
     # ---- the debugger's breakpoints (design §10) -------------------------------------------------------
     def breakpoints(self, tenant: str, action: str) -> list[dict]:
@@ -381,6 +437,7 @@ class Emulator(ModulesFacade, ProfilesFacade):
             node_version(path)
         old, self.pool = self.pool, HostPool(path)
         self._retired.append(old)
+        self.node_override = str(node) if node else None
 
     # ---- outbound HTTP -------------------------------------------------------------------------------
     def http_config(self, tenant: str) -> dict:

@@ -35,6 +35,17 @@ class ActionSettings(QWidget):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll)
         layout = QVBoxLayout(content)
+        # An action's runtime (Auth0's node22 by default): which Node its runs use.
+        self.runtime = QComboBox()
+        self.runtime.addItem("node22 (Auth0's default): the official Node 22, downloaded once", "node22")
+        self.runtime.addItem("node18: the bundled Node 18", "node18")
+        self.runtime.currentIndexChanged.connect(lambda *_: self.edited.emit())
+        self.runtime_row = QWidget()
+        runtime_row = QHBoxLayout(self.runtime_row)
+        runtime_row.setContentsMargins(0, 0, 0, 0)
+        runtime_row.addWidget(QLabel("<b>Runtime</b>"))
+        runtime_row.addWidget(self.runtime, 1)
+        layout.addWidget(self.runtime_row)
         self.sections = {}
         for title, table in (("Dependencies (npm, at most 10)", self.deps), ("Secrets (at most 30)", self.secrets),
                              ("Actions Modules (at most 3)", self.pins)):
@@ -64,6 +75,14 @@ class ActionSettings(QWidget):
             table.setRowCount(0)
         section, add_pin = self.sections[id(self.pins)]
         section.setVisible(modules is not None)
+        self.runtime_row.setVisible(modules is not None)  # a module runs on its action's runtime
+        self.runtime.blockSignals(True)
+        found = self.runtime.findData(action.get("runtime"))
+        if found < 0 and action.get("runtime"):  # an older id (node16, node18-actions): shown as it is
+            self.runtime.addItem(action["runtime"], action["runtime"])
+            found = self.runtime.count() - 1
+        self.runtime.setCurrentIndex(max(0, found))
+        self.runtime.blockSignals(False)
         self._modules = modules or {}
         add_pin.setEnabled(bool(self._modules))
         add_pin.setToolTip("" if self._modules else "Publish a module first: it appears under Modules in the list.")
@@ -95,6 +114,9 @@ class ActionSettings(QWidget):
             combo.currentTextChanged.connect(lambda *_: self.edited.emit())
         self.pins.setCellWidget(row, 0, module)
         self.pins.setCellWidget(row, 1, version)
+
+    def runtime_id(self) -> str:
+        return self.runtime.currentData()
 
     def pinned(self) -> list[dict]:
         """The pins as edited: [{module_name, module_version_number}]."""

@@ -331,7 +331,7 @@ class ActionsView(QWidget):
             return False
         call, args, kwargs = self.kind.save(self.tenant, self.action["name"], self.editor.toPlainText(),
                                             self.settings.dependencies(), self.settings.secret_changes(),
-                                            self.settings.pinned())
+                                            self.settings.pinned(), self.settings.runtime_id())
         result = self.ops.call(self, call, *args, **kwargs)
         if result is None:
             return False

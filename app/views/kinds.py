@@ -38,16 +38,17 @@ class ActionKind:
         """(callable, args) for ops.call."""
         return self.core.rollback, (tenant, name, number)
 
-    def save(self, tenant: str, name: str, code: str, dependencies: list[dict], secrets: dict, pins: list[dict]):
+    def save(self, tenant: str, name: str, code: str, dependencies: list[dict], secrets: dict, pins: list[dict],
+             runtime: str | None = None):
         return self.core.update_draft, (tenant, name), dict(code=code, dependencies=dependencies, secrets=secrets,
-                                                             modules=pins)
+                                                             modules=pins, runtime=runtime)
 
     def title(self, entity: dict) -> str:
         trig = entity["supported_triggers"][0]
         deployed = f"deployed v{entity['deployed_version']}" if entity["deployed_version"] else "never deployed"
         pending = "" if entity["all_changes_deployed"] or not entity["deployed_version"] else ", the draft has changes"
         modules = ", ".join(f"{m['module_name']}@{m['module_version_number']}" for m in entity["modules"])
-        return (f"<b>{entity['name']}</b> · {trig['id']} {trig['version']} · {deployed}{pending}"
+        return (f"<b>{entity['name']}</b> · {trig['id']} {trig['version']} · {entity['runtime']} · {deployed}{pending}"
                 + (f" · modules {modules}" if modules else ""))
 
     def tree_state(self, entity: dict) -> str:
@@ -85,7 +86,8 @@ class ModuleKind:
     def rollback(self, tenant: str, name: str, number: int):
         return self.core.rollback_module, (tenant, name, number)
 
-    def save(self, tenant: str, name: str, code: str, dependencies: list[dict], secrets: dict, pins: list[dict]):
+    def save(self, tenant: str, name: str, code: str, dependencies: list[dict], secrets: dict, pins: list[dict],
+             runtime: str | None = None):
         return self.core.update_module, (tenant, name), dict(code=code, dependencies=dependencies, secrets=secrets)
 
     def title(self, entity: dict) -> str:

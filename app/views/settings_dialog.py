@@ -19,7 +19,7 @@ class SettingsDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Settings")
         self.node = QLineEdit(node)
-        self.node.setPlaceholderText(f"bundled: {bundled_node()} — or a version, e.g. 22")
+        self.node.setPlaceholderText("empty: each action's runtime — or a path, or a version, e.g. 22")
         self.node_version = QLabel()
         self.node.textChanged.connect(self._check_node)
         self.deadline = QSpinBox()
@@ -90,8 +90,15 @@ class SettingsDialog(QDialog):
                 self.node_version.setText(f"Node {text} from the npm registry (downloaded once, about 30 MB){note}")
                 self.node_version.setStyleSheet("")
                 ok = True
+            elif not text:
+                self.node_version.setText("Each action's runtime picks its Node: node22 (Auth0's default) the "
+                                          "official Node 22, downloaded once (about 30 MB); node18 the bundled "
+                                          f"Node ({bundled_node().parent.parent.name}).")
+                self.node_version.setWordWrap(True)
+                self.node_version.setStyleSheet("")
+                ok = True
             else:
-                path = resolve_node(text or None)
+                path = resolve_node(text)
                 version = node_version(path)
                 confined = sandbox.enforced(str(path))
                 self.node_version.setText(f"Node {version}{' (bundled)' if not text else ''} — "

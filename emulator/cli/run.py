@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -9,6 +10,8 @@ from .. import triggers
 from ..errors import ManagementError, UsageError
 from ..runtime import (DEFAULT_DEADLINE_MS, ActionSource, DependencyCache, HostPool, ModuleSource, build_event,
                        http_stubs, parse_spec, run_chain)
+from ..runtime import runtimes
+from ..runtime.node import SETTING as NODE_SETTING
 from ..runtime.node import bundled_node, node_version
 from .common import event_arg, event_secrets, open_emulator, read_text, secrets, tenant_arg, version_arg
 from .debugging import add_debug_args, attach_snapshots, debugging
@@ -36,6 +39,9 @@ def add_parsers(sub) -> None:
                      help="a module's own npm dependency")
     run.add_argument("--timeout-ms", type=int, default=DEFAULT_DEADLINE_MS, metavar="N",
                      help=f"deadline of the whole execution (default {DEFAULT_DEADLINE_MS})")
+    run.add_argument("--runtime", choices=("node22", "node18"),
+                     help="the Auth0 runtime the files run on: node22 on the official Node 22 (downloaded once), "
+                          "node18 on the bundled Node (default: the bundled Node)")
     run.add_argument("--node", metavar="PATH",
                      help="Node binary to use instead of the bundled one (default: $ACTIONS_EMULATOR_NODE)")
     add_http_args(run)
@@ -146,7 +152,11 @@ async def run_action(args: argparse.Namespace) -> int:
                             secrets=secret_values, dependencies=deps, handler=args.handler, modules=modules)
                for f in args.files]
     event = build_event(trigger.id, given)
-    pool = HostPool(args.node)
+    node = args.node
+    if args.runtime and not (node or os.environ.get(NODE_SETTING)):  # an explicit Node wins, as everywhere
+        node = await runtimes.node_for(args.runtime, progress=_progress) if runtimes.needs_own_node(args.runtime) \
+            else bundled_node()
+    pool = HostPool(node)
     if pool.node != bundled_node():
         node_version(pool.node)  # a user-chosen binary: check it is a recent enough Node first
     try:
@@ -210,8 +220,9 @@ STORED_SECRETS = "each stored action's own secrets (actions update --secret)"
 async def _run_stored(args: argparse.Namespace) -> int:
     if not (args.tenant and args.action):
         raise UsageError("a stored action needs both --tenant and --action")
-    if args.files or args.trigger or args.secret or args.dependency or args.module:
-        raise UsageError("with --action, give no FILE, --trigger, --secret or --dependency: the stored action has them")
+    if args.files or args.trigger or args.secret or args.dependency or args.module or args.runtime:
+        raise UsageError("with --action, give no FILE, --trigger, --secret, --dependency, --module or --runtime: "
+                         "the stored action has them")
     emu = open_emulator(args, deadline_ms=args.timeout_ms)
     http = http_for_run(args, emu, args.tenant)
     async with debugging(args, emu.pool.node, tenant=args.tenant, pool=emu.pool) as session:

@@ -9,6 +9,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 
 from .. import store, triggers
+from ..runtime import runtimes
 from ..runtime.results import ActionResult, ChainResult, decide_outcome
 from ..runtime.runner import preview_event, run_chain
 from ..store.db import transaction
@@ -82,7 +83,8 @@ async def step_actions(emu, run: FlowRun, every: bool = False) -> list[ActionSte
     stop or suspend, exactly where stepping would."""
     cur = run.cursor
     srcs = [_source(emu, run, ref) for ref in cur.actions[cur.index:cur.index + _batch_size(emu, run, every)]]
-    host = await emu.host_for(run.tenant)
+    srcs = emu.runtime_segments(run.tenant, srcs)[0]  # one round trip runs on one Node
+    host, warning = await emu.host_for_runtime(run.tenant, srcs[0].get("runtime"))
     event, exact = (cur.edited_event, True) if cur.edited_event is not None else (cur.event, False)
     http = run.inputs.get("http") or emu.http_config(run.tenant)
     sources = [emu.action_source(src, cur.handler if i == 0 else None) for i, src in enumerate(srcs)]
@@ -90,6 +92,7 @@ async def step_actions(emu, run: FlowRun, every: bool = False) -> list[ActionSte
                              deadline_ms=emu.deadline_ms, cache=store.cache.load(emu.ws, run.tenant, cur.trigger),
                              now_ms=emu.ws.clock.now_ms(), state=cur.state, exact_event=exact,
                              dependency_cache=emu.dependency_cache, http=http)
+    runtimes.note_fallback(result, warning)
     with transaction(emu.ws):  # what the round trip changed, written in one short transaction
         if http["mode"] == "record" and not run.inputs.get("http"):
             emu.record_http(run.tenant, [call for a in result.actions for call in a.http])

@@ -7,6 +7,7 @@ import platform
 import re
 import sys
 from pathlib import Path
+from typing import Callable
 
 from ..errors import UsageError
 from .deps import DependencyCache
@@ -34,6 +35,18 @@ def ensure(spec: str, cache: DependencyCache | None = None) -> Path:
     version = "latest" if spec == "lts" else spec
     root = (cache or DependencyCache.default()).ensure_sync(
         [(package(), version)], progress=lambda m: print(f"actions-emulator: {m} (once)", file=sys.stderr))
+    return binary(root, spec)
+
+
+async def ensure_async(spec: str, cache: DependencyCache | None = None,
+                       progress: Callable[[str], None] | None = None) -> Path:
+    """`ensure` inside an event loop (a run that needs its action's runtime), reporting to `progress`."""
+    version = "latest" if spec == "lts" else spec
+    root = await (cache or DependencyCache.default()).ensure([(package(), version)], progress=progress)
+    return binary(root, spec)
+
+
+def binary(root: Path, spec: str) -> Path:
     pkg = root / "node_modules" / package()
     for candidate in (pkg / "bin" / "node", pkg / "bin" / "node.exe", pkg / "node.exe"):
         if candidate.exists():

@@ -19,6 +19,10 @@ class HostPool:
     def attach(self, tenant: str, host: NodeHost) -> None:
         self._attached[tenant] = host
 
+    def attached(self, tenant: str) -> NodeHost | None:
+        """The debugging host that takes the tenant's runs now, if any."""
+        return self._attached.get(tenant)
+
     def detach(self, tenant: str, host: NodeHost) -> None:
         if self._attached.get(tenant) is host:
             del self._attached[tenant]

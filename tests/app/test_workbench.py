@@ -41,7 +41,7 @@ def test_lands_on_the_sample_tenant(win):
     names = [win.actions_view.tree.topLevelItem(3).child(i).text(0)
              for i in range(win.actions_view.tree.topLevelItem(3).childCount())]
     assert win.actions_view.tree.topLevelItem(3).text(0) == "post-login" and "add-role-claims" in names
-    assert win.node_label.text().startswith("Node v18") and "(bundled)" in win.node_label.text()
+    assert win.node_label.text().startswith("Node by runtime") and "v18.4.0 (bundled)" in win.node_label.text()
 
 
 def test_create_type_complete_save_deploy(win, qtbot, aloop):
@@ -321,13 +321,15 @@ def test_a_comparison_batch_can_be_cancelled(win, aloop):
 
 
 def test_the_status_bar_says_whether_action_code_is_confined(win, aloop):
-    """The bundled Node 18 has no permission model: the window says so rather than promising it."""
-    assert win.node_label.text().endswith("(bundled) — actions not confined")
+    """By runtime, node22 actions run confined on Node 22 and node18 ones on the bundled Node 18, which has
+    no permission model: the window says so rather than promising it."""
+    assert win.node_label.text() == ("Node by runtime — node22: Node 22, confined · node18: v18.4.0 (bundled), "
+                                     "not confined")
     assert "can read any file you can read" in win.node_label.toolTip()
     from app.views.settings_dialog import SettingsDialog
 
     dialog = SettingsDialog(win, node="", deadline_ms=20000, workspace=str(win.core.ws.path))
-    assert dialog.node_version.text().endswith("does not confine actions (Node 20+ does)")
+    assert dialog.node_version.text().startswith("Each action's runtime picks its Node: node22")
     dialog.node.setText("22")  # a version: described, not downloaded, while typing
     assert dialog.node_version.text() == "Node 22 from the npm registry (downloaded once, about 30 MB)"
     dialog.node.setText("18")
