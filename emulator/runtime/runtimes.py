@@ -30,10 +30,11 @@ async def node_for(runtime: str, cache: DependencyCache | None = None,
                    progress: Callable[[str], None] | None = None) -> Path:
     """The Node binary of `runtime` (one of OFFICIAL), installing it once; RuntimeUnavailable (one line)
     when that cannot be done."""
-    cache = cache or DependencyCache.default()
-    key = (str(cache.root), runtime)
+    # Every run asks: answer from memory (the default cache's location is slow to work out).
+    key = (str(cache.root) if cache else "", runtime)
     if key in _checked:
         return _checked[key]
+    cache = cache or DependencyCache.default()
     spec = OFFICIAL[runtime]
     try:
         path = await official_node.ensure_async(spec, cache, progress)
