@@ -3,6 +3,8 @@ JWKS that verifies them (design §4). Custom claims set by actions are added, ex
 claim names, which are dropped silently as Auth0 does (spec §3.4)."""
 from __future__ import annotations
 
+from typing import Any
+
 import asyncio
 import base64
 import functools
@@ -91,12 +93,22 @@ def at_hash(access_token: str) -> str:
     return base64.urlsafe_b64encode(digest[: len(digest) // 2]).rstrip(b"=").decode()
 
 
-def mint(ws: Workspace, tenant: str, *, user: dict, client_id: str, audience: str | None, scopes: list[str],
-         id_claims: dict, access_claims: dict, session_id: str, auth_time_s: int, nonce: str | None = None,
-         iss: str | None = None, extra_access: dict | None = None) -> dict:
-    """ID and access tokens. `iss` is the issuer a local server answers as (its URL with a trailing /);
-    by default the tenant's emulated domain. `extra_access`: claims Auth0 itself adds to the access token
-    (a token exchange's `act`, org_id), which custom claims may not set."""
+def mint(ws: Workspace, tenant: str, **kw: Any) -> dict:
+    """ID and access tokens (see `_claims` for the arguments)."""
+    return _sign(*_claims(ws, tenant, **kw))
+
+
+async def mint_async(ws: Workspace, tenant: str, **kw: Any) -> dict:
+    """`mint`, signing in a worker thread: RSA releases the GIL, so a batch's other runs go on meanwhile."""
+    return await asyncio.to_thread(_sign, *_claims(ws, tenant, **kw))
+
+
+def _claims(ws: Workspace, tenant: str, *, user: dict, client_id: str, audience: str | None, scopes: list[str],
+            id_claims: dict, access_claims: dict, session_id: str, auth_time_s: int, nonce: str | None = None,
+            iss: str | None = None, extra_access: dict | None = None) -> tuple:
+    """What to sign, read from the workspace. `iss` is the issuer a local server answers as (its URL with a
+    trailing /); by default the tenant's emulated domain. `extra_access`: claims Auth0 itself adds to the
+    access token (a token exchange's `act`, org_id), which custom claims may not set."""
     kid, key = _key(ws, tenant)
     now = ws.clock.now_ms() // 1000
     iss = iss or issuer(tenant)
@@ -118,6 +130,10 @@ def mint(ws: Workspace, tenant: str, *, user: dict, client_id: str, audience: st
     kept_access, dropped_access = custom_claims(access_claims)
     access.update(kept_access)
     access.update(extra_access or {})
+    return kid, key, id_token, access, scopes, {"id_token": dropped_id, "access_token": dropped_access}
+
+
+def _sign(kid: str, key, id_token: dict, access: dict, scopes: list[str], dropped: dict) -> dict:
     headers = {"kid": kid}
     access_token = jwt.encode(access, key, algorithm="RS256", headers={**headers, "typ": "at+jwt"})
     id_token["at_hash"] = at_hash(access_token)
@@ -125,7 +141,7 @@ def mint(ws: Workspace, tenant: str, *, user: dict, client_id: str, audience: st
         "id_token": jwt.encode(id_token, key, algorithm="RS256", headers=headers),
         "access_token": access_token,
         "token_type": "Bearer", "expires_in": ACCESS_TOKEN_LIFETIME_S, "scope": " ".join(scopes),
-        "dropped_claims": {"id_token": dropped_id, "access_token": dropped_access},
+        "dropped_claims": dropped,
     }
 
 

@@ -35,7 +35,7 @@ async def step(emu, run: FlowRun, answer: dict | None) -> None:
         await _final_mfa(emu, run, answer)
     elif run.state == TOKENS:
         await tokens.ensure_key(emu.ws, run.tenant)  # the first login of a tenant makes its key off the loop
-        _tokens(emu, run)
+        await _tokens(emu, run)
 
 
 async def _identifier(emu, run: FlowRun, answer: dict | None) -> None:
@@ -144,25 +144,23 @@ def scopes(run: FlowRun) -> list[str]:
     return scopes
 
 
-def _tokens(emu, run: FlowRun) -> None:
-    with transaction(emu.ws):  # the login's record, its log and the success: one short transaction
-        _issue(emu, run)
-
-
-def _issue(emu, run: FlowRun) -> None:
+async def _tokens(emu, run: FlowRun) -> None:
+    """Sign the tokens (off the event loop), then the login's record, its log and the success in one short
+    transaction."""
     ctx = run.ctx
     user_id = ctx["user_id"]
     subject = ctx.get("primary_user") or user_id
-    count = store.directory.record_login(emu.ws, run.tenant, user_id)
     profile = events.user_profile(emu, run)
     if subject != user_id:
         profile = {**profile, "user_id": subject}
     claims = ctx.get("claims", {"id_token": {}, "access_token": {}})
-    minted = tokens.mint(emu.ws, run.tenant, user=profile, client_id=ctx["client"]["client_id"],
-                         audience=run.inputs.get("audience"), scopes=scopes(run), id_claims=claims["id_token"],
-                         access_claims=claims["access_token"],
-                         session_id=run.inputs.get("sid") or f"sess_{run.id[:12]}",
-                         auth_time_s=run.inputs.get("auth_time") or emu.ws.clock.now_ms() // 1000,
-                         nonce=run.inputs.get("nonce"), iss=run.inputs.get("issuer"))
-    steps.log(emu, run, "s", "Success Login", with_executions=True, details={"stats": {"loginsCount": count}})
-    steps.success(run, {"tokens": minted})
+    minted = await tokens.mint_async(emu.ws, run.tenant, user=profile, client_id=ctx["client"]["client_id"],
+                                     audience=run.inputs.get("audience"), scopes=scopes(run),
+                                     id_claims=claims["id_token"], access_claims=claims["access_token"],
+                                     session_id=run.inputs.get("sid") or f"sess_{run.id[:12]}",
+                                     auth_time_s=run.inputs.get("auth_time") or emu.ws.clock.now_ms() // 1000,
+                                     nonce=run.inputs.get("nonce"), iss=run.inputs.get("issuer"))
+    with transaction(emu.ws):
+        count = store.directory.record_login(emu.ws, run.tenant, user_id)
+        steps.log(emu, run, "s", "Success Login", with_executions=True, details={"stats": {"loginsCount": count}})
+        steps.success(run, {"tokens": minted})
