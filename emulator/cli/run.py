@@ -189,6 +189,8 @@ def _per_module(option: str, values: list[str], names: set[str]) -> dict[str, li
 
 def module_files(args: argparse.Namespace) -> list[ModuleSource]:
     """The --module NAME=FILE modules, with their --module-secret and --module-dependency values."""
+    if not (args.module or args.module_secret or args.module_dependency):
+        return []
     files: dict[str, str] = {}
     for value in args.module:
         name, sep, path = value.partition("=")

@@ -43,3 +43,14 @@ def test_a_host_started_ahead_for_bad_input_is_ended(tmp_path):
     r = _entry("run-action", str(tmp_path / "missing.js"), "--trigger", "post-login")
     assert r.returncode == 2 and r.stderr.strip().endswith("missing.js: no such file")
     assert _hosts() <= before
+
+
+def test_a_one_shot_run_of_files_loads_no_workspace_code(tmp_path):
+    """A run of files needs no workspace: the store (and sqlite_utils, the slowest import) stays unloaded."""
+    action = tmp_path / "a.js"
+    action.write_text("exports.onExecutePostLogin = async () => {};")
+    code = ("import runpy, sys; sys.argv = ['actions-emulator', 'run-action', sys.argv[1], '--trigger', 'post-login']\n"
+            "try:\n    runpy.run_module('emulator.cli', run_name='__main__')\nexcept SystemExit:\n    pass\n"
+            "print('LOADED' if 'sqlite_utils' in sys.modules else 'NOT LOADED', file=sys.stderr)")
+    p = subprocess.run([sys.executable, "-c", code, str(action)], capture_output=True, text=True, timeout=60)
+    assert p.stderr.strip().splitlines()[-1] == "NOT LOADED", p.stderr
