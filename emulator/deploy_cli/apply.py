@@ -11,7 +11,7 @@ from ..changes import Changes
 from ..errors import EmulatorError
 from ..store import actions as actions_store
 from ..store import bindings as bindings_store
-from ..store import apis, directory, tenants, transaction
+from ..store import apis, directory, tenants, token_exchange, transaction
 from ..store import modules as modules_store
 from ..store.db import Workspace
 from .bundle import SECRET_PLACEHOLDER, ActionSpec, Bundle, ModuleSpec, ModuleVersionSpec, VersionSpec
@@ -54,6 +54,14 @@ def check(ws: Workspace, tenant: str, bundle: Bundle, where: str = "triggers/tri
             if not will_be_deployed:
                 problems.append(f"{where}: {field}: {name!r} is not deployed (set \"deployed\": true)")
     problems += _check_pins(ws, tenant, bundle)
+    for profile in bundle.token_exchange_profiles:
+        spec, stored = incoming.get(profile["action"]), existing.get(profile["action"])
+        trigger = spec.trigger_id if spec else (stored["supported_triggers"][0]["id"] if stored else None)
+        if trigger is None:
+            problems.append(f"tokenExchangeProfiles: {profile['name']}: action: no action named {profile['action']!r}")
+        elif trigger != triggers.CUSTOM_TOKEN_EXCHANGE:
+            problems.append(f"tokenExchangeProfiles: {profile['name']}: action: {profile['action']!r} is a {trigger} "
+                            f"action, not {triggers.CUSTOM_TOKEN_EXCHANGE}")
     known_connections = {c["name"] for c in bundle.connections} | {tenants.DEFAULT_CONNECTION}
     if tenants.exists(ws, tenant):
         known_connections |= {c["name"] for c in directory.connections(ws, tenant)}
@@ -109,6 +117,11 @@ def import_bundle(ws: Workspace, tenant: str, bundle: Bundle) -> tuple[Changes, 
         for spec in bundle.actions:
             warnings += _import_action(ws, tenant, spec)
             changes |= Changes(actions=frozenset([(tenant, spec.name)]))
+        for profile in bundle.token_exchange_profiles:
+            try:
+                token_exchange.upsert(ws, tenant, profile["name"], profile["subject_token_type"], profile["action"])
+            except EmulatorError as exc:  # a reserved or duplicate type: the whole import is refused
+                raise ImportRefused([f"tokenExchangeProfiles: {profile['name']}: {exc}"]) from None
         for trigger_id, refs in bundle.bindings.items():
             bindings_store.set_(ws, tenant, trigger_id, refs)
             changes |= Changes(bindings=frozenset([(tenant, trigger_id)]))
@@ -235,6 +248,8 @@ def export_bundle(ws: Workspace, tenant: str) -> Bundle:
                       for c in directory.clients(ws, tenant)]
     bundle.connections = [{k: v for k, v in c.items() if k != "id"} for c in directory.connections(ws, tenant)]
     bundle.resource_servers = apis.list_(ws, tenant)
+    bundle.token_exchange_profiles = [{k: p[k] for k in ("name", "subject_token_type", "action", "type")}
+                                      for p in token_exchange.list_(ws, tenant)]
     for user in directory.users(ws, tenant):
         entry = {"email": user["email"], "connection": user["connection"]}
         for key in ("username", "phone_number", *PROFILE_FIELDS):

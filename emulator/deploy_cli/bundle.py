@@ -58,3 +58,5 @@ class Bundle:
     resource_servers: list[dict[str, Any]] = field(default_factory=list)  # each has name and identifier
     connections: list[dict[str, Any]] = field(default_factory=list)  # each has name and strategy
     users: list[dict[str, Any]] = field(default_factory=list)  # Auth0's bulk user import shape
+    # tokenExchangeProfiles: {name, subject_token_type, action (a name), type}
+    token_exchange_profiles: list[dict[str, Any]] = field(default_factory=list)

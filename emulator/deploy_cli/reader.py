@@ -236,6 +236,20 @@ class Reader:
             return None
         return data
 
+    def profile(self, where: str, data: Any) -> dict | None:
+        """A Custom Token Exchange profile: name, subject_token_type, action (by name) and type."""
+        if self.named(where, data, "token exchange profile") is None:
+            return None
+        for key in ("subject_token_type", "action"):
+            if not isinstance(data.get(key), str) or not data[key]:
+                self.problems.add(where, key, "required")
+                return None
+        if data.get("type", "custom_authentication") != "custom_authentication":
+            self.problems.add(where, "type", "must be custom_authentication")
+            return None
+        return {"name": data["name"], "subject_token_type": data["subject_token_type"], "action": data["action"],
+                "type": "custom_authentication"}
+
     def identifier(self, where: str, api: dict) -> bool:
         if not isinstance(api.get("identifier"), str) or not api["identifier"]:
             self.problems.add(where, "identifier", "required for a resource server (the API's audience)")
@@ -312,6 +326,10 @@ def _read_directory(root: Path, mappings: dict | None) -> tuple[Bundle, list[str
         conn = r.named(r.rel(file), r.json(file), "connection")
         if conn:
             bundle.connections.append({**conn, "strategy": conn.get("strategy") or conn["name"]})
+    for file in sorted((root / "token-exchange-profiles").glob("*.json")):
+        profile = r.profile(r.rel(file), r.json(file))
+        if profile:
+            bundle.token_exchange_profiles.append(profile)
     users_file = root / "users" / "users.json"
     if users_file.is_file():
         data = r.json(users_file)
@@ -363,6 +381,10 @@ def _read_yaml(file: Path, mappings: dict | None) -> tuple[Bundle, list[str], li
         conn = r.named(f"{where}: connections[{i}]", item, "connection")
         if conn:
             bundle.connections.append({**conn, "strategy": conn.get("strategy") or conn["name"]})
+    for i, item in enumerate(data.get("tokenExchangeProfiles") or []):
+        profile = r.profile(f"{where}: tokenExchangeProfiles[{i}]", item)
+        if profile:
+            bundle.token_exchange_profiles.append(profile)
     if "users" in data:
         bundle.users = r.users(f"{where}: users", data["users"] or [])
     return bundle, r.problems, _warnings(r)

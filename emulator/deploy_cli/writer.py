@@ -93,6 +93,8 @@ def _fill_directory(tmp: Path, bundle: Bundle) -> None:
             _dump_json(tmp / "database-connections" / sanitize(conn["name"]) / "database.json", conn)
         else:
             _dump_json(tmp / "connections" / f"{sanitize(conn['name'])}.json", conn)
+    for profile in bundle.token_exchange_profiles:
+        _dump_json(tmp / "token-exchange-profiles" / f"{sanitize(profile['name'])}.json", profile)
     if bundle.users:
         _dump_json(tmp / "users" / "users.json", bundle.users)
 
@@ -111,6 +113,8 @@ def _fill_yaml(tmp: Path, bundle: Bundle) -> None:
     others = [c for c in bundle.connections if c["strategy"] != "auth0"]
     if others:
         doc["connections"] = others
+    if bundle.token_exchange_profiles:
+        doc["tokenExchangeProfiles"] = bundle.token_exchange_profiles
     if bundle.users:
         doc["users"] = bundle.users
     (tmp / "tenant.yaml").write_text(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True), encoding="utf-8")

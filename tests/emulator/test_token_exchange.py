@@ -145,3 +145,26 @@ def test_flow_token_exchange_from_the_cli(tmp_path):
     p = cli(*ws, "flow", "token-exchange", "--tenant", "acme", "--subject-token-type", TYPE, "--subject-token", "t",
             "--email", "a@b.c")
     assert p.returncode == 2 and "--email: a token exchange's user is the one its action sets" in p.stderr
+
+
+@pytest.mark.parametrize("fmt", ["directory", "yaml"])
+def test_profiles_travel_with_the_deploy_cli_files(core, tmp_path, fmt):
+    _tenant(core, "api.authentication.setUserById('auth0|1');")
+    out = core.emu.export_tenant("acme", tmp_path / "export", fmt)
+    if fmt == "directory":
+        assert json.loads((out / "token-exchange-profiles" / "legacy.json").read_text()) == {
+            "name": "legacy", "subject_token_type": TYPE, "action": "exchange", "type": "custom_authentication"}
+    core.emu.import_tenant(out if fmt == "directory" else out / "tenant.yaml", "copy")
+    [profile] = core.emu.token_exchange_profiles("copy")
+    assert (profile["subject_token_type"], profile["action"]) == (TYPE, "exchange")
+
+
+def test_a_profile_naming_a_wrong_action_refuses_the_import(core, tmp_path):
+    (tmp_path / "token-exchange-profiles").mkdir()
+    (tmp_path / "token-exchange-profiles" / "p.json").write_text(json.dumps(
+        {"name": "p", "subject_token_type": TYPE, "action": "nope", "type": "custom_authentication"}))
+    (tmp_path / "token-exchange-profiles" / "q.json").write_text(json.dumps({"name": "q", "action": "x"}))
+    p = cli("--workspace", str(core.path), "import", str(tmp_path), "--tenant", "fresh")
+    assert p.returncode == 2
+    assert "token-exchange-profiles/q.json: subject_token_type: required" in p.stderr
+    assert "tokenExchangeProfiles: p: action: no action named 'nope'" in p.stderr
