@@ -20,7 +20,7 @@ from . import chain, client_credentials, login, mfa, password_reset, signup, tok
 from .run import RUNNING, FlowRun, save
 
 CLIENT_CREDENTIALS, TOKEN_EXCHANGE = "client_credentials", "token_exchange"
-KINDS = {"login": (login, login.IDENTIFIER), "signup": (signup, signup.VALIDATE),
+KINDS = {"login": (login, login.IDENTIFIER), "signup": (signup, signup.IDENTIFIER),
          "password_reset": (password_reset, password_reset.REQUEST), login.SMS_MFA: (login, login.IDENTIFIER),
          CLIENT_CREDENTIALS: (client_credentials, client_credentials.EXCHANGE),
          TOKEN_EXCHANGE: (token_exchange, token_exchange.EXCHANGE)}

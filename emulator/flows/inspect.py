@@ -19,6 +19,7 @@ LABELS = {
     "post_change": "post-change-password (async)",
     "exchange": "credentials-exchange actions",
     "subject_token": "custom-token-exchange action (the profile's)",
+    "signup_identifier": "signup-post-identifier actions",
 }
 KIND_LABELS = {"login": "Login", "signup": "Signup", "password_reset": "Password reset", login.SMS_MFA: "SMS MFA",
                "client_credentials": "Client credentials (machine)"}
@@ -27,7 +28,7 @@ NEEDS_PASSWORD = ("login", "signup", login.SMS_MFA)
 # triggers and send-phone-message run whole, in one step.
 STEPPED = {"login": (triggers.LOGIN_POST_IDENTIFIER, triggers.POST_LOGIN),
            login.SMS_MFA: (triggers.LOGIN_POST_IDENTIFIER, triggers.POST_LOGIN),
-           "signup": (triggers.PRE_USER_REGISTRATION,),
+           "signup": (triggers.SIGNUP_POST_IDENTIFIER, triggers.PRE_USER_REGISTRATION),
            "password_reset": (triggers.PASSWORD_RESET_POST_CHALLENGE,),
            "client_credentials": (triggers.CREDENTIALS_EXCHANGE,),
            "token_exchange": (triggers.POST_LOGIN,)}

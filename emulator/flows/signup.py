@@ -1,5 +1,6 @@
 """Signup with a database connection (POST /dbconnections/signup, spec §7.1):
 
+identifier             -> signup-post-identifier (beta), when bound: may choose the connection
 validate               -> e-mail, password policy of the connection, existing user (Auth0's error codes)
 pre_user_registration  -> the chain; deny gives `extensibility_error`, validation.error its code
 create                 -> the user, with the metadata and setUserId of the chain; `ss` log
@@ -15,9 +16,11 @@ from .. import password_policy, store, triggers
 from . import chain, events, steps
 from .run import FAILED, FlowRun
 
-VALIDATE, PRE, CREATE, POST = "validate", "pre_user_registration", "create", "post_user_registration"
-STATES = (VALIDATE, PRE, CREATE, POST)
+IDENTIFIER, VALIDATE, PRE, CREATE, POST = ("signup_identifier", "validate", "pre_user_registration", "create",
+                                          "post_user_registration")
+STATES = (IDENTIFIER, VALIDATE, PRE, CREATE, POST)
 PRE_TRIGGER, POST_TRIGGER = triggers.PRE_USER_REGISTRATION, triggers.POST_USER_REGISTRATION
+IDENTIFIER_TRIGGER = triggers.SIGNUP_POST_IDENTIFIER
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -32,7 +35,9 @@ def _fail(emu, run: FlowRun, error: dict, status: str = FAILED) -> None:
 
 
 async def step(emu, run: FlowRun, answer: dict | None) -> None:
-    if run.state == VALIDATE:
+    if run.state == IDENTIFIER:
+        await _identifier(emu, run, answer)
+    elif run.state == VALIDATE:
         _validate(emu, run)
     elif run.state == PRE:
         await _pre(emu, run, answer)
@@ -40,6 +45,43 @@ async def step(emu, run: FlowRun, answer: dict | None) -> None:
         await _create(emu, run)
     elif run.state == POST:
         await _post(emu, run, answer)
+
+
+async def _identifier(emu, run: FlowRun, answer: dict | None) -> None:
+    """signup-post-identifier, when bound: the typed e-mail reaches it as transaction.login_hint (its event
+    has no identifier field); setConnectionByName picks the database connection the user signs up with."""
+    if run.cursor is None:
+        if not store.bindings.get(emu.ws, run.tenant, IDENTIFIER_TRIGGER):
+            run.state = VALIDATE
+            return
+        conn = run.ctx["connection"]
+        event = events.build(emu, run, IDENTIFIER_TRIGGER, {
+            "transaction": {"login_hint": run.inputs.get("email") or ""},
+            "initial_connection": {"id": conn["id"], "name": conn["name"], "strategy": conn["strategy"],
+                                   "metadata": conn.get("metadata", {})}})
+        run.cursor = chain.start(emu, run, IDENTIFIER_TRIGGER, event)
+    if run.waiting and run.waiting.get("for") == "event":
+        steps.answer_breakpoint(run, answer or {})
+    done = await steps.advance(emu, run)
+    if done is None:
+        return
+    action = done[-1]  # only the last can have failed
+    if action.result.error:
+        _fail(emu, run, _dberror("extensibility_error", action.result.error.message))
+        return
+    for cmd in (c for step_ in done for c in step_.result.commands if not c.get("error")):
+        if cmd["name"] == "authentication.setConnectionByName":
+            found = next((c for c in store.directory.connections(emu.ws, run.tenant) if c["name"] == cmd["args"][0]),
+                         None)
+            if found is None or found["strategy"] != "auth0":
+                _fail(emu, run, _dberror("invalid_connection", f"The connection {cmd['args'][0]!r} is not a "
+                                         "database connection of this tenant."))
+                return
+            run.ctx["connection"] = found
+        elif cmd["name"] == "authentication.setOrganization":
+            run.ctx["organization"] = cmd["args"][0]
+    if action.finished:
+        run.cursor, run.state = None, VALIDATE
 
 
 def _validate(emu, run: FlowRun) -> None:

@@ -6,18 +6,19 @@ No trigger id is spelled out anywhere else in the code base: callers iterate `al
 from __future__ import annotations
 
 from . import (credentials_exchange, custom_email_provider, custom_phone_provider, custom_token_exchange,
-               login_post_identifier,
+               login_post_identifier, signup_post_identifier,
                password_reset_post_challenge, post_change_password, post_login, post_user_registration,
                pre_user_registration, send_phone_message)
 from .registry import EFFECTS, STOP, SUSPEND, ApiMethod, Arg, Trigger
 
 # In the order a user meets them in a journey.
-_ORDER = (pre_user_registration, post_user_registration, login_post_identifier, post_login,
+_ORDER = (signup_post_identifier, pre_user_registration, post_user_registration, login_post_identifier, post_login,
           password_reset_post_challenge, post_change_password, send_phone_message, credentials_exchange,
           custom_phone_provider, custom_email_provider, custom_token_exchange)
 TRIGGERS: dict[str, Trigger] = {m.TRIGGER.id: m.TRIGGER for m in _ORDER}
 
 # The ids, for code that must name one trigger (the flows): spelled once, in each trigger's module.
+SIGNUP_POST_IDENTIFIER = signup_post_identifier.TRIGGER.id
 PRE_USER_REGISTRATION = pre_user_registration.TRIGGER.id
 POST_USER_REGISTRATION = post_user_registration.TRIGGER.id
 LOGIN_POST_IDENTIFIER = login_post_identifier.TRIGGER.id
@@ -51,7 +52,7 @@ def all_triggers() -> list[Trigger]:
     return list(TRIGGERS.values())
 
 
-__all__ = ["PRE_USER_REGISTRATION", "POST_USER_REGISTRATION", "LOGIN_POST_IDENTIFIER", "POST_LOGIN",
+__all__ = ["SIGNUP_POST_IDENTIFIER", "PRE_USER_REGISTRATION", "POST_USER_REGISTRATION", "LOGIN_POST_IDENTIFIER", "POST_LOGIN",
            "PASSWORD_RESET_POST_CHALLENGE", "POST_CHANGE_PASSWORD", "SEND_PHONE_MESSAGE", "CREDENTIALS_EXCHANGE", "CUSTOM_PHONE_PROVIDER",
            "CUSTOM_EMAIL_PROVIDER", "CUSTOM_TOKEN_EXCHANGE", "TRIGGERS", "get", "ids", "all_triggers", "UnknownTrigger", "Trigger", "ApiMethod", "Arg",
            "STOP", "SUSPEND", "EFFECTS"]

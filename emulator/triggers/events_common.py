@@ -200,7 +200,8 @@ def agent() -> dict[str, Any]:
 
 
 # Top-level fields only some transactions have: a journey keeps them only when it fills them for real.
-SITUATIONAL = ("agent", "anonymous_session", "custom_domain", "experiment", "organization", "prompt",
+SITUATIONAL = ("agent", "anonymous_session", "custom_domain", "experiment", "initial_organization", "organization",
+               "prompt",
                "refresh_token", "security_context", "session_transfer_token")
 # Fields inside objects that only some transactions have (token exchange, RAR, mTLS, CIMD, Adaptive MFA).
 SITUATIONAL_PARTS = {

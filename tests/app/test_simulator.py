@@ -284,7 +284,7 @@ def test_signup_with_new_credentials_then_reset_the_password_from_the_emailed_li
     sim = win.simulator_view
     sim.setup.set_kind("signup")
     assert [sim.breakpoints.topLevelItem(i).text(0) for i in range(sim.breakpoints.topLevelItemCount())] == [
-        "every action", "pre-user-registration"]
+        "every action", "signup-post-identifier", "pre-user-registration"]
     sim.setup.user_box.setCurrentText("(new credentials)")
     sim.setup.email.setText("new@example.net")
     sim.setup.password.setText("short")

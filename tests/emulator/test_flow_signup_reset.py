@@ -152,3 +152,35 @@ def test_the_sample_tenant_journeys(sample):
     disposable = flows.start(sample.emu, "sample", "signup", {"email": "x@mailinator.com", "password": PASSWORD})
     disposable = sample.run(flows.run_to_end(sample.emu, disposable))
     assert disposable.error["friendly_message"] == "Please sign up with a permanent e-mail address."
+
+
+def test_signup_post_identifier_chooses_the_database_connection(core):
+    """Identifier-first signup: the beta trigger sees the typed e-mail as transaction.login_hint and the
+    connection resolved before it; setConnectionByName decides where the user is created."""
+    from emulator import triggers as t
+
+    tenant_with(core, {t.SIGNUP_POST_IDENTIFIER: [
+        "console.log(event.transaction.login_hint, event.initial_connection.name);"
+        "if (event.transaction.login_hint.endsWith('@partner.example')) "
+        "api.authentication.setConnectionByName('partners-db');"]}, users=[])
+    store.directory.upsert_connection(core.emu.ws, "acme", "partners-db", "auth0", {})
+    run = flow(core, "signup", {"email": "pat@partner.example"})
+    assert run.status == "success", run.error
+    assert run.executions[0]["trigger"] == t.SIGNUP_POST_IDENTIFIER
+    [user] = [u for u in core.emu.users("acme") if u["email"] == "pat@partner.example"]
+    assert user["connection"] == "partners-db"
+    seen = core.emu.execution(run.executions[0]["id"])["results"][0]["emulator"]["logs"][0]["message"]
+    assert seen == "pat@partner.example Username-Password-Authentication"
+    other = flow(core, "signup", {"email": "ann@example.com"})
+    assert other.status == "success"
+    assert [u["connection"] for u in core.emu.users("acme") if u["email"] == "ann@example.com"] == [
+        "Username-Password-Authentication"]
+
+
+def test_signup_post_identifier_naming_no_database_connection_fails_the_signup(core):
+    from emulator import triggers as t
+
+    tenant_with(core, {t.SIGNUP_POST_IDENTIFIER: ["api.authentication.setConnectionByName('nope');"]}, users=[])
+    run = flow(core, "signup", {})
+    assert run.status == "failed" and run.error["code"] == "invalid_connection"
+    assert core.emu.users("acme") == []

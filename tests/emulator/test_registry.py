@@ -27,6 +27,8 @@ CATALOGUE = {
     "custom-phone-provider": ("v1", ("onExecuteCustomPhoneProvider",), True),
     "custom-email-provider": ("v1", ("onExecuteCustomEmailProvider",), True),
     "custom-token-exchange": ("v1", ("onExecuteCustomTokenExchange",), True),
+    # beta, handler not published: the login variant's is assumed (README behaviour notes)
+    "signup-post-identifier": ("v1", ("onExecutePostIdentifier",), True),
 }
 
 

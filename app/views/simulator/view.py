@@ -19,6 +19,10 @@ from emulator.errors import EmulatorError
 from emulator.flows import engine
 from emulator.flows.batch import BatchResult, run_batch
 
+# Runs of a batch in flight at once in the app: two keep Node busy while Qt still gets the loop back
+# between steps often enough to redraw (four, as the CLI's bench runs, made repaints late here).
+APP_IN_FLIGHT = 2
+
 from ... import theme
 from .details import RunDetails
 from .prompt import PromptPanel
@@ -351,7 +355,7 @@ class SimulatorView(QWidget):
             try:
                 await run_batch(self.ops.core, self.tenant, p["kind"], p["inputs"], count, client=p["client"],
                                 deterministic=p["deterministic"], seed=p["seed"], on_progress=progress,
-                                result=self.batch_result)
+                                result=self.batch_result, in_flight=APP_IN_FLIGHT)
             except EmulatorError as exc:
                 self.batch_label.setText(f"Not done: {exc}")
             finally:
