@@ -100,7 +100,8 @@ def mint(ws: Workspace, tenant: str, **kw: Any) -> dict:
 
 async def mint_async(ws: Workspace, tenant: str, **kw: Any) -> dict:
     """`mint`, signing in a worker thread: RSA releases the GIL, so a batch's other runs go on meanwhile."""
-    return await asyncio.to_thread(_sign, *_claims(ws, tenant, **kw))
+    # run_in_executor, not to_thread: the app's Qt event loop (qasync) is not always "running" for asyncio.
+    return await asyncio.get_event_loop().run_in_executor(None, _sign, *_claims(ws, tenant, **kw))
 
 
 def _claims(ws: Workspace, tenant: str, *, user: dict, client_id: str, audience: str | None, scopes: list[str],

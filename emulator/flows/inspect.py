@@ -22,7 +22,7 @@ LABELS = {
     "signup_identifier": "signup-post-identifier actions",
 }
 KIND_LABELS = {"login": "Login", "signup": "Signup", "password_reset": "Password reset", login.SMS_MFA: "SMS MFA",
-               "client_credentials": "Client credentials (machine)"}
+               "client_credentials": "Client credentials (machine)", "token_exchange": "Custom token exchange"}
 NEEDS_PASSWORD = ("login", "signup", login.SMS_MFA)
 # Triggers whose chains a journey steps one action at a time (and so can stop at a breakpoint). Async
 # triggers and send-phone-message run whole, in one step.

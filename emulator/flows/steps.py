@@ -91,12 +91,14 @@ def collect(run: FlowRun, commands: list[dict], now_iso: str, trigger_id: str | 
 
 async def blocking_chain(emu, run: FlowRun, trigger_id: str, answer: dict | None, *,
                          on_end: Callable[[], None], on_fail: Callable[[dict, str], None],
-                         event: Callable[[], dict] | None = None) -> None:
+                         event: Callable[[], dict] | None = None,
+                         on_suspend: Callable[[dict], None] | None = None) -> None:
     """One step of a blocking trigger's chain inside a journey: start it, resume it after a pause, run
     its next action, and act on what that action asked for. A STOP command (the registry's effect)
     ends the journey denied, a throw ends it failed, a SUSPEND command pauses it; the end of the chain
     calls `on_end`. The failing or denying action's metadata is still written (spec §1.4). `event` builds
-    the chain's first event when the journey has more to put in it than `events.build` knows."""
+    the chain's first event when the journey has more to put in it than `events.build` knows;
+    `on_suspend` replaces pausing, for a journey that cannot pause (no browser to redirect)."""
     if run.cursor is None:
         run.cursor = chain.start(emu, run, trigger_id, event() if event else events.build(emu, run, trigger_id))
     elif not await resume(emu, run, answer):
@@ -119,6 +121,10 @@ async def blocking_chain(emu, run: FlowRun, trigger_id: str, answer: dict | None
     if method and method.effect == triggers.STOP:
         persist_metadata(emu, run)
         on_fail(denial(command, trigger_id), DENIED)
+        return
+    if command and on_suspend is not None:
+        persist_metadata(emu, run)
+        on_suspend(command)
         return
     if command:
         if command["name"] in ("redirect.sendUserTo", "prompt.render"):

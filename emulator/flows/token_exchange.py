@@ -62,7 +62,11 @@ async def step(emu, run: FlowRun, answer: dict | None) -> None:
         await steps.blocking_chain(
             emu, run, POST_LOGIN_TRIGGER, answer, on_end=lambda: _after_post_login(emu, run),
             on_fail=lambda error, status: _fail(emu, run, error, status),
-            event=lambda: events.build(emu, run, POST_LOGIN_TRIGGER, {"transaction": {"protocol": PROTOCOL}}))
+            event=lambda: events.build(emu, run, POST_LOGIN_TRIGGER, {"transaction": {"protocol": PROTOCOL}}),
+            # No browser to send anywhere, and Auth0 supports no MFA here: the exchange fails instead.
+            on_suspend=lambda command: _fail(emu, run, {"error": "invalid_request", "error_description":
+                                                        f"api.{command['name']} is not supported in a Custom Token "
+                                                        "Exchange (post-login)."}))
     elif run.state == TOKENS:
         await tokens.ensure_key(emu.ws, run.tenant)
         with transaction(emu.ws):

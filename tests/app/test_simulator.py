@@ -367,6 +367,32 @@ def test_a_machine_to_machine_exchange_runs_the_credentials_exchange_actions(win
     assert "Client credentials" in sim.status.text()
 
 
+def test_a_custom_token_exchange_from_the_simulator(win, aloop):
+    core = win.core
+    jane = next(u for u in core.users("sample") if u["email"] == JANE)
+    core.create_action("sample", "legacy-exchange", "custom-token-exchange",
+                       "exports.onExecuteCustomTokenExchange = async (event, api) => {"
+                       " api.authentication.setUserById(event.transaction.subject_token); };")
+    core.deploy("sample", "legacy-exchange")
+    core.set_token_exchange_profile("sample", "legacy", "urn:acme:legacy-token", "legacy-exchange")
+    sim = win.simulator_view
+    sim.set_tenant("sample")
+    sim.setup.set_kind("token_exchange")
+    setup = sim.setup
+    assert setup.form.isRowVisible(setup.subject_token) and not setup.form.isRowVisible(setup.email)
+    assert setup.subject_type.currentText() == "urn:acme:legacy-token"  # the tenant's profiles offered
+    setup.subject_token.setText(jane["user_id"])
+    run = _run(aloop, sim)  # the sample's post-login enrolls Jane in MFA, which a token exchange cannot do
+    assert run.status == "failed" and "enrollWith is not supported in a Custom Token Exchange" in \
+        run.error["error_description"]
+    core.set_bindings("sample", "post-login", ["add-role-claims"])
+    run = _run(aloop, sim)
+    assert run.status == "success", run.error
+    assert core.flow_view(run)["report"]["tokens"]["claims"]["access_token"]["sub"] == jane["user_id"]
+    sim.setup.set_kind("login")
+    assert setup.form.isRowVisible(setup.email) and not setup.form.isRowVisible(setup.subject_token)
+
+
 def test_detail_trees_show_dates_copy_values_and_elide_in_the_middle(qtbot):
     from PySide6.QtGui import QGuiApplication
 

@@ -34,7 +34,7 @@ def ok(p: subprocess.CompletedProcess) -> str:
 def sample_ws(ws):
     out = ok(cli(ws, "import", str(SAMPLE_TENANT_DIR), "--tenant", "sample", "--keywords",
                  str(SAMPLE_TENANT_DIR / "keywords.json")))
-    assert out.strip() == "imported into sample: 14 action(s), 9 trigger binding list(s), 3 user(s)"
+    assert out.strip() == "imported into sample: 14 action(s), 10 trigger binding list(s), 3 user(s)"
     return ws
 
 

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QHBoxLayout, Q
 
 NEW_USER = "(new credentials)"
 EVERY = "*"
+TOKEN_EXCHANGE = "token_exchange"  # the user comes from the profile's action: a subject token instead
 
 
 class RunSetup(QWidget):
@@ -29,6 +30,10 @@ class RunSetup(QWidget):
         self.password.textEdited.connect(lambda text: self._passwords.__setitem__(self.email.text(), text))
         self.phone.setPlaceholderText("for SMS enrolment (optional: asked when needed)")
         self.new_password.setPlaceholderText("password reset (optional: asked when needed)")
+        self.subject_type, self.subject_token = QComboBox(), QLineEdit()
+        self.subject_type.setEditable(True)
+        self.subject_type.setToolTip("The subject_token_type: a Custom Token Exchange profile maps it to its action")
+        self.subject_token.setPlaceholderText("the token the application exchanges")
         self.deterministic = QCheckBox("Deterministic")
         self.deterministic.setToolTip("Fixed seed, clock and OTP (123456): the same run gives the same results")
         self.seed = QSpinBox()
@@ -41,12 +46,23 @@ class RunSetup(QWidget):
         det.addWidget(self.seed)
         det_row = QWidget()
         det_row.setLayout(det)
-        form = QFormLayout(self)
+        self.form = form = QFormLayout(self)
         form.setContentsMargins(0, 0, 0, 0)
         for label, w in (("Flow", self.flow_box), ("Application", self.client_box), ("User", self.user_box),
                          ("E-mail", self.email), ("Password", self.password), ("Phone", self.phone),
-                         ("New password", self.new_password), ("Mode", det_row)):
+                         ("New password", self.new_password), ("Subject token type", self.subject_type),
+                         ("Subject token", self.subject_token), ("Mode", det_row)):
             form.addRow(label, w)
+        self.flow_box.currentIndexChanged.connect(lambda _: self._rows_for_kind())
+        self._rows_for_kind()
+
+    def _rows_for_kind(self) -> None:
+        """A token exchange has no user to type: its subject token instead."""
+        exchange = self.kind == TOKEN_EXCHANGE
+        for w in (self.user_box, self.email, self.password, self.phone, self.new_password):
+            self.form.setRowVisible(w, not exchange)
+        for w in (self.subject_type, self.subject_token):
+            self.form.setRowVisible(w, exchange)
 
     @property
     def kind(self) -> str:
@@ -68,6 +84,8 @@ class RunSetup(QWidget):
             self.client_box.setCurrentIndex(next((i for i, c in enumerate(clients) if c["name"] != "Default App"), 0))
             self.user_box.addItem(NEW_USER)
             self.user_box.addItems([u["email"] for u in self.ops.core.users(tenant) if u.get("email")])
+            self.subject_type.clear()
+            self.subject_type.addItems([p["subject_token_type"] for p in self.ops.core.token_exchange_profiles(tenant)])
         for box in (self.client_box, self.user_box):
             box.blockSignals(False)
         if self.user_box.count() > 1:
@@ -93,8 +111,12 @@ class RunSetup(QWidget):
 
     def params(self) -> dict:
         """Arguments for Emulator.start_flow (the run's inputs, application and mode)."""
-        inputs = {"email": self.email.text().strip(), "password": self.password.text(),
-                  "phone": self.phone.text().strip(), "new_password": self.new_password.text()}
+        if self.kind == TOKEN_EXCHANGE:
+            inputs = {"subject_token_type": self.subject_type.currentText().strip(),
+                      "subject_token": self.subject_token.text().strip()}
+        else:
+            inputs = {"email": self.email.text().strip(), "password": self.password.text(),
+                      "phone": self.phone.text().strip(), "new_password": self.new_password.text()}
         return {"kind": self.kind, "inputs": {k: v for k, v in inputs.items() if v},
                 "client": self.client_box.currentData(), "deterministic": self.deterministic.isChecked(),
                 "seed": self.seed.value()}
