@@ -14,7 +14,7 @@ import asyncio
 from .. import store, tokens, triggers
 from ..store.db import transaction
 from ..errors import ManagementError
-from . import chain, events, mfa, steps
+from . import events, mfa, steps
 from .run import FAILED, RUNNING, FlowRun
 
 IDENTIFIER, PASSWORD, POST_LOGIN, MFA, TOKENS = "identifier", "password", "post_login", "mfa", "tokens"
@@ -43,11 +43,8 @@ async def _identifier(emu, run: FlowRun, answer: dict | None) -> None:
         if not store.bindings.get(emu.ws, run.tenant, LOGIN_POST_IDENTIFIER):
             run.state = PASSWORD
             return
-        event = events.build(emu, run, LOGIN_POST_IDENTIFIER, {"transaction": {"identifier": run.inputs["email"]}})
-        run.cursor = chain.start(emu, run, LOGIN_POST_IDENTIFIER, event)
-    if run.waiting and run.waiting.get("for") == "event":
-        steps.answer_breakpoint(run, answer or {})
-    done = await steps.advance(emu, run)
+    done = await steps.identifier_chain(emu, run, LOGIN_POST_IDENTIFIER, answer, lambda: events.build(
+        emu, run, LOGIN_POST_IDENTIFIER, {"transaction": {"identifier": run.inputs["email"]}}))
     if done is None:
         return
     action = done[-1]  # only the last can have failed

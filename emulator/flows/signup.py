@@ -54,15 +54,12 @@ async def _identifier(emu, run: FlowRun, answer: dict | None) -> None:
         if not store.bindings.get(emu.ws, run.tenant, IDENTIFIER_TRIGGER):
             run.state = VALIDATE
             return
-        conn = run.ctx["connection"]
-        event = events.build(emu, run, IDENTIFIER_TRIGGER, {
+    conn = run.ctx["connection"]
+    done = await steps.identifier_chain(emu, run, IDENTIFIER_TRIGGER, answer, lambda: events.build(
+        emu, run, IDENTIFIER_TRIGGER, {
             "transaction": {"login_hint": run.inputs.get("email") or ""},
             "initial_connection": {"id": conn["id"], "name": conn["name"], "strategy": conn["strategy"],
-                                   "metadata": conn.get("metadata", {})}})
-        run.cursor = chain.start(emu, run, IDENTIFIER_TRIGGER, event)
-    if run.waiting and run.waiting.get("for") == "event":
-        steps.answer_breakpoint(run, answer or {})
-    done = await steps.advance(emu, run)
+                                   "metadata": conn.get("metadata", {})}}))
     if done is None:
         return
     action = done[-1]  # only the last can have failed

@@ -53,6 +53,17 @@ async def advance(emu, run: FlowRun) -> list | None:
     return done
 
 
+async def identifier_chain(emu, run: FlowRun, trigger_id: str, answer: dict | None,
+                           event: Callable[[], dict]) -> list | None:
+    """An identifier-first trigger's chain (login- and signup-post-identifier): start it, give it the
+    edited event at a breakpoint, run its next actions. None while it waits at a breakpoint."""
+    if run.cursor is None:
+        run.cursor = chain.start(emu, run, trigger_id, event())
+    if run.waiting and run.waiting.get("for") == "event":
+        answer_breakpoint(run, answer or {})
+    return await advance(emu, run)
+
+
 def answer_breakpoint(run: FlowRun, answer: dict) -> None:
     if answer.get("event") is not None:
         run.cursor.edited_event = answer["event"]
