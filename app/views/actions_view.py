@@ -269,7 +269,8 @@ class ActionsView(QWidget):
         """The editor's types: the trigger's, with the secrets as edited now, and the type files of its
         dependencies once a run has installed them."""
         libs, typed = dependency_types.for_action(self.settings.dependencies())
-        self.editor.set_context(self._trigger_id(), self._secret_names(), libs, typed)
+        self.editor.set_context(self._trigger_id(), self._secret_names(), libs, typed,
+                                module=self.action is not None and self.kind.name == "module")
 
     def _settings_edited(self) -> None:
         self._set_dirty(True)

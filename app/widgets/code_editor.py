@@ -63,7 +63,7 @@ class CodeEditor(BreakpointEditing, QPlainTextEdit):
         self.exec_line: int | None = None  # where a paused run stopped
         self.completions: Completions | None = None
         self.warnings: list[dict] = []
-        self.context: tuple = (None, (), {}, ())
+        self.context: tuple = (None, (), {}, (), False)
         self.hover_evaluation = False
         self.completer = QCompleter(self)
         self.completer.setWidget(self)
@@ -232,9 +232,9 @@ class CodeEditor(BreakpointEditing, QPlainTextEdit):
 
     # ---- completions and hover docs ------------------------------------------------------------------------
     def set_context(self, trigger_id: str | None, secrets: list[str] = (), libs: dict | None = None,
-                    typed_dependencies: list[str] = ()) -> None:
+                    typed_dependencies: list[str] = (), module: bool = False) -> None:
         """The trigger (completions, docs); secrets and type files matter to Monaco only."""
-        self.context = (trigger_id, tuple(secrets), dict(libs or {}), tuple(typed_dependencies))
+        self.context = (trigger_id, tuple(secrets), dict(libs or {}), tuple(typed_dependencies), module)
         self.completions = Completions(trigger_id) if trigger_id else None
 
     def set_trigger(self, trigger_id: str | None) -> None:

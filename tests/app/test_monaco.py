@@ -430,3 +430,16 @@ def test_the_edit_menu_acts_on_the_focused_editor_and_help_lists_the_shortcuts(w
     assert rows["Edit › Find…"] == "Ctrl+F" and "F9" in dict((k, v) for v, k in rows.items())
     dialog = edit_menu.ShortcutsDialog(win)
     assert dialog.table.rowCount() == len(rows)
+
+
+def test_a_modules_code_completes_its_own_secrets(win, aloop):
+    """An Actions Module has no event or api: its editor knows `actions.secrets` (the module's own)."""
+    view = win.actions_view
+    win.core.create_module("sample", "crm", "module.exports = {};\n", secrets={"CRM_TOKEN": "t"})
+    view.reload_tree(select="crm", kind="module")
+    assert view.kind.name == "module"
+    view.editor.setPlainText("const token = actions.secrets.\nmodule.exports = {};\n")
+    editor = _ready(aloop, view.editor)
+    assert "CRM_TOKEN" in _suggestions(aloop, editor, 1, 31)
+    js(aloop, editor, "(ae.editor.trigger('test', 'hideSuggestWidget', {}), true)")
+    view._set_dirty(False)

@@ -112,3 +112,12 @@ def test_type_files_of_a_dependency_that_ships_them(tmp_path):
     assert json.loads(libs["file:///node_modules/dayjs/package.json"])["types"] == "index.d.ts"
     assert type_libs(root / "node_modules", ["dayjs"], budget=10) == ({}, [])  # too big for the budget: left out
     assert for_action(deps, DependencyCache(tmp_path)) == ({}, [])  # not installed yet: nothing to read
+
+
+def test_a_modules_declarations_have_its_secrets_and_no_event_or_api():
+    from emulator.editor.declarations import module_declarations
+
+    text = module_declarations(["CRM_TOKEN"], ["dayjs"])
+    assert "declare const actions: {" in text and "CRM_TOKEN: string;" in text
+    assert "Event" not in text and "API" not in text
+    assert 'declare function require(id: "dayjs"): typeof import("dayjs");' in text

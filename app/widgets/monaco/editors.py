@@ -9,7 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QCursor
 
-from emulator.editor.declarations import declarations
+from emulator.editor.declarations import declarations, module_declarations
 from emulator.editor.event_schema import event_schema
 
 from ..breakpoints import BreakpointEditing
@@ -67,17 +67,21 @@ class MonacoCodeEditor(_TextMixin, BreakpointEditing, MonacoView):
         self.breakpoints_enabled = False
         self.exec_line: int | None = None
         self.warnings: list[dict] = []
-        self.context: tuple = (None, (), {}, ())
+        self.context: tuple = (None, (), {}, (), False)
 
     # ---- types and diagnostics -----------------------------------------------------------------------------
     def set_context(self, trigger_id: str | None, secrets: list[str] = (), libs: dict[str, str] | None = None,
-                    typed_dependencies: list[str] = ()) -> None:
-        """The trigger's declarations, the action's secret names, and type files of its dependencies."""
-        context = (trigger_id, tuple(secrets), dict(libs or {}), tuple(typed_dependencies))
+                    typed_dependencies: list[str] = (), module: bool = False) -> None:
+        """The trigger's declarations (or, for an Actions Module, the module's), the secret names, and
+        type files of its dependencies."""
+        context = (trigger_id, tuple(secrets), dict(libs or {}), tuple(typed_dependencies), module)
         if context == self.context:
             return  # edits elsewhere (a secret's value) don't resend megabytes of types
         self.context = context
-        text = declarations(trigger_id, list(secrets), list(typed_dependencies)) if trigger_id else ""
+        if module:
+            text = module_declarations(list(secrets), list(typed_dependencies))
+        else:
+            text = declarations(trigger_id, list(secrets), list(typed_dependencies)) if trigger_id else ""
         self.send("setContext", declarations=text, libs=libs or {})
 
     def set_trigger(self, trigger_id: str | None) -> None:
