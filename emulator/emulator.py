@@ -291,8 +291,9 @@ class Emulator(ModulesFacade, ProfilesFacade):
         parts: list[ChainResult] = []
         state, cache = None, store.cache.load(self.ws, tenant, trigger_id)
         # Consecutive actions on the same Node run in one round trip; the chain's state carries over.
-        for i, segment in enumerate(self.runtime_segments(tenant, srcs)):
-            host, warning = await self.host_for_runtime(tenant, segment[0].get("runtime"), progress)
+        for i, segment in enumerate(self.runtime_segments(tenant, srcs) or [[]]):  # [[]]: nothing bound
+            host, warning = await self.host_for_runtime(tenant, segment[0].get("runtime") if segment else None,
+                                                        progress)
             part = await run_chain(host, trigger_id, [self.action_source(s, handler if i == 0 else None)
                                                       for s in segment], full_event,
                                    deadline_ms=self.deadline_ms, cache=cache, now_ms=self.ws.clock.now_ms(),
@@ -302,8 +303,7 @@ class Emulator(ModulesFacade, ProfilesFacade):
             state, cache = part.state, part.cache
             if part.outcome.status != "completed" or len(part.actions) < len(segment):
                 break
-        result = runtimes.join(trigger_id, parts, [s["name"] for s in srcs]) if parts else await run_chain(
-            await self.host_for(tenant), trigger_id, [], full_event, cache=cache, now_ms=self.ws.clock.now_ms())
+        result = runtimes.join(trigger_id, parts, [s["name"] for s in srcs])
         changes = Changes(cache=frozenset([(tenant, trigger_id)]))
         if http["mode"] == "record" and record_into_workspace:
             self.record_http(tenant, [c for a in result.actions for c in a.http])
@@ -331,12 +331,14 @@ class Emulator(ModulesFacade, ProfilesFacade):
     def runtime_segments(self, tenant: str, srcs: list[dict]) -> list[list[dict]]:
         """`srcs` cut where the Node changes (Auth0 runs each action on its own runtime)."""
         out: list[list[dict]] = []
+        last = object()
         for src in srcs:
             key = self._runtime_key(tenant, src.get("runtime"))
-            if out and self._runtime_key(tenant, out[-1][0].get("runtime")) == key:
+            if out and key == last:
                 out[-1].append(src)
             else:
                 out.append([src])
+            last = key
         return out
 
     async def host_for_runtime(self, tenant: str, runtime: str | None,

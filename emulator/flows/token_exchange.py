@@ -11,7 +11,7 @@ tokens     -> an access token for the audience (with `act` and org claims), an I
 from __future__ import annotations
 
 from .. import store, tokens, triggers
-from ..errors import UsageError
+from ..errors import ManagementError, UsageError
 from ..store.db import transaction
 from ..triggers.custom_token_exchange import ACCESS_TOKEN_TYPE, GRANT_TYPE
 from . import events, steps
@@ -128,21 +128,20 @@ class _Refused(Exception):
 def _user_for(emu, run: FlowRun, command: dict) -> str:
     args = command["args"]
     if command["name"] == "authentication.setUserById":
-        try:
-            return store.directory.get_user(emu.ws, run.tenant, args[0])["user_id"]
-        except Exception:  # noqa: BLE001 - any lookup failure is the same answer to the client
-            raise _Refused(f"The user {args[0]!r} does not exist.") from None
+        if _find_user(emu, run.tenant, args[0]) is None:
+            raise _Refused(f"The user {args[0]!r} does not exist.")
+        return args[0]
     name, attributes, options = args[0], args[1], args[2]
     try:
         conn = store.directory.connection(emu.ws, run.tenant, name)
-    except Exception:  # noqa: BLE001
+    except ManagementError:
         raise _Refused(f"The connection {name!r} does not exist.") from None
     prefix = "auth0" if conn["strategy"] == "auth0" else conn["strategy"]
     user_id = f"{prefix}|{attributes['user_id']}"
     profile = {k: attributes[k] for k in PROFILE_FIELDS if attributes.get(k) is not None}
     if attributes.get("email_verified") is not None:
         profile["email_verified"] = bool(attributes["email_verified"])
-    existing = next((u for u in store.directory.users(emu.ws, run.tenant) if u["user_id"] == user_id), None)
+    existing = _find_user(emu, run.tenant, user_id)
     if existing is None:
         if options["creationBehavior"] != "create_if_not_exists":
             raise _Refused(f"No user {attributes['user_id']!r} in connection {name!r} (creationBehavior is none).")
@@ -158,6 +157,13 @@ def _user_for(emu, run: FlowRun, command: dict) -> str:
         store.directory.update_user(emu.ws, run.tenant, user_id,
                                     profile={**{k: existing[k] for k in PROFILE_FIELDS if k in existing}, **profile})
     return user_id
+
+
+def _find_user(emu, tenant: str, user_id: str) -> dict | None:
+    try:
+        return store.directory.get_user(emu.ws, tenant, user_id)
+    except ManagementError:
+        return None
 
 
 def _after_post_login(emu, run: FlowRun) -> None:

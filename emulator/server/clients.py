@@ -9,13 +9,14 @@ import hmac
 from urllib.parse import unquote, urlsplit
 
 from .. import store
+from ..triggers.custom_token_exchange import GRANT_TYPE as TOKEN_EXCHANGE_GRANT
 from .errors import OAuthError, invalid_request, unauthorized_client
 
 DEFAULT_APP = "Default App"
 LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "[::1]", "::1")
 ALL_GRANTS = ("authorization_code", "implicit", "refresh_token", "client_credentials", "password",
               "http://auth0.com/oauth/grant-type/password-realm", "http://auth0.com/oauth/grant-type/mfa-oob",
-              "http://auth0.com/oauth/grant-type/mfa-otp", "urn:ietf:params:oauth:grant-type:token-exchange")
+              "http://auth0.com/oauth/grant-type/mfa-otp", TOKEN_EXCHANGE_GRANT)
 
 
 def find(emu, tenant: str, client_id: str | None) -> dict:

@@ -13,13 +13,14 @@ from aiohttp import web
 
 from .. import flows, store, tokens
 from ..errors import EmulatorError
+from ..triggers.custom_token_exchange import ACCESS_TOKEN_TYPE, GRANT_TYPE
 from ..flows.run import DENIED, FAILED, MFA_REQUIRED, SUCCESS
 from . import clients, oidc
 from .errors import NO_STORE, OAuthError, access_denied, db_error, invalid_grant, invalid_request
 from .state import MFA_TOKEN_LIFETIME_S, Grant, ServerPart, token
 
 PASSWORD_REALM = "http://auth0.com/oauth/grant-type/password-realm"
-TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange"
+TOKEN_EXCHANGE = GRANT_TYPE
 MFA_OOB = "http://auth0.com/oauth/grant-type/mfa-oob"
 MFA_OTP = "http://auth0.com/oauth/grant-type/mfa-otp"
 
@@ -193,20 +194,30 @@ class TokenApi(ServerPart):
         if not audience:
             raise access_denied("No audience parameter was provided, and no default audience has been configured")
         self.server.check_audience(audience)
-        request_part = self.server.event_for(request, "oauth2-client-credentials", {})["request"]
-        run = flows.start(self.emu, self.server.tenant, "client_credentials",
-                          {k: v for k, v in {"audience": audience, "scope": form.get("scope"),
-                                             "issuer": self.server.issuer, "event": {"request": request_part}
-                                             }.items() if v},
-                          client=client["client_id"])
+        minted = await self._grant_journey(request, client, "client_credentials", "oauth2-client-credentials",
+                                           {"audience": audience, "scope": form.get("scope")},
+                                           refused=(403, "access_denied", "Access denied"))
+        return {"access_token": minted["access_token"], "scope": minted["scope"], "expires_in": minted["expires_in"],
+                "token_type": "Bearer"}
+
+    async def _grant_journey(self, request, client: dict, kind: str, protocol: str, inputs: dict, *,
+                             refused: tuple[int, str, str]) -> dict:
+        """Run a grant's journey for `client` (this request as its events' request) and return its tokens; a
+        run that did not succeed answers `refused` (status, default error, default description) with the
+        run's own error where it has one."""
+        request_part = self.server.event_for(request, protocol, {})["request"]
+        inputs = {k: v for k, v in {**inputs, "issuer": self.server.issuer, "event": {"request": request_part}}.items()
+                  if v}
+        try:
+            run = flows.start(self.emu, self.server.tenant, kind, inputs, client=client["client_id"])
+        except EmulatorError as exc:
+            raise invalid_request(str(exc)) from None
         run = await flows.run_to_end(self.emu, run)
         self.server.ran(run)
         if run.status != SUCCESS:
-            err = run.error or {}
-            raise OAuthError(403, err.get("error", "access_denied"), err.get("error_description", "Access denied"))
-        minted = run.result["tokens"]
-        return {"access_token": minted["access_token"], "scope": minted["scope"], "expires_in": minted["expires_in"],
-                "token_type": "Bearer"}
+            err, (status, error, description) = run.error or {}, refused
+            raise OAuthError(status, err.get("error", error), err.get("error_description", description))
+        return run.result["tokens"]
 
     async def _token_exchange(self, request, client: dict, form: dict) -> dict:
         """Custom Token Exchange as a journey: the profile's action sets the user (or rejects the request
@@ -216,26 +227,14 @@ class TokenApi(ServerPart):
                 raise invalid_request(f"Missing required parameter: {name}")
         if store.token_exchange.for_type(self.emu.ws, self.server.tenant, form["subject_token_type"]) is None:
             raise invalid_request(f"Unsupported subject_token_type: {form['subject_token_type']}")
-        audience = form.get("audience")
-        if audience:
-            self.server.check_audience(audience)
-        request_part = self.server.event_for(request, "oauth2-token-exchange", {})["request"]
+        if form.get("audience"):
+            self.server.check_audience(form["audience"])
         inputs = {k: form.get(k) for k in ("subject_token_type", "subject_token", "actor_token", "actor_token_type",
                                            "audience", "scope")}
-        inputs = {k: v for k, v in {**inputs, "issuer": self.server.issuer, "event": {"request": request_part}}.items()
-                  if v}
-        try:
-            run = flows.start(self.emu, self.server.tenant, "token_exchange", inputs, client=client["client_id"])
-        except EmulatorError as exc:
-            raise invalid_request(str(exc)) from None
-        run = await flows.run_to_end(self.emu, run)
-        self.server.ran(run)
-        if run.status != SUCCESS:
-            err = run.error or {}
-            raise OAuthError(400, err.get("error", "invalid_request"), err.get("error_description", "Rejected"))
-        minted = run.result["tokens"]
+        minted = await self._grant_journey(request, client, "token_exchange", "oauth2-token-exchange", inputs,
+                                           refused=(400, "invalid_request", "Rejected"))
         body = {"access_token": minted["access_token"], "scope": minted["scope"], "expires_in": minted["expires_in"],
-                "token_type": "Bearer", "issued_token_type": "urn:ietf:params:oauth:token-type:access_token"}
+                "token_type": "Bearer", "issued_token_type": ACCESS_TOKEN_TYPE}
         if "id_token" in minted:
             body["id_token"] = minted["id_token"]
         return body

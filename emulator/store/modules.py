@@ -115,19 +115,23 @@ def rollback(ws: Workspace, tenant: str, name: str, number: int) -> dict:
     return get(ws, tenant, name)
 
 
-def users(ws: Workspace, tenant: str, name: str) -> list[dict]:
-    """The actions pinning this module, in their draft or any version: [{action, version}] (None = draft)."""
-    out = []
+def _all_users(ws: Workspace, tenant: str) -> dict[str, list[dict]]:
+    """Every module's pins, read in one pass: {module: [{action, version, module_version_number}]}."""
+    out: dict[str, list[dict]] = {}
     for action, version_number, pins in ws.db.execute(
             """SELECT a.name, NULL, a.modules FROM actions a WHERE a.tenant = ? AND a.modules != '[]'
                UNION ALL
                SELECT a.name, v.number, v.modules FROM action_versions v JOIN actions a ON a.id = v.action_id
                WHERE a.tenant = ? AND v.modules != '[]'""", [tenant, tenant]):
         for pin in json.loads(pins):
-            if pin["module_name"] == name:
-                out.append({"action": action, "version": version_number,
-                            "module_version_number": pin["module_version_number"]})
+            out.setdefault(pin["module_name"], []).append(
+                {"action": action, "version": version_number, "module_version_number": pin["module_version_number"]})
     return out
+
+
+def users(ws: Workspace, tenant: str, name: str) -> list[dict]:
+    """The actions pinning this module, in their draft or any version: [{action, version}] (None = draft)."""
+    return _all_users(ws, tenant).get(name, [])
 
 
 def delete(ws: Workspace, tenant: str, name: str) -> None:
@@ -166,12 +170,12 @@ def versions(ws: Workspace, tenant: str, name: str) -> list[dict]:
         "SELECT * FROM action_module_versions WHERE module_id = ? ORDER BY number DESC", [module["id"]])]
 
 
-def _module_json(ws: Workspace, row: dict) -> dict[str, Any]:
+def _module_json(ws: Workspace, row: dict, using: list[dict]) -> dict[str, Any]:
     latest = db_rows(ws, "SELECT * FROM action_module_versions WHERE module_id = ? ORDER BY number DESC LIMIT 1",
                      [row["id"]])
     out = {"id": row["id"], "name": row["name"], "code": row["code"],
            "dependencies": json.loads(row["dependencies"]), "secrets": _public_secrets(json.loads(row["secrets"])),
-           "actions_using_module_total": len({u["action"] for u in users(ws, row["tenant"], row["name"])}),
+           "actions_using_module_total": len({u["action"] for u in using}),
            "all_changes_published": bool(latest) and (latest[0]["code"], json.loads(latest[0]["dependencies"]),
                                                        json.loads(latest[0]["secrets"])) == (
                row["code"], json.loads(row["dependencies"]), json.loads(row["secrets"])),
@@ -183,12 +187,13 @@ def _module_json(ws: Workspace, row: dict) -> dict[str, Any]:
 
 
 def get(ws: Workspace, tenant: str, name: str) -> dict:
-    return _module_json(ws, _row(ws, tenant, name))
+    return _module_json(ws, _row(ws, tenant, name), users(ws, tenant, name))
 
 
 def list_(ws: Workspace, tenant: str) -> list[dict]:
-    return [_module_json(ws, r) for r in ws.db.query("SELECT * FROM action_modules WHERE tenant = ? ORDER BY name",
-                                                     [tenant])]
+    using = _all_users(ws, tenant)  # once for the listing, not once per module
+    return [_module_json(ws, r, using.get(r["name"], []))
+            for r in ws.db.query("SELECT * FROM action_modules WHERE tenant = ? ORDER BY name", [tenant])]
 
 
 def source(ws: Workspace, tenant: str, name: str, number: int | None) -> dict:
