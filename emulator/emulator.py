@@ -323,8 +323,8 @@ class Emulator(ModulesFacade, ProfilesFacade):
 
     def _runtime_key(self, tenant: str, runtime: str | None) -> str | None:
         """The runtime whose own Node runs this action, or None for the default pool (an explicit Node, a
-        debugging host, or a runtime the bundled Node serves)."""
-        if self.node_override or self.debug_breakpoints or self.pool.attached(tenant):
+        debugging host attached for the tenant, or a runtime the bundled Node serves)."""
+        if self.node_override or self.pool.attached(tenant):
             return None
         return runtime if runtimes.needs_own_node(runtime) else None
 
@@ -344,6 +344,8 @@ class Emulator(ModulesFacade, ProfilesFacade):
     async def host_for_runtime(self, tenant: str, runtime: str | None,
                                progress: Progress | None = None) -> tuple[Any, str | None]:
         """The host for an action of `runtime`, and a warning when it runs elsewhere (the app's fallback)."""
+        if self.debug_breakpoints:  # the app's debugger: a session with breakpoints takes the tenant's runs
+            await self.debuggers.ensure(tenant)
         key = self._runtime_key(tenant, runtime)
         if key is None:
             return await self.host_for(tenant), None

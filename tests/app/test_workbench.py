@@ -480,3 +480,19 @@ def test_modules_in_the_tree_with_editor_versions_diff_and_pins(win, aloop):
     # The module lists in the tree, and a module in use cannot be deleted.
     view.select("greeter", kind="module")
     assert view.kind.name == "module" and view.action["actions_using_module_total"] == 1
+
+
+def test_a_test_run_uses_the_actions_runtime_unless_a_debugger_holds_the_tenant(win, aloop):
+    """The app's debugger is on, but only a session with breakpoints takes the tenant's runs: otherwise a
+    node22 action runs on Node 22, as the status bar says."""
+    from tests.emulator.test_runtimes import needs_registry_reason
+
+    if needs_registry_reason:
+        pytest.skip(needs_registry_reason)
+    view = _new_action(win, "on-22")
+    view.editor.setPlainText("exports.onExecutePostLogin = async (event, api) => { console.log(process.version); };\n")
+    result = wait_signal(aloop, view.test_finished, view.test.run)
+    assert result.node_version.startswith("v22.") and result.actions[0].logs[0]["message"].startswith("v22.")
+    view.settings.runtime.setCurrentIndex(view.settings.runtime.findData("node18"))
+    result = wait_signal(aloop, view.test_finished, view.test.run)
+    assert result.node_version == "v18.4.0"

@@ -30,8 +30,9 @@ def _registry_reachable() -> bool:
         return False
 
 
-needs_registry = pytest.mark.skipif(not _registry_reachable(), reason="the npm registry cannot be reached: "
-                                    "Node 22 cannot be installed here")
+needs_registry_reason = None if _registry_reachable() else ("the npm registry cannot be reached: Node 22 cannot "
+                                                              "be installed here")
+needs_registry = pytest.mark.skipif(bool(needs_registry_reason), reason=needs_registry_reason or "")
 
 
 def _mixed(core) -> None:
