@@ -16,6 +16,7 @@ from .flows.run import run_for
 from .changes import Changes
 from .modules_facade import ModulesFacade, module_script_name
 from .profiles_facade import ProfilesFacade
+from .management_facade import ManagementFacade
 from .errors import bad_request, not_found
 from .runtime import runtimes
 from .runtime.node import SETTING as NODE_SETTING
@@ -43,7 +44,7 @@ def _dependencies(src: dict) -> list[tuple[str, str]]:
     return [(d["name"], d.get("version") or "latest") for d in src["dependencies"]]
 
 
-class Emulator(ModulesFacade, ProfilesFacade):
+class Emulator(ModulesFacade, ProfilesFacade, ManagementFacade):
     def __init__(self, workspace: Workspace | None = None, *, node: str | Path | None = None,
                  deadline_ms: int = DEFAULT_DEADLINE_MS, dependency_cache: DependencyCache | None = None):
         self.ws = workspace

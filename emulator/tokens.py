@@ -169,3 +169,21 @@ def verify(ws: Workspace, tenant: str, token: str, audience: str | list[str] | N
     return jwt.decode(token, keys[kid].key, algorithms=["RS256"], issuer=iss or issuer(tenant), audience=audience,
                       options={"verify_aud": audience is not None, "verify_exp": False, "verify_iat": False,
                                "verify_nbf": False})
+
+
+def verify_signed(ws: Workspace, tenant: str, token: str) -> dict:
+    """A token's claims once its signature checks against the tenant's keys; the caller checks issuer,
+    audience and expiry (the Management API accepts several issuers: the local server's, the domains')."""
+    keys = {k["kid"]: jwt.PyJWK(k) for k in jwks(ws, tenant)["keys"]}
+    kid = jwt.get_unverified_header(token).get("kid")
+    if kid not in keys:
+        raise jwt.InvalidTokenError("unknown key")
+    return jwt.decode(token, keys[kid].key, algorithms=["RS256"],
+                      options={"verify_aud": False, "verify_exp": False, "verify_iat": False, "verify_nbf": False,
+                               "verify_iss": False})
+
+
+def ensure_key_sync(ws: Workspace, tenant: str) -> None:
+    """`ensure_key` for a one-shot command (nothing else waits on it)."""
+    if ws.db.execute("SELECT 1 FROM signing_keys WHERE tenant = ?", [tenant]).fetchone() is None:
+        add_key(ws, tenant, new_private_pem())

@@ -18,7 +18,7 @@ import sys
 from .. import __version__
 from ..errors import EmulatorError, UsageError
 from ..locations import ENV_VAR
-from . import flow, help_examples, manage, modules_cmd, observe, output, run, serve, transfer, workspace_cmd
+from . import flow, help_examples, management_cmd, manage, modules_cmd, observe, output, run, serve, transfer, workspace_cmd
 from .debugging import normalize_argv
 
 
@@ -90,6 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
     transfer.add_parsers(sub)
     flow.add_parsers(sub)
     serve.add_parsers(sub)
+    management_cmd.add_parsers(sub)
     workspace_cmd.add_parsers(sub)
     help_examples.annotate(parser)  # every option: help, with an example
     return parser

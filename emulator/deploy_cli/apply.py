@@ -11,7 +11,7 @@ from ..changes import Changes
 from ..errors import EmulatorError
 from ..store import actions as actions_store
 from ..store import bindings as bindings_store
-from ..store import apis, directory, tenants, token_exchange, transaction
+from ..store import apis, client_grants, directory, roles, system_api, tenants, token_exchange, transaction
 from ..store import modules as modules_store
 from ..store.db import Workspace
 from .bundle import SECRET_PLACEHOLDER, ActionSpec, Bundle, ModuleSpec, ModuleVersionSpec, VersionSpec
@@ -110,7 +110,13 @@ def import_bundle(ws: Workspace, tenant: str, bundle: Bundle) -> tuple[Changes, 
         for client in bundle.clients:
             directory.upsert_client(ws, tenant, client["name"], {k: v for k, v in client.items() if k != "name"})
         for api in bundle.resource_servers:
+            if api.get("is_system") or api["name"] == system_api.NAME:
+                continue  # every tenant has its own Management API
             apis.upsert(ws, tenant, api["name"], api["identifier"], api)
+        for role in bundle.roles:
+            _import_role(ws, tenant, role)
+        for grant in bundle.grants:
+            _import_grant(ws, tenant, grant)
         for module in bundle.modules:
             warnings += _import_module(ws, tenant, module, _pinned(bundle, module.name))
             changes |= Changes(modules=frozenset([(tenant, module.name)]))
@@ -202,6 +208,34 @@ def _import_module(ws: Workspace, tenant: str, spec: ModuleSpec, pinned: set[int
     return warnings
 
 
+def _import_role(ws: Workspace, tenant: str, spec: dict) -> None:
+    role = roles.by_name(ws, tenant, spec["name"]) or roles.create(ws, tenant, spec["name"], spec.get("description", ""))
+    roles.update(ws, tenant, role["id"], description=spec.get("description", ""))
+    try:
+        roles.set_permissions(ws, tenant, roles.ROLE + role["id"], spec.get("permissions", []))
+    except EmulatorError as exc:
+        raise ImportRefused([f"roles: {spec['name']}: permissions: {exc}"]) from None
+
+
+def _import_grant(ws: Workspace, tenant: str, spec: dict) -> None:
+    """The Deploy CLI names the grant's client by its name; an id of an existing client works too."""
+    by_name = {c["name"]: c["client_id"] for c in directory.clients(ws, tenant)}
+    client_id = by_name.get(spec["client_id"]) or (spec["client_id"] if spec["client_id"] in by_name.values() else None)
+    if client_id is None:
+        raise ImportRefused([f"clientGrants: {spec['client_id']}: no such client"])
+    audience = spec["audience"]
+    if system_api.is_audience(ws, tenant, audience) or audience.endswith(".emulator.local/api/v2/"):
+        system_api.ensure(ws, tenant)
+        audience = system_api.identifier(tenant)  # another tenant's export names its own domain
+    elif apis.find(ws, tenant, audience) is None:
+        raise ImportRefused([f"clientGrants: {spec['client_id']}: no resource server {audience}"])
+    existing = client_grants.find(ws, tenant, client_id, audience)
+    if existing:
+        client_grants.update(ws, tenant, existing["id"], spec.get("scope", []))
+    else:
+        client_grants.create(ws, tenant, client_id, audience, spec.get("scope", []))
+
+
 def _import_user(ws: Workspace, tenant: str, user: dict) -> str:
     conn = user.get("connection", tenants.DEFAULT_CONNECTION)
     hashed = (user.get("custom_password_hash") or {}).get("hash", {}).get("value")
@@ -248,6 +282,13 @@ def export_bundle(ws: Workspace, tenant: str) -> Bundle:
                       for c in directory.clients(ws, tenant)]
     bundle.connections = [{k: v for k, v in c.items() if k != "id"} for c in directory.connections(ws, tenant)]
     bundle.resource_servers = apis.list_(ws, tenant)
+    bundle.roles = [{"name": r["name"], "description": r["description"],
+                     "permissions": [{k: p[k] for k in ("permission_name", "resource_server_identifier")}
+                                     for p in roles.permissions(ws, tenant, roles.ROLE + r["id"])]}
+                    for r in roles.list_(ws, tenant)]
+    names = {c["client_id"]: c["name"] for c in directory.clients(ws, tenant)}
+    bundle.grants = [{"client_id": names.get(g["client_id"], g["client_id"]), "audience": g["audience"],
+                      "scope": g["scope"]} for g in client_grants.list_(ws, tenant)]
     bundle.token_exchange_profiles = [{k: p[k] for k in ("name", "subject_token_type", "action", "type")}
                                       for p in token_exchange.list_(ws, tenant)]
     for user in directory.users(ws, tenant):

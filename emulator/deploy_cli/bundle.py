@@ -56,6 +56,9 @@ class Bundle:
     bindings: dict[str, list[dict]] = field(default_factory=dict)
     clients: list[dict[str, Any]] = field(default_factory=list)
     resource_servers: list[dict[str, Any]] = field(default_factory=list)  # each has name and identifier
+    roles: list[dict[str, Any]] = field(default_factory=list)  # {name, description, permissions}
+    # clientGrants: {client_id (the client's name, as the Deploy CLI writes it), audience, scope}
+    grants: list[dict[str, Any]] = field(default_factory=list)
     connections: list[dict[str, Any]] = field(default_factory=list)  # each has name and strategy
     users: list[dict[str, Any]] = field(default_factory=list)  # Auth0's bulk user import shape
     # tokenExchangeProfiles: {name, subject_token_type, action (a name), type}

@@ -256,6 +256,28 @@ class Reader:
             return False
         return True
 
+    def role(self, where: str, role: dict) -> bool:
+        perms = role.get("permissions", [])
+        if not isinstance(perms, list) or not all(
+                isinstance(p, dict) and isinstance(p.get("permission_name"), str)
+                and isinstance(p.get("resource_server_identifier"), str) for p in perms):
+            self.problems.add(where, "permissions", "a list of {permission_name, resource_server_identifier}")
+            return False
+        return True
+
+    def grant(self, where: str, data: Any) -> dict | None:
+        if not isinstance(data, dict):
+            self.problems.add(where, None, "expected a JSON object")
+            return None
+        for key in ("client_id", "audience"):
+            if not isinstance(data.get(key), str) or not data[key]:
+                self.problems.add(where, key, "required (a client grant names its client and the API's audience)")
+                return None
+        if not isinstance(data.get("scope", []), list) or not all(isinstance(s, str) for s in data.get("scope", [])):
+            self.problems.add(where, "scope", "a list of scope names")
+            return None
+        return {"client_id": data["client_id"], "audience": data["audience"], "scope": data.get("scope", [])}
+
     def users(self, where: str, data: Any) -> list[dict]:
         if not isinstance(data, list):
             self.problems.add(where, None, "expected a list of users")
@@ -318,6 +340,14 @@ def _read_directory(root: Path, mappings: dict | None) -> tuple[Bundle, list[str
         api = r.named(r.rel(file), r.json(file), "resource server")
         if api and r.identifier(r.rel(file), api):
             bundle.resource_servers.append(api)
+    for file in sorted((root / "roles").glob("*.json")):
+        role = r.named(r.rel(file), r.json(file), "role")
+        if role and r.role(r.rel(file), role):
+            bundle.roles.append(role)
+    for file in sorted((root / "grants").glob("*.json")):
+        grant = r.grant(r.rel(file), r.json(file))
+        if grant:
+            bundle.grants.append(grant)
     for file in sorted((root / "database-connections").glob("*/database.json")):
         conn = r.named(r.rel(file), r.json(file), "database connection")
         if conn:
@@ -373,6 +403,14 @@ def _read_yaml(file: Path, mappings: dict | None) -> tuple[Bundle, list[str], li
         api = r.named(f"{where}: resourceServers[{i}]", item, "resource server")
         if api and r.identifier(f"{where}: resourceServers[{i}]", api):
             bundle.resource_servers.append(api)
+    for i, item in enumerate(data.get("roles") or []):
+        role = r.named(f"{where}: roles[{i}]", item, "role")
+        if role and r.role(f"{where}: roles[{i}]", role):
+            bundle.roles.append(role)
+    for i, item in enumerate(data.get("clientGrants") or []):
+        grant = r.grant(f"{where}: clientGrants[{i}]", item)
+        if grant:
+            bundle.grants.append(grant)
     for i, item in enumerate(data.get("databases") or []):
         conn = r.named(f"{where}: databases[{i}]", item, "database connection")
         if conn:

@@ -88,6 +88,10 @@ def _fill_directory(tmp: Path, bundle: Bundle) -> None:
         _dump_json(tmp / "clients" / f"{sanitize(client['name'])}.json", client)
     for api in bundle.resource_servers:
         _dump_json(tmp / "resource-servers" / f"{sanitize(api['name'])}.json", api)
+    for role in bundle.roles:
+        _dump_json(tmp / "roles" / f"{sanitize(role['name'])}.json", role)
+    for grant in bundle.grants:
+        _dump_json(tmp / "grants" / f"{sanitize(grant['client_id'])}-{sanitize(grant['audience'])}.json", grant)
     for conn in bundle.connections:
         if conn["strategy"] == "auth0":
             _dump_json(tmp / "database-connections" / sanitize(conn["name"]) / "database.json", conn)
@@ -109,6 +113,10 @@ def _fill_yaml(tmp: Path, bundle: Bundle) -> None:
     doc["clients"] = bundle.clients
     if bundle.resource_servers:
         doc["resourceServers"] = bundle.resource_servers
+    if bundle.roles:
+        doc["roles"] = bundle.roles
+    if bundle.grants:
+        doc["clientGrants"] = bundle.grants
     doc["databases"] = [c for c in bundle.connections if c["strategy"] == "auth0"]
     others = [c for c in bundle.connections if c["strategy"] != "auth0"]
     if others:

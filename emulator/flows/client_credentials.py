@@ -27,15 +27,37 @@ def check_inputs(emu, tenant: str, inputs: dict) -> None:
         if not apis:
             raise UsageError("--audience is required: the API the token is for (the tenant has no API)")
         inputs["audience"] = audience = apis[0]["identifier"]
-    if store.apis.find(emu.ws, tenant, audience) is None:
+    if store.system_api.is_audience(emu.ws, tenant, audience) or inputs.get("management"):
+        store.system_api.ensure(emu.ws, tenant)
+        inputs["management"] = True
+    elif store.apis.find(emu.ws, tenant, audience) is None:
         raise UsageError(f"Service not found: {audience}")
 
 
+def grant_for(emu, tenant: str, client_id: str, audience: str, management: bool) -> dict | None:
+    """The client grant that lets this client have tokens for `audience` (for the Management API, a grant
+    for any of the tenant's Management API audiences)."""
+    for grant in store.client_grants.list_(emu.ws, tenant, client_id=client_id):
+        if grant["audience"] == audience or (management and store.system_api.is_audience(
+                emu.ws, tenant, grant["audience"], (grant["audience"][8:].split("/")[0],))):
+            return grant
+    return None
+
+
 def granted_scopes(emu, run: FlowRun) -> list[str]:
-    api = store.apis.find(emu.ws, run.tenant, run.inputs["audience"])
-    defined = store.apis.scope_names(api)
+    """The scopes the client's grant for the API allows (Auth0); an API without any client grant in the
+    tenant allows its defined scopes to every client, as the emulator did before client grants existed.
+    Asked scopes narrow that down."""
+    audience, management = run.inputs["audience"], bool(run.inputs.get("management"))
+    grant = grant_for(emu, run.tenant, run.ctx["client"]["client_id"], audience, management)
+    if grant is not None:
+        allowed = grant["scope"]
+    elif management or store.client_grants.list_(emu.ws, run.tenant, audience=audience):
+        allowed = []
+    else:
+        allowed = store.apis.scope_names(store.apis.find(emu.ws, run.tenant, audience))
     asked = (run.inputs.get("scope") or "").split()
-    return [s for s in asked if s in defined] if asked else defined
+    return [s for s in asked if s in allowed] if asked else list(allowed)
 
 
 async def step(emu, run: FlowRun, answer: dict | None) -> None:

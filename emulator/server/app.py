@@ -17,6 +17,8 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from .. import flows, store, tokens
 from . import clients, oidc
 from .errors import OAuthError
+from .management import ManagementApi
+from .management.errors import MgmtError
 from .pages import SESSION_COOKIE, Pages
 from .state import ServerState
 from .tokens_api import TokenApi
@@ -36,6 +38,8 @@ async def _errors(request: web.Request, handler):
     except web.HTTPRequestEntityTooLarge:
         return OAuthError(413, "invalid_request", "The request body is too large.").response()
     except web.HTTPException as exc:
+        if exc.status >= 400 and request.path.startswith("/api/v2"):
+            return MgmtError(exc.status, "Not Found" if exc.status == 404 else exc.reason).response()
         if exc.status >= 400:
             return web.json_response({"error": "not_found" if exc.status == 404 else "invalid_request",
                                       "error_description": exc.reason}, status=exc.status)
@@ -46,7 +50,7 @@ async def _errors(request: web.Request, handler):
                                  status=500)
 
 
-CORS_PATHS = ("/oauth/token", "/oauth/revoke", "/userinfo", "/.well-known/", "/mfa/challenge", "/dbconnections/")
+CORS_PATHS = ("/api/v2/", "/oauth/token", "/oauth/revoke", "/userinfo", "/.well-known/", "/mfa/challenge", "/dbconnections/")
 
 
 def cors_middleware(server):
@@ -70,7 +74,7 @@ def cors_middleware(server):
 
 def _cors_headers(origin: str, request: web.Request) -> dict:
     return {"Access-Control-Allow-Origin": origin, "Vary": "Origin", "Access-Control-Allow-Credentials": "true",
-            "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+            "Access-Control-Allow-Methods": "GET, POST, PATCH, PUT, DELETE, OPTIONS",
             "Access-Control-Allow-Headers": request.headers.get("Access-Control-Request-Headers",
                                                                 "Content-Type, Authorization, Auth0-Client"),
             "Access-Control-Max-Age": "600"}
@@ -91,8 +95,10 @@ class LocalAuth0:
         self.jinja = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
         self.pages = Pages(self)
         self.api = TokenApi(self)
+        self.management = ManagementApi(self)
         self._runner: web.AppRunner | None = None
         self.on_run: list = []  # callables told of every journey run a request advanced (the app refreshes)
+        self.on_changes: list = []  # callables told what a Management API write changed (the app refreshes)
 
     @staticmethod
     def new_token() -> str:
@@ -122,10 +128,13 @@ class LocalAuth0:
         r.add_get("/oidc/logout", self.oidc_logout)
         r.add_post("/dbconnections/signup", self.api.db_signup)
         r.add_post("/dbconnections/change_password", self.api.db_change_password)
+        r.add_get("/u/email-verification", self.pages.email_verification)
+        self.management.add_routes(r)
         return app
 
     async def start(self, host: str = "127.0.0.1", port: int = 4000) -> str:
         await tokens.ensure_key(self.emu.ws, self.tenant)
+        store.system_api.ensure(self.emu.ws, self.tenant)
         self._runner = web.AppRunner(self.build(), access_log=None, handle_signals=False)
         await self._runner.setup()
         site = web.TCPSite(self._runner, host, port)
@@ -151,6 +160,13 @@ class LocalAuth0:
     def ran(self, run) -> None:
         for callback in self.on_run:
             callback(run)
+
+    def changed(self, changes) -> None:
+        for callback in self.on_changes:
+            callback(changes)
+
+    def is_management_audience(self, audience: str | None) -> bool:
+        return store.system_api.is_audience(self.emu.ws, self.tenant, audience, self.management.hosts())
 
     def check_audience(self, audience: str | None) -> None:
         """An access token is issued for an API of the tenant only (Auth0: "Service not found")."""
@@ -199,6 +215,17 @@ class LocalAuth0:
         ticket = run.ctx.get("ticket")
         if ticket:
             self.reset_runs[ticket] = run
+        return ticket
+
+    async def password_ticket(self, request: web.Request, user: dict) -> str:
+        """A password-change ticket (the Management API's): the reset journey, its link in the outbox."""
+        if not user.get("email"):
+            raise OAuthError(400, "invalid_request", "The user has no e-mail address.")
+        clients_ = store.directory.clients(self.emu.ws, self.tenant)
+        ticket = await self.change_password_request(request, user["email"], clients_[0], user["connection"])
+        if not ticket:
+            raise OAuthError(400, "invalid_request", "The password reset could not start.")
+        return f"{self.url}u/reset-verify?ticket={ticket}#"
 
     # ---- discovery, keys, logout ---------------------------------------------------------------------
     async def discovery(self, request: web.Request) -> web.Response:

@@ -140,6 +140,16 @@ class Pages(ServerPart):
         return self.render("message.html", tx, title="Check your email",
                            text="Please check your email to reset your password (the emulator's Outbox has it).")
 
+    async def email_verification(self, request: web.Request) -> web.Response:
+        """The link of a verification e-mail (a Management API ticket or job): the e-mail is verified."""
+        from ..errors import ManagementError
+
+        try:
+            self.emu.verify_email_ticket(self.server.tenant, request.query.get("ticket", ""))
+        except ManagementError as exc:
+            return self.render("message.html", status=400, title="Email verification failed", text=str(exc))
+        return self.render("message.html", title="Email verified", text="Your email address was successfully verified.")
+
     async def reset_verify_page(self, request: web.Request) -> web.Response:
         """The e-mailed link: the reset journey goes on (password-reset-post-challenge runs), then asks for
         the new password."""

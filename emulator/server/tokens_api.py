@@ -193,9 +193,18 @@ class TokenApi(ServerPart):
         audience = form.get("audience")
         if not audience:
             raise access_denied("No audience parameter was provided, and no default audience has been configured")
-        self.server.check_audience(audience)
+        management = self.server.is_management_audience(audience)
+        if management:
+            if flows.client_credentials.grant_for(self.emu, self.server.tenant, client["client_id"], audience,
+                                                  True) is None:
+                raise access_denied(f'Client is not authorized to access "{audience}". You need to create a '
+                                    '"client-grant" associated to this API. See: '
+                                    'https://auth0.com/docs/api/v2#!/Client_Grants/post_client_grants')
+        else:
+            self.server.check_audience(audience)
         minted = await self._grant_journey(request, client, "client_credentials", "oauth2-client-credentials",
-                                           {"audience": audience, "scope": form.get("scope")},
+                                           {"audience": audience, "scope": form.get("scope"),
+                                            "management": management},
                                            refused=(403, "access_denied", "Access denied"))
         return {"access_token": minted["access_token"], "scope": minted["scope"], "expires_in": minted["expires_in"],
                 "token_type": "Bearer"}

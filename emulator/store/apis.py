@@ -8,9 +8,20 @@ from ..errors import bad_request, not_found
 from .db import Workspace, transaction
 
 
-def list_(ws: Workspace, tenant: str) -> list[dict]:
-    return [{"name": r["name"], "identifier": r["identifier"], **json.loads(r["config"])}
-            for r in ws.db.query("SELECT * FROM resource_servers WHERE tenant = ? ORDER BY name", [tenant])]
+def list_(ws: Workspace, tenant: str, *, include_system: bool = False) -> list[dict]:
+    """The tenant's APIs by name; the Management API (a system API) only when asked for."""
+    out = [{"name": r["name"], "identifier": r["identifier"], **json.loads(r["config"])}
+           for r in ws.db.query("SELECT * FROM resource_servers WHERE tenant = ? ORDER BY name", [tenant])]
+    return out if include_system else [a for a in out if not a.get("is_system")]
+
+
+def delete(ws: Workspace, tenant: str, identifier: str) -> None:
+    with transaction(ws):
+        api = get(ws, tenant, identifier)
+        if api.get("is_system"):
+            raise bad_request("You cannot delete a system resource server.")
+        ws.db.execute("DELETE FROM resource_servers WHERE tenant = ? AND identifier = ?", [tenant, identifier])
+        ws.db.execute("DELETE FROM client_grants WHERE tenant = ? AND audience = ?", [tenant, identifier])
 
 
 def find(ws: Workspace, tenant: str, identifier: str) -> dict | None:

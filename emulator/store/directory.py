@@ -178,7 +178,15 @@ def create_user(ws: Workspace, tenant: str, *, email: str | None, password: str 
                app_metadata, user_metadata, roles, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)""",
             [tenant, user_id, connection_name, email, username, phone_number, hashed, json.dumps(profile or {}),
              json.dumps(app_metadata or {}), json.dumps(user_metadata or {}), json.dumps(roles or []), now, now])
+        _ensure_roles(ws, tenant, roles)
     return get_user(ws, tenant, user_id)
+
+
+def _ensure_roles(ws: Workspace, tenant: str, names: list[str] | None) -> None:
+    """Users hold roles by name: a name no role has yet becomes a role of the tenant."""
+    for name in names or []:
+        ws.db.execute("INSERT OR IGNORE INTO roles (tenant, id, name) VALUES (?,?,?)",
+                      [tenant, "rol_" + _stable_id(tenant, "role", name, n=16), name])
 
 
 def _user(row: dict) -> dict:
@@ -226,6 +234,7 @@ def update_user(ws: Workspace, tenant: str, user_id: str, *, password: str | Non
         sets.append("password_hash = ?")
         params.append(password_hash or hash_password(password))
     with transaction(ws):
+        _ensure_roles(ws, tenant, fields.get("roles"))
         if sets:
             ws.db.execute(f"UPDATE users SET {', '.join(sets)}, updated_at = ? WHERE tenant = ? AND user_id = ?",
                           params + [ws.clock.iso(), tenant, user_id])
@@ -275,3 +284,140 @@ def apply_metadata(ws: Workspace, tenant: str, user_id: str, pending: dict) -> d
                     merged[key] = value
             fields[field] = merged
     return update_user(ws, tenant, user_id, **fields) if fields else user
+
+
+# ---- what the Management API adds: deletes, patches, linked identities -----------------------------------
+def profile(ws: Workspace, tenant: str, user_id: str) -> dict:
+    row = ws.db.execute("SELECT profile FROM users WHERE tenant = ? AND user_id = ?", [tenant, user_id]).fetchone()
+    if row is None:
+        raise not_found(f"The user {user_id!r} does not exist.")
+    return json.loads(row[0])
+
+
+def delete_user(ws: Workspace, tenant: str, user_id: str) -> None:
+    with transaction(ws):
+        get_user(ws, tenant, user_id)
+        ws.db.execute("DELETE FROM authenticators WHERE tenant = ? AND user_id = ?", [tenant, user_id])
+        ws.db.execute("DELETE FROM permissions WHERE tenant = ? AND holder = ?", [tenant, "user:" + user_id])
+        ws.db.execute("DELETE FROM users WHERE tenant = ? AND user_id = ?", [tenant, user_id])
+
+
+def _provider(user_id: str) -> tuple[str, str]:
+    provider, _, rest = user_id.partition("|")
+    return provider, rest
+
+
+def identities(ws: Workspace, tenant: str, user_id: str) -> list[dict]:
+    """The user's identities as Auth0 lists them: its own first, then the accounts linked into it."""
+    row = ws.db.execute("SELECT connection, identities FROM users WHERE tenant = ? AND user_id = ?",
+                        [tenant, user_id]).fetchone()
+    if row is None:
+        raise not_found(f"The user {user_id!r} does not exist.")
+    provider, rest = _provider(user_id)
+    conn = connection(ws, tenant, row[0]) if row[0] else {"strategy": provider}
+    return [{"connection": row[0], "user_id": rest, "provider": provider,
+             "isSocial": conn.get("strategy") not in ("auth0", "sms", "email", "samlp", "waad", "oidc")},
+            *json.loads(row[1])]
+
+
+def link(ws: Workspace, tenant: str, primary: str, secondary: str) -> list[dict]:
+    """Link `secondary` into `primary` (Auth0: the secondary account stops existing on its own)."""
+    with transaction(ws):
+        if primary == secondary:
+            raise bad_request("Main identity and the new one are the same.")
+        get_user(ws, tenant, primary)
+        other = get_user(ws, tenant, secondary)
+        provider, rest = _provider(secondary)
+        entry = {"connection": other["connection"], "user_id": rest, "provider": provider, "isSocial": provider != "auth0",
+                 "profileData": {k: other[k] for k in ("email", "username", "phone_number", "name", "nickname",
+                                                       "picture", "email_verified") if other.get(k) is not None},
+                 "_record": {"password_hash": password_hash(ws, tenant, secondary),
+                             "app_metadata": other["app_metadata"], "user_metadata": other["user_metadata"],
+                             "created_at": other["created_at"]}}
+        linked = identities(ws, tenant, primary)[1:] + [entry] + identities(ws, tenant, secondary)[1:]
+        ws.db.execute("DELETE FROM users WHERE tenant = ? AND user_id = ?", [tenant, secondary])
+        ws.db.execute("UPDATE users SET identities = ?, updated_at = ? WHERE tenant = ? AND user_id = ?",
+                      [json.dumps(linked), ws.clock.iso(), tenant, primary])
+    return public_identities(ws, tenant, primary)
+
+
+def public_identities(ws: Workspace, tenant: str, user_id: str) -> list[dict]:
+    return [{k: v for k, v in i.items() if not k.startswith("_")} for i in identities(ws, tenant, user_id)]
+
+
+def unlink(ws: Workspace, tenant: str, primary: str, provider: str, secondary_id: str) -> tuple[list[dict], str]:
+    """Undo a link: the secondary account is a user of its own again. Returns the primary's identities
+    and the restored user's id."""
+    with transaction(ws):
+        own, *linked = identities(ws, tenant, primary)
+        entry = next((i for i in linked if i["provider"] == provider and i["user_id"] == secondary_id), None)
+        if entry is None:
+            raise bad_request("The identity is not linked to this user.")
+        restored = f"{provider}|{secondary_id}"
+        record, data = entry.get("_record") or {}, entry.get("profileData") or {}
+        now = ws.clock.iso()
+        ws.db.execute(
+            """INSERT INTO users (tenant, user_id, connection, email, username, phone_number, password_hash, profile,
+               app_metadata, user_metadata, roles, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+            [tenant, restored, entry["connection"], data.get("email"), data.get("username"), data.get("phone_number"),
+             record.get("password_hash"), json.dumps({k: data[k] for k in ("name", "nickname", "picture", "email_verified")
+                                                      if k in data}),
+             json.dumps(record.get("app_metadata") or {}), json.dumps(record.get("user_metadata") or {}), "[]",
+             record.get("created_at") or now, now])
+        ws.db.execute("UPDATE users SET identities = ?, updated_at = ? WHERE tenant = ? AND user_id = ?",
+                      [json.dumps([i for i in linked if i is not entry]), now, tenant, primary])
+    return public_identities(ws, tenant, primary), restored
+
+
+def _client_row(ws: Workspace, tenant: str, client_id: str) -> dict:
+    row = ws.db.execute("SELECT name, config FROM clients WHERE tenant = ? AND client_id = ?", [tenant, client_id]).fetchone()
+    if row is None:
+        raise not_found("Client not found")
+    return {"client_id": client_id, "name": row[0], **json.loads(row[1])}
+
+
+def client(ws: Workspace, tenant: str, client_id: str) -> dict:
+    return _client_row(ws, tenant, client_id)
+
+
+def patch_client(ws: Workspace, tenant: str, client_id: str, changes: dict) -> dict:
+    with transaction(ws):
+        current = _client_row(ws, tenant, client_id)
+        name = changes.get("name", current["name"])
+        if name != current["name"] and ws.db.execute("SELECT 1 FROM clients WHERE tenant = ? AND name = ?",
+                                                     [tenant, name]).fetchone():
+            raise conflict(f"An application named {name!r} already exists.")
+        config = {k: v for k, v in {**current, **changes}.items() if k not in ("client_id", "name")}
+        ws.db.execute("UPDATE clients SET name = ?, config = ? WHERE tenant = ? AND client_id = ?",
+                      [name, json.dumps(config), tenant, client_id])
+    return _client_row(ws, tenant, client_id)
+
+
+def delete_client(ws: Workspace, tenant: str, client_id: str) -> None:
+    with transaction(ws):
+        _client_row(ws, tenant, client_id)
+        ws.db.execute("DELETE FROM client_grants WHERE tenant = ? AND client_id = ?", [tenant, client_id])
+        ws.db.execute("DELETE FROM clients WHERE tenant = ? AND client_id = ?", [tenant, client_id])
+
+
+def connection_by_id(ws: Workspace, tenant: str, connection_id: str) -> dict:
+    found = [c for c in connections(ws, tenant) if c["id"] == connection_id]
+    if not found:
+        raise not_found("The connection does not exist")
+    return found[0]
+
+
+def patch_connection(ws: Workspace, tenant: str, connection_id: str, changes: dict) -> dict:
+    with transaction(ws):
+        current = connection_by_id(ws, tenant, connection_id)
+        config = {k: v for k, v in {**current, **changes}.items() if k not in ("id", "name", "strategy")}
+        ws.db.execute("UPDATE connections SET config = ? WHERE tenant = ? AND id = ?",
+                      [json.dumps(config), tenant, connection_id])
+    return connection_by_id(ws, tenant, connection_id)
+
+
+def delete_connection(ws: Workspace, tenant: str, connection_id: str) -> None:
+    with transaction(ws):
+        conn = connection_by_id(ws, tenant, connection_id)
+        ws.db.execute("DELETE FROM users WHERE tenant = ? AND connection = ?", [tenant, conn["name"]])
+        ws.db.execute("DELETE FROM connections WHERE tenant = ? AND id = ?", [tenant, connection_id])

@@ -295,6 +295,42 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
             UNIQUE (tenant, subject_token_type)
         )""",
     ]),
+    (13, "the Management API: roles with their permissions, users' own permissions, client grants, tenant "
+         "settings and domain aliases, linked identities", [
+        """CREATE TABLE roles (
+            tenant TEXT NOT NULL REFERENCES tenants(name) ON DELETE CASCADE,
+            id TEXT NOT NULL,
+            name TEXT NOT NULL,
+            description TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (tenant, id),
+            UNIQUE (tenant, name)
+        )""",
+        # A permission is a scope of one API, granted to a role or to a user directly.
+        """CREATE TABLE permissions (
+            tenant TEXT NOT NULL REFERENCES tenants(name) ON DELETE CASCADE,
+            holder TEXT NOT NULL,
+            resource_server_identifier TEXT NOT NULL,
+            permission_name TEXT NOT NULL,
+            PRIMARY KEY (tenant, holder, resource_server_identifier, permission_name)
+        )""",
+        """CREATE TABLE client_grants (
+            tenant TEXT NOT NULL REFERENCES tenants(name) ON DELETE CASCADE,
+            id TEXT NOT NULL,
+            client_id TEXT NOT NULL,
+            audience TEXT NOT NULL,
+            scope TEXT NOT NULL DEFAULT '[]',
+            PRIMARY KEY (tenant, id),
+            UNIQUE (tenant, client_id, audience)
+        )""",
+        "ALTER TABLE tenants ADD COLUMN settings TEXT NOT NULL DEFAULT '{}'",
+        "ALTER TABLE tenants ADD COLUMN domains TEXT NOT NULL DEFAULT '[]'",
+        "ALTER TABLE users ADD COLUMN identities TEXT NOT NULL DEFAULT '[]'",
+        # Users' roles were names only: each name becomes a role of its tenant.
+        """INSERT OR IGNORE INTO roles (tenant, id, name)
+           SELECT tenant, 'rol_' || lower(hex(randomblob(8))), name FROM (
+             SELECT DISTINCT u.tenant AS tenant, r.value AS name
+             FROM users u, json_each(u.roles) r WHERE json_valid(u.roles) AND r.type = 'text')""",
+    ]),
 ]
 
 LATEST = MIGRATIONS[-1][0]

@@ -2,6 +2,7 @@
 "Username-Password-Authentication" database connection."""
 from __future__ import annotations
 
+import json
 import re
 
 from ..errors import bad_request, conflict, not_found
@@ -61,3 +62,45 @@ def set_mfa_policy(ws: Workspace, name: str, policy: str) -> None:
     require(ws, name)
     with transaction(ws):
         ws.db.execute("UPDATE tenants SET mfa_policy = ? WHERE name = ?", [policy, name])
+
+
+# ---- settings and domains (the Management API's tenants/settings; the domains actions call) -------------
+def settings(ws: Workspace, name: str) -> dict:
+    row = ws.db.execute("SELECT settings FROM tenants WHERE name = ?", [name]).fetchone()
+    if row is None:
+        require(ws, name)
+    return json.loads(row[0])
+
+
+def update_settings(ws: Workspace, name: str, changes: dict) -> dict:
+    """Merge `changes` into the tenant's settings (top-level keys replace, as Auth0's PATCH does)."""
+    with transaction(ws):
+        merged = {**settings(ws, name), **changes}
+        ws.db.execute("UPDATE tenants SET settings = ? WHERE name = ?", [json.dumps(merged), name])
+    return merged
+
+
+_DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$")
+
+
+def domains(ws: Workspace, name: str) -> list[str]:
+    """The tenant's domains: `<name>.emulator.local` first, then the aliases the user set (a real
+    tenant's `acme.us.auth0.com`, so secrets copied from Auth0 work unchanged)."""
+    row = ws.db.execute("SELECT domains FROM tenants WHERE name = ?", [name]).fetchone()
+    if row is None:
+        require(ws, name)
+    return [f"{name}.emulator.local", *json.loads(row[0])]
+
+
+def set_domains(ws: Workspace, name: str, aliases: list[str]) -> list[str]:
+    cleaned = []
+    for alias in aliases:
+        alias = alias.strip().lower()
+        if not _DOMAIN.match(alias):
+            raise bad_request(f"Invalid domain {alias!r}: a host name such as acme.us.auth0.com.")
+        if alias != f"{name}.emulator.local" and alias not in cleaned:
+            cleaned.append(alias)
+    require(ws, name)
+    with transaction(ws):
+        ws.db.execute("UPDATE tenants SET domains = ? WHERE name = ?", [json.dumps(cleaned), name])
+    return domains(ws, name)
