@@ -63,6 +63,10 @@ class Emulator(ModulesFacade, ProfilesFacade, ManagementFacade):
         self.debug_breakpoints = False
         self.debuggers = TenantDebuggers(self)
         self.closers: list = []  # async callables run at close (a local server the app hosts)
+        from .local_api import LocalApis
+
+        self.local_apis = LocalApis(self)  # actions' calls to their own tenant (emulator/local_api.py)
+        self.change_listeners: list[Callable[[Changes], None]] = []  # told of writes made over HTTP
 
     @classmethod
     def open(cls, path: str | Path | None = None, **kwargs: Any) -> Emulator:
@@ -76,6 +80,7 @@ class Emulator(ModulesFacade, ProfilesFacade, ManagementFacade):
     async def close(self) -> None:
         for closer in self.closers:
             await closer()
+        await self.local_apis.close()
         await self.debuggers.close_all()
         for pool in [*self._retired, self.pool, *self.runtime_pools.values()]:
             await pool.close()
@@ -288,7 +293,7 @@ class Emulator(ModulesFacade, ProfilesFacade, ManagementFacade):
                    handler: str | None, progress: Progress | None, http: dict | None,
                    record_into_workspace: bool) -> tuple[ChainResult, dict, Changes]:
         full_event = build_event(trigger_id, event)
-        http = http or self.http_config(tenant)
+        http = await self.run_http(tenant, srcs, http)
         parts: list[ChainResult] = []
         state, cache = None, store.cache.load(self.ws, tenant, trigger_id)
         # Consecutive actions on the same Node run in one round trip; the chain's state carries over.
@@ -448,6 +453,20 @@ class Emulator(ModulesFacade, ProfilesFacade, ManagementFacade):
     def http_config(self, tenant: str) -> dict:
         """The tenant's outbound-HTTP mode (live, record, stub, replay) and stubs."""
         return store.http.config(self.ws, tenant)
+
+    async def run_http(self, tenant: str, srcs: list[dict], http: dict | None = None) -> dict:
+        """The HTTP configuration of one run: the tenant's mode and stubs (or `http`), and where calls to the
+        tenant's own domains go (local_api.py)."""
+        http = dict(http or self.http_config(tenant))
+        local = await self.local_apis.config(tenant, srcs)
+        if local:
+            http["local"] = local
+        return http
+
+    def notify(self, changes: Changes) -> None:
+        """Tell the listeners (the app's views) what a write over HTTP changed."""
+        for listener in self.change_listeners:
+            listener(changes)
 
     def set_http_mode(self, tenant: str, mode: str) -> Changes:
         store.http.set_mode(self.ws, tenant, mode)

@@ -94,4 +94,7 @@ def open_emulator(args: argparse.Namespace, **kw) -> Emulator:
         from ..emulator import Emulator  # SQLite, journeys and tokens: imported by stored commands only
 
         args.emulator = Emulator.open(args.workspace, node=getattr(args, "node", None), **kw)
+        from ..server import attach_local_api  # actions' calls to their own tenant (local_api.py)
+
+        attach_local_api(args.emulator)
     return args.emulator

@@ -47,6 +47,13 @@ def add_parsers(sub) -> None:
     tenant_arg(rl)
     rl.add_argument("--json", action="store_true")
     rl.set_defaults(run=roles_list)
+    rc = rv.add_parser("create", help="a role, e.g. roles create editor --description 'Edits orders'")
+    tenant_arg(rc)
+    rc.add_argument("name")
+    rc.add_argument("--description", default="")
+    rc.add_argument("--permission", action="append", default=[], metavar="API_IDENTIFIER:SCOPE",
+                    help="a permission of one of the tenant's APIs (repeatable)")
+    rc.set_defaults(run=roles_create)
 
     d = sub.add_parser("domains", help="the host names the tenant answers to: <tenant>.emulator.local and aliases "
                                        "such as a real tenant's acme.us.auth0.com")
@@ -136,6 +143,24 @@ def roles_list(args: argparse.Namespace) -> int:
     else:
         table([{**r, "permissions": " ".join(r["permissions"])} for r in rows],
               [("id", "ID"), ("name", "NAME"), ("permissions", "PERMISSIONS")], "(no roles)")
+    return 0
+
+
+def roles_create(args: argparse.Namespace) -> int:
+    emu = open_emulator(args)
+    perms = []
+    for item in args.permission:
+        identifier, sep, scope = item.rpartition(":")
+        if not sep or not identifier or not scope:
+            raise UsageError(f"--permission: {item!r} is not API_IDENTIFIER:SCOPE (for example "
+                             f"https://api.example.com/orders:read:orders)")
+        perms.append({"resource_server_identifier": identifier, "permission_name": scope})
+    with store.transaction(emu.ws):
+        role, _ = emu.create_role(args.tenant, args.name, args.description)
+        if perms:
+            emu.change_permissions(args.tenant, store.roles.ROLE + role["id"], perms,
+                                   path=f"/api/v2/roles/{role['id']}/permissions")
+    emit_json(role)
     return 0
 
 

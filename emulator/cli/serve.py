@@ -20,6 +20,9 @@ def add_parsers(sub) -> None:
     tenant_arg(p)
     p.add_argument("--port", type=int, default=4000, help="default 4000; 0 picks a free port")
     p.add_argument("--host", default="127.0.0.1", help="default 127.0.0.1 (only this machine can connect)")
+    p.add_argument("--https", action="store_true",
+                   help="serve TLS with a certificate of the workspace's own CA (node-auth0 and the Deploy CLI need "
+                        "https); the CA file to trust is printed")
     p.add_argument("--issuer", metavar="URL", help="a fixed issuer for the tokens (default: the server's URL)")
     p.add_argument("--inspect", metavar="[HOST:]PORT", nargs="?", const="",
                    help="run the tenant's actions on a debugging host: attach Chrome DevTools or VS Code to the "
@@ -31,6 +34,16 @@ def add_parsers(sub) -> None:
     tenant_arg(lst)
     lst.add_argument("--json", action="store_true")
     lst.set_defaults(run=clients_list)
+    cc = verbs.add_parser("create", help="an application, e.g. a machine-to-machine one for the Management API: "
+                                         "--type non_interactive --grant-type client_credentials")
+    tenant_arg(cc)
+    cc.add_argument("name")
+    cc.add_argument("--type", default="regular_web", choices=["regular_web", "spa", "native", "non_interactive"],
+                    help="Auth0's app_type (default regular_web)")
+    cc.add_argument("--callback", action="append", default=[], help="an allowed callback URL (repeatable)")
+    cc.add_argument("--grant-type", action="append", default=[], help="an allowed grant type (repeatable; default all)")
+    cc.add_argument("--json", action="store_true")
+    cc.set_defaults(run=clients_create)
     a = sub.add_parser("apis", help="the tenant's APIs (resource servers): the audiences of access tokens")
     averbs = a.add_subparsers(dest="verb", required=True)
     al = averbs.add_parser("list", help="name, identifier (audience) and scopes")
@@ -54,9 +67,12 @@ async def serve(args: argparse.Namespace) -> int:
     emu = open_emulator(args)
     server = LocalAuth0(emu, args.tenant, issuer=args.issuer)
     async with debugging(args, emu.pool.node, tenant=args.tenant, pool=emu.pool):
-        url = await server.start(args.host, args.port)
+        url = await server.start(args.host, args.port, https=args.https)
         print(f"Serving tenant {args.tenant} as a local Auth0: issuer {server.issuer}, discovery "
-              f"{url}.well-known/openid-configuration (Ctrl+C stops)", flush=True)
+              f"{url}.well-known/openid-configuration, Management API {url}api/v2/ (Ctrl+C stops)", flush=True)
+        if server.ca_file:
+            print(f"TLS: clients trust the CA {server.ca_file} (NODE_EXTRA_CA_CERTS={server.ca_file}, "
+                  f"REQUESTS_CA_BUNDLE={server.ca_file})", flush=True)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
@@ -78,6 +94,18 @@ def clients_list(args: argparse.Namespace) -> int:
     else:
         table([{**r, "callbacks": ", ".join(r["callbacks"]), "grant_types": ", ".join(r["grant_types"])} for r in rows],
               [("client_id", "CLIENT ID"), ("name", "NAME"), ("callbacks", "CALLBACKS"), ("grant_types", "GRANT TYPES")])
+    return 0
+
+
+def clients_create(args: argparse.Namespace) -> int:
+    emu = open_emulator(args)
+    config = {"app_type": args.type, "callbacks": args.callback, "grant_types": args.grant_type}
+    client, _ = emu.create_client(args.tenant, args.name, {k: v for k, v in config.items() if v})
+    row = next(r for r in store.directory.client_listing(emu.ws, args.tenant) if r["client_id"] == client["client_id"])
+    if args.json:
+        emit_json(row)
+    else:
+        print(f"{row['name']}: client_id {row['client_id']}, client_secret {row['client_secret']}")
     return 0
 
 

@@ -86,7 +86,7 @@ async def step_actions(emu, run: FlowRun, every: bool = False) -> list[ActionSte
     srcs = emu.runtime_segments(run.tenant, srcs)[0]  # one round trip runs on one Node
     host, warning = await emu.host_for_runtime(run.tenant, srcs[0].get("runtime"))
     event, exact = (cur.edited_event, True) if cur.edited_event is not None else (cur.event, False)
-    http = run.inputs.get("http") or emu.http_config(run.tenant)
+    http = await emu.run_http(run.tenant, srcs, run.inputs.get("http"))
     sources = [emu.action_source(src, cur.handler if i == 0 else None) for i, src in enumerate(srcs)]
     result = await run_chain(host, cur.trigger, sources, event,
                              deadline_ms=emu.deadline_ms, cache=store.cache.load(emu.ws, run.tenant, cur.trigger),

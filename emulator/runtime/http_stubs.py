@@ -101,7 +101,7 @@ def from_calls(calls: list[dict]) -> list[dict]:
     """Stubs for the calls that went out and got an answer (newest answer for the same method and url)."""
     stubs: dict[tuple[str, str], dict] = {}
     for call in calls:
-        if call.get("stubbed") or "status" not in call:
+        if call.get("stubbed") or call.get("local") or "status" not in call:
             continue
         url = _MASK.sub("*", call["url"])
         headers = {k: v for k, v in (call.get("response_headers") or {}).items() if k not in _HOP_HEADERS}

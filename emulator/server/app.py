@@ -6,6 +6,7 @@ continues.
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets
 import time
@@ -89,7 +90,9 @@ class LocalAuth0:
         self.fixed_issuer = issuer.rstrip("/") + "/" if issuer else None
         self.issuer = self.fixed_issuer or ""
         self.url = ""
+        self.port = 0
         self.secure = False
+        self.ca_file = None  # with https: the CA certificate clients trust
         self.state = ServerState()
         self.reset_runs: dict[str, object] = {}  # e-mailed ticket -> the password-reset run
         self.jinja = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
@@ -132,12 +135,20 @@ class LocalAuth0:
         self.management.add_routes(r)
         return app
 
-    async def start(self, host: str = "127.0.0.1", port: int = 4000) -> str:
+    async def start(self, host: str = "127.0.0.1", port: int = 4000, *, https: bool = False) -> str:
+        """Listen on host:port; with `https`, TLS with a certificate of the workspace's own CA (`ca_file`)."""
         await tokens.ensure_key(self.emu.ws, self.tenant)
         store.system_api.ensure(self.emu.ws, self.tenant)
+        context = None
+        if https:
+            from . import tls
+
+            context, self.ca_file = await asyncio.get_event_loop().run_in_executor(
+                None, tls.server_context, tls.folder(self.emu.ws.path), [host, *store.tenants.domains(self.emu.ws, self.tenant)])
+            self.secure = True
         self._runner = web.AppRunner(self.build(), access_log=None, handle_signals=False)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, host, port)
+        site = web.TCPSite(self._runner, host, port, ssl_context=context)
         try:
             await site.start()
         except OSError as exc:
@@ -147,8 +158,9 @@ class LocalAuth0:
 
             raise UsageError(f"serve: cannot listen on {host}:{port}: {exc.strerror or exc}") from None
         bound = site._server.sockets[0].getsockname()[1] if site._server and site._server.sockets else port
+        self.port = bound
         shown = f"[{host}]" if ":" in host else host
-        self.url = f"http://{shown}:{bound}/"
+        self.url = f"{'https' if https else 'http'}://{shown}:{bound}/"
         self.issuer = self.fixed_issuer or self.url
         return self.url
 
@@ -164,6 +176,7 @@ class LocalAuth0:
     def changed(self, changes) -> None:
         for callback in self.on_changes:
             callback(changes)
+        self.emu.notify(changes)
 
     def is_management_audience(self, audience: str | None) -> bool:
         return store.system_api.is_audience(self.emu.ws, self.tenant, audience, self.management.hosts())

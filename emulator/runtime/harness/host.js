@@ -213,7 +213,7 @@ async function runAction(trigger, spec, baseEvent, shared, clock, deadlineAt, { 
   let timer = null;
   const stores = [];
   const http = { mode: shared.http.mode || 'live', stubs: shared.http.stubs || [], secrets: secretValues(spec),
-    calls: [], debug: external };
+    calls: [], debug: external, local: shared.http.local || null };
   const outcome = await new HPromise((resolve) => {
     let settled = false;
     const finish = (r) => {

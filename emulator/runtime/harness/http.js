@@ -9,6 +9,8 @@
  *   replay  recorded stubs answer; nothing goes out
  * http/https calls that a stub answers are routed to a small server inside this host on 127.0.0.1, so
  * that the real Node HTTP client (and every library on it) does the talking.
+ * A call to one of the tenant's own domains (`local.hosts`) is answered by the emulator's own Auth0 on
+ * `local.port` in every mode (Management API, /oauth/token): captured with `local: true`.
  */
 const http = require('http');
 const net = require('net');
@@ -177,6 +179,17 @@ function hide(entry, key, value) {
   Object.defineProperty(entry, key, { value, enumerable: false });
 }
 
+// ---- the tenant's own domains ----------------------------------------------------------------------------
+function isLocal(cfg, url) {
+  if (!cfg.local || !Array.isArray(cfg.local.hosts)) return false;
+  const host = url.hostname.toLowerCase();
+  return cfg.local.hosts.includes(host);
+}
+
+function localUrl(cfg, url) {
+  return `http://127.0.0.1:${cfg.local.port}${url.pathname}${url.search}`;
+}
+
 // ---- fetch ---------------------------------------------------------------------------------------------
 async function interceptedFetch(input, init) {
   const cfg = config();
@@ -192,6 +205,20 @@ async function interceptedFetch(input, init) {
   hide(entry, 'raw_url', url);
   const started = performance.now();
   record(cfg, entry);
+  if (isLocal(cfg, new URL(url))) {
+    entry.local = true;
+    try {
+      const response = await orig.fetch(localUrl(cfg, new URL(url)), { method, headers: { ...headers,
+        'x-forwarded-host': new URL(url).host }, body: reqBody === null ? undefined : reqBody, redirect: request.redirect });
+      const text = await response.clone().text();
+      Object.assign(entry, { status: response.status, response_headers: maskHeaders(Object.fromEntries(response.headers), cfg.secrets),
+        response_body: clip(mask(text, cfg.secrets)), duration_ms: round(performance.now() - started) });
+      return response;
+    } catch (err) {
+      Object.assign(entry, { error: String(err && err.message), duration_ms: round(performance.now() - started) });
+      throw err;
+    }
+  }
   if (cfg.mode === 'stub' || cfg.mode === 'replay') {
     const stub = findStub(cfg, method, { url, headers, body: reqBody === null ? '' : reqBody }, entry);
     if (!stub) {
@@ -323,6 +350,18 @@ function interceptRequest(protocol, original) {
     hide(entry, 'raw_url', url.href);
     record(cfg, entry);
     const started = performance.now();
+    if (isLocal(cfg, url)) {
+      // The tenant's own Auth0, on the emulator's loopback port: plain HTTP there, whatever was asked.
+      entry.local = true;
+      const localOptions = { ...options, protocol: 'http:', hostname: '127.0.0.1', host: undefined, port: cfg.local.port,
+        path: `${url.pathname}${url.search}`, agent: false, method,
+        headers: { ...headers, 'x-forwarded-host': url.host } };
+      delete localOptions.socketPath;
+      for (const tls of ['ca', 'cert', 'key', 'pfx', 'servername', 'rejectUnauthorized', 'checkServerIdentity']) delete localOptions[tls];
+      const req = orig.httpRequest(localOptions, cb);
+      observe(req, entry, cfg, started);
+      return req;
+    }
     if (cfg.mode === 'stub' || cfg.mode === 'replay') {
       const lower = {};
       for (const [k, v] of Object.entries(headers)) lower[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
@@ -383,8 +422,9 @@ function guardSockets() {
     const cfg = config();
     if (cfg && (cfg.mode === 'stub' || cfg.mode === 'replay')) {
       const { host, port, path } = connectTarget(args);
-      const ours = stubServer && stubServer.address() && Number(port) === stubServer.address().port
-        && (host === '127.0.0.1' || host === 'localhost' || host === undefined);
+      const loopback = host === '127.0.0.1' || host === 'localhost' || host === undefined;
+      const ours = loopback && ((stubServer && stubServer.address() && Number(port) === stubServer.address().port)
+        || (cfg.local && Number(port) === cfg.local.port));
       if (!ours) {
         const where = path || `${host || 'localhost'}:${port}`;
         const err = new Error(`The emulator can stub HTTP calls only: this action opened a TCP connection to `

@@ -1,4 +1,4 @@
-"""/api/v2/logs (Lucene `q` over a log's fields, `page`/`per_page`, and the checkpoint form `from`/`take`),
+"""/api/v2/logs (Lucene `q`, or `search`, over a log's fields, `page`/`per_page`, and the checkpoint form `from`/`take`),
 one log by id, and the tickets and jobs that send a user a link (they land in the outbox)."""
 from __future__ import annotations
 
@@ -22,8 +22,9 @@ def _all(api) -> list[dict]:
 async def list_logs(api, request):
     q = request.query
     logs = _all(api)
-    if q.get("q"):
-        match = compile_query(q["q"])
+    search = q.get("q") or q.get("search")  # `search` is the name Auth0's current spec (and node-auth0 v5+) use
+    if search:
+        match = compile_query(search)
         logs = [log for log in logs if match(log)]
     if "from" in q or "take" in q:
         # The checkpoint form: logs after `from` (a log id), oldest first, `take` of them.
