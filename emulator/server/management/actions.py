@@ -36,7 +36,10 @@ def _secrets(body: dict, old: list[dict] | None = None) -> dict:
         if "value" in secret and not isinstance(secret["value"], str):
             raise bad_body("Payload validation error: 'Expected type string' on property secrets.value.")
         given[secret["name"]] = secret.get("value")
-    out = {name: value for name, value in given.items() if value is not None}
+    known = {s["name"] for s in old or []}
+    # A new secret named without a value (the Deploy CLI's export has names only) is kept, empty, as Auth0 keeps it.
+    out = {name: value for name, value in given.items() if value is not None or name not in known}
+    out = {name: "" if value is None else value for name, value in out.items()}
     for secret in old or []:
         if secret["name"] not in given:
             out[secret["name"]] = None

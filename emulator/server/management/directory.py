@@ -26,7 +26,7 @@ def render_client(api, client: dict, secret: bool = True) -> dict:
            "callbacks": [], "allowed_origins": [], "web_origins": [], "allowed_logout_urls": [],
            "grant_types": ["authorization_code", "implicit", "refresh_token", "client_credentials"],
            "token_endpoint_auth_method": "client_secret_post", "app_type": "regular_web",
-           "jwt_configuration": {"alg": "RS256", "lifetime_in_seconds": 36000, "secret_encoded": False},
+           "jwt_configuration": {"alg": "RS256", "lifetime_in_seconds": 36000},
            **client}
     if secret:
         out["client_secret"] = store.directory.client_secret(api.ws, api.tenant, client["client_id"])
