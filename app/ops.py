@@ -21,6 +21,9 @@ class Ops(QObject):
     def __init__(self, core: Emulator):
         super().__init__()
         self.core = core
+        # Writes made over HTTP (the Management API, from a backend, the Deploy CLI or an action) reach the
+        # views like the app's own.
+        core.change_listeners.append(self.changed.emit)
         from .widgets.editors import EditorKit  # the window replaces it with the one Settings choose
 
         self.editors = EditorKit("basic")

@@ -146,7 +146,7 @@ def test_deploy_cli_round_trip(tmp_path, capsys):
     ok(cli(ws, "tenants", "create", "copy"))
     deployer = machine_client(ws, "copy", "Deployer")
     sample_client = next(c for c in json.loads(ok(cli(ws, "clients", "list", "--tenant", "sample", "--json")))
-                         if c["name"] == "Management Backend")
+                         if c["name"] == "Tenant Manager")
     source, target = Served(ws, "sample"), Served(ws, "copy")
     try:
         def config(served, client) -> dict:

@@ -275,3 +275,18 @@ async def publish_module(api, request):
     version, changes = api.emu.publish_module(api.tenant, _module_name(api, request.match_info["id"]))
     api.changed(changes)
     return version
+
+
+@endpoint("POST", "/actions/modules/{id}/rollback", "update:actions", "update:actions_modules")
+async def rollback_module(api, request):
+    body = await api.body(request, {"module_version_id": "string", "version_number": "integer"})
+    name = _module_name(api, request.match_info["id"])
+    number = body.get("version_number")
+    for version in store.modules.versions(api.ws, api.tenant, name):
+        if body.get("module_version_id") in (version.get("id"),):
+            number = version.get("version_number")
+    if number is None:
+        raise not_found("That Actions Module version does not exist.")
+    module, changes = api.emu.rollback_module(api.tenant, name, number)
+    api.changed(changes)
+    return module

@@ -31,6 +31,7 @@ class Endpoint:
 
 
 ENDPOINTS: list[Endpoint] = []
+CLAIMS = web.RequestKey("claims", dict)  # the bearer token's claims, for handlers that look at its scopes
 
 
 def endpoint(method: str, path: str, *scopes: str, status: int = 200):
@@ -70,7 +71,7 @@ class ManagementApi:
             try:
                 claims = self.authorize(request, ep.scopes)
                 headers = self.rate(claims.get("azp") or claims.get("sub") or "")
-                request["claims"] = claims
+                request[CLAIMS] = claims
                 result = await ep.handler(self, request)
             except MgmtError as exc:
                 exc.headers = {**headers, **exc.headers}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ... import store
-from .base import endpoint
+from .base import CLAIMS, endpoint
 from .errors import bad_body, not_found
 
 CLIENT_FIELDS = {"name": "string", "description": "string", "app_type": "string", "callbacks": "array",
@@ -37,7 +37,7 @@ def render_client(api, client: dict, secret: bool = True) -> dict:
 
 @endpoint("GET", "/clients", "read:clients", "read:client_keys")
 async def list_clients(api, request):
-    secret = "read:client_keys" in str(request["claims"].get("scope", "")).split()
+    secret = "read:client_keys" in str(request[CLAIMS].get("scope", "")).split()
     clients = [render_client(api, c, secret) for c in store.directory.clients(api.ws, api.tenant)]
     if request.query.get("app_type"):
         types = request.query["app_type"].split(",")
@@ -49,7 +49,7 @@ async def list_clients(api, request):
 
 @endpoint("GET", "/clients/{id}", "read:clients", "read:client_keys")
 async def get_client(api, request):
-    secret = "read:client_keys" in str(request["claims"].get("scope", "")).split()
+    secret = "read:client_keys" in str(request[CLAIMS].get("scope", "")).split()
     return api.fields(request, render_client(api, store.directory.client(api.ws, api.tenant, request.match_info["id"]), secret))
 
 
