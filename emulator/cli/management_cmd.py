@@ -32,7 +32,7 @@ def add_parsers(sub) -> None:
     gl.set_defaults(run=grants_list)
     gc = gv.add_parser("create", help="let --client get tokens for --audience with these --scope values")
     tenant_arg(gc)
-    gc.add_argument("--client", required=True, metavar="NAME")
+    gc.add_argument("--client", required=True, metavar="NAME", help="the application (name or client_id)")
     gc.add_argument("--audience", required=True, help="the API's identifier; 'management' for the Management API")
     gc.add_argument("--scope", action="append", default=[], help="a scope it may have (repeatable)")
     gc.set_defaults(run=grants_create)
@@ -50,7 +50,7 @@ def add_parsers(sub) -> None:
     rc = rv.add_parser("create", help="a role, e.g. roles create editor --description 'Edits orders'")
     tenant_arg(rc)
     rc.add_argument("name")
-    rc.add_argument("--description", default="")
+    rc.add_argument("--description", default="", help="what the role is for")
     rc.add_argument("--permission", action="append", default=[], metavar="API_IDENTIFIER:SCOPE",
                     help="a permission of one of the tenant's APIs (repeatable)")
     rc.set_defaults(run=roles_create)

@@ -45,14 +45,14 @@ def grant_for(emu, tenant: str, client_id: str, audience: str, management: bool)
 
 
 def granted_scopes(emu, run: FlowRun) -> list[str]:
-    """The scopes the client's grant for the API allows (Auth0); an API without any client grant in the
-    tenant allows its defined scopes to every client, as the emulator did before client grants existed.
-    Asked scopes narrow that down."""
+    """The scopes the client's grant for the API allows (Auth0). A client without a grant for an ordinary
+    API still gets the API's defined scopes, as before client grants existed (Auth0 would refuse it); the
+    Management API always needs a grant. Asked scopes narrow that down."""
     audience, management = run.inputs["audience"], bool(run.inputs.get("management"))
     grant = grant_for(emu, run.tenant, run.ctx["client"]["client_id"], audience, management)
     if grant is not None:
         allowed = grant["scope"]
-    elif management or store.client_grants.list_(emu.ws, run.tenant, audience=audience):
+    elif management:
         allowed = []
     else:
         allowed = store.apis.scope_names(store.apis.find(emu.ws, run.tenant, audience))

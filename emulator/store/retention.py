@@ -13,8 +13,9 @@ TABLES = (("logs", "date"), ("executions", "created_at"), ("flow_runs", "updated
 
 
 def cutoff(ws: Workspace, days: float) -> str:
-    now = datetime.fromtimestamp(ws.clock.now_ms() / 1000, timezone.utc)
-    return (now - timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    # Millisecond precision, as records are dated: a whole-second cutoff kept the last second's records.
+    then = datetime.fromtimestamp(ws.clock.now_ms() / 1000, timezone.utc) - timedelta(days=days)
+    return then.strftime("%Y-%m-%dT%H:%M:%S.") + f"{then.microsecond // 1000:03d}Z"
 
 
 def prune_batch(ws: Workspace, days: float) -> int:

@@ -49,7 +49,8 @@ def test_sample_tenant_imports_with_two_versions_that_behave_differently(sample)
     assert users["jane.doe@example.com"]["roles"] == ["admin"]
     assert directory.verify_password(directory.password_hash(emu.ws, "sample", users["jane.doe@example.com"]["user_id"]),
                                      "Correct-Horse-9")
-    assert {c["name"] for c in directory.clients(emu.ws, "sample")} == {"Default App", "My Web App"}
+    assert {c["name"] for c in directory.clients(emu.ws, "sample")} == {"Default App", "My Web App", "Orders Worker",
+                                                                      "Tenant Manager"}
 
 
 @pytest.mark.parametrize("fmt", ["directory", "yaml"])
