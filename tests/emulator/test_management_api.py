@@ -300,3 +300,22 @@ def test_auth0_python_management_client(api, monkeypatch):
     assert mgmt.users.update(user.user_id, app_metadata={"plan": None}).app_metadata == {}
     with pytest.raises(NotFoundError):
         mgmt.users.get("auth0|missing")
+
+
+def test_login_cookies_over_https_are_samesite_none_and_secure(api, call):
+    """As Auth0's: a login over https sets its session cookie `SameSite=None; Secure`."""
+    from .test_serve import _authorize, _log_in, _pkce
+
+    _user(call, "cookie@acme.example")
+    s = api["served"]
+    app = next(c for c in json.loads(ok(cli(api["ws"], "clients", "list", "--tenant", "acme", "--json")))
+               if c["name"] == "Default App")
+    http = requests.Session()
+    http.verify, http.trust_env = s.ca, False  # REQUESTS_CA_BUNDLE in the environment would win over verify
+    server = {"url": s.url, "client": app}
+    page = _authorize(server, http, _pkce()[1])
+    assert page.status_code == 200, page.text
+    done = _log_in(server, http, page, email="cookie@acme.example", password=PASSWORD)
+    assert done.status_code in (302, 303), done.text
+    cookie = done.headers["Set-Cookie"]
+    assert "SameSite=None" in cookie and "Secure" in cookie
