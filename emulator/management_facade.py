@@ -4,7 +4,6 @@ through these, so every write is checked by the same rules, logged as Auth0 logs
 reported as `Changes`."""
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from . import store
@@ -290,11 +289,10 @@ class ManagementFacade:
         return {"ticket": link, "user_id": user_id}, changes
 
     def verify_email_ticket(self, tenant: str, ticket: str) -> dict:
-        row = self.ws.db.execute("""SELECT meta FROM outbox WHERE tenant = ? AND json_extract(meta, '$.kind') =
-                                    'verification_link' AND json_extract(meta, '$.ticket') = ?""", [tenant, ticket]).fetchone()
-        if row is None:
+        meta = store.outbox.by_ticket(self.ws, tenant, "verification_link", ticket)
+        if meta is None:
             raise not_found("The verification link is invalid or has expired.")
-        user_id = json.loads(row[0])["user_id"]
+        user_id = meta["user_id"]
         profile = store.directory.profile(self.ws, tenant, user_id)
         store.directory.update_user(self.ws, tenant, user_id, profile={**profile, "email_verified": True})
         store.logs.add(self.ws, tenant, "sv", "Success Verification Email", user=store.directory.get_user(self.ws, tenant, user_id))

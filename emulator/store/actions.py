@@ -299,3 +299,11 @@ def unified(sides: tuple[str, str, str, str]) -> str:
 def diff(ws: Workspace, tenant: str, name: str, a: int | str = DEPLOYED, b: int | str = DRAFT) -> str:
     """A unified diff of the code (and dependencies) of two versions, the draft, or the deployed one."""
     return unified(diff_sides(ws, tenant, name, a, b))
+
+
+def name_for_id(ws: Workspace, tenant: str, action_id: str) -> str:
+    """The name of the tenant's action with this id (the Management API addresses actions by id)."""
+    row = ws.db.execute("SELECT name FROM actions WHERE tenant = ? AND id = ?", [tenant, action_id]).fetchone()
+    if row is None:
+        raise not_found("That action does not exist.")
+    return row[0]

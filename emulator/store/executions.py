@@ -46,3 +46,10 @@ def list_(ws: Workspace, tenant: str, limit: int = 50) -> list[dict]:
     rows = ws.db.query("SELECT result FROM executions WHERE tenant = ? ORDER BY created_at DESC, rowid DESC LIMIT ?",
                        [tenant, limit])
     return [json.loads(r["result"]) for r in rows]
+
+
+def get_for_tenant(ws: Workspace, tenant: str, execution_id: str) -> dict:
+    """An execution of this tenant (another tenant's id is not found)."""
+    if ws.db.execute("SELECT 1 FROM executions WHERE tenant = ? AND id = ?", [tenant, execution_id]).fetchone() is None:
+        raise not_found("That execution does not exist.")
+    return get(ws, execution_id)

@@ -138,3 +138,9 @@ def get_many(ws: Workspace, tenant: str, log_ids: list[str]) -> list[dict]:
                          f"({','.join('?' * len(log_ids))})", [tenant, *log_ids]).fetchall()
     found = {log_id: json.loads(record) for log_id, record in rows}
     return [found[i] for i in log_ids if i in found]
+
+
+def all_oldest_first(ws: Workspace, tenant: str) -> list[dict]:
+    """Every log of the tenant in log-id order (the Management API filters them with its own query language)."""
+    return [json.loads(r[0]) for r in ws.db.execute("SELECT record FROM logs WHERE tenant = ? ORDER BY log_id",
+                                                    [tenant]).fetchall()]

@@ -31,3 +31,10 @@ def list_(ws: Workspace, tenant: str, recipient: str | None = None, limit: int =
 def count_since(ws: Workspace, tenant: str, recipient: str, since_iso: str, kind: str) -> int:
     return ws.db.execute("""SELECT COUNT(*) FROM outbox WHERE tenant = ? AND recipient = ? AND created_at >= ?
                             AND json_extract(meta, '$.kind') = ?""", [tenant, recipient, since_iso, kind]).fetchone()[0]
+
+
+def by_ticket(ws: Workspace, tenant: str, kind: str, ticket: str) -> dict | None:
+    """The meta of the message that carried this ticket (a link's one-time token), if any."""
+    row = ws.db.execute("""SELECT meta FROM outbox WHERE tenant = ? AND json_extract(meta, '$.kind') = ?
+                           AND json_extract(meta, '$.ticket') = ?""", [tenant, kind, ticket]).fetchone()
+    return json.loads(row[0]) if row else None

@@ -12,10 +12,7 @@ ACTION_FIELDS = {"name": "string", "supported_triggers": "array", "code": "strin
 
 
 def _name(api, action_id: str) -> str:
-    row = api.ws.db.execute("SELECT name FROM actions WHERE tenant = ? AND id = ?", [api.tenant, action_id]).fetchone()
-    if row is None:
-        raise not_found("That action does not exist.")
-    return row[0]
+    return store.actions.name_for_id(api.ws, api.tenant, action_id)
 
 
 def _listing(items: list, key: str, request) -> dict:
@@ -209,11 +206,7 @@ async def set_bindings(api, request):
 
 @endpoint("GET", "/actions/executions/{id}", "read:actions")
 async def execution(api, request):
-    row = api.ws.db.execute("SELECT 1 FROM executions WHERE tenant = ? AND id = ?",
-                            [api.tenant, request.match_info["id"]]).fetchone()
-    if row is None:
-        raise not_found("That execution does not exist.")
-    return store.executions.get(api.ws, request.match_info["id"])
+    return store.executions.get_for_tenant(api.ws, api.tenant, request.match_info["id"])
 
 
 # ---- Actions Modules ----------------------------------------------------------------------------------------

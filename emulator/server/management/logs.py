@@ -2,7 +2,6 @@
 one log by id, and the tickets and jobs that send a user a link (they land in the outbox)."""
 from __future__ import annotations
 
-import json
 
 from ... import store
 from . import validate
@@ -14,8 +13,7 @@ MAX_TAKE = 100
 
 
 def _all(api) -> list[dict]:
-    rows = api.ws.db.execute("SELECT record FROM logs WHERE tenant = ? ORDER BY log_id", [api.tenant]).fetchall()
-    return [{**json.loads(r[0]), "_id": json.loads(r[0])["log_id"]} for r in rows]
+    return [{**log, "_id": log["log_id"]} for log in store.logs.all_oldest_first(api.ws, api.tenant)]
 
 
 @endpoint("GET", "/logs", "read:logs", "read:logs_users")

@@ -8,7 +8,7 @@ from urllib.parse import quote
 from ... import store
 from . import validate
 from .base import endpoint
-from .errors import bad_body, bad_query, not_found
+from .errors import bad_body, bad_query
 from .query import compile_query
 
 USER_FIELDS = {"email": "string", "phone_number": "string", "user_metadata": "object", "blocked": "boolean",
@@ -43,9 +43,9 @@ def render(api, user: dict) -> dict:
     for key in ("given_name", "family_name", "blocked", "phone_verified", "last_password_reset"):
         if user.get(key) is not None:
             out[key] = user[key]
-    row = ws.db.execute("SELECT last_login FROM users WHERE tenant = ? AND user_id = ?", [tenant, user["user_id"]]).fetchone()
-    if row and row[0]:
-        out["last_login"] = row[0]
+    last = store.directory.last_login(ws, tenant, user["user_id"])
+    if last:
+        out["last_login"] = last
     return {k: v for k, v in out.items() if v is not None}
 
 
@@ -240,9 +240,6 @@ async def enrollments(api, request):
 @endpoint("DELETE", "/guardian/enrollments/{id}", "delete:guardian_enrollments")
 async def delete_enrollment(api, request):
     enrollment = request.match_info["id"].removeprefix("sms|")
-    row = api.ws.db.execute("SELECT user_id FROM authenticators WHERE tenant = ? AND id = ?",
-                            [api.tenant, enrollment]).fetchone()
-    if row is None:
-        raise not_found("Enrollment not found")
-    api.changed(api.emu.delete_authenticator(api.tenant, row[0], enrollment))
+    owner = store.directory.authenticator_owner(api.ws, api.tenant, enrollment)
+    api.changed(api.emu.delete_authenticator(api.tenant, owner, enrollment))
     return None
