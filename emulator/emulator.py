@@ -81,6 +81,9 @@ class Emulator(ModulesFacade, ProfilesFacade, ManagementFacade):
         for closer in self.closers:
             await closer()
         await self.local_apis.close()
+        from .runtime.deps import stop_installs
+
+        await stop_installs()  # an install still running (the app's Monaco on a first start) ends with us
         await self.debuggers.close_all()
         for pool in [*self._retired, self.pool, *self.runtime_pools.values()]:
             await pool.close()

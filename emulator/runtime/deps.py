@@ -27,7 +27,18 @@ MAX_DEPENDENCIES = 10  # Auth0's limit per action (spec §3.1)
 INSTALL_TIMEOUT_S = 300
 _NAME = re.compile(r"^(@[a-z0-9][a-z0-9._~-]*/)?[a-z0-9][a-z0-9._~-]*$")
 _VERSION = re.compile(r"^[0-9A-Za-z.^~<>=|*+ -]+$")
+_RUNNING: set = set()  # npm processes of installs under way (the async path)
 _NETWORK_CODES = ("ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ETIMEDOUT", "ECONNRESET", "ENETUNREACH")
+
+
+async def stop_installs() -> None:
+    """End the npm installs still running (the emulator is closing): each was installing into a temporary
+    folder, so nothing half-installed is left in the cache."""
+    for proc in list(_RUNNING):
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()
+    _RUNNING.clear()
 
 
 def parse_spec(spec: str) -> tuple[str, str]:
@@ -94,11 +105,14 @@ class DependencyCache:
     async def _npm_async(args: list[str], cwd: Path, env: dict) -> tuple[int, bytes]:
         proc = await asyncio.create_subprocess_exec(*args, cwd=cwd, env=env, stdout=asyncio.subprocess.PIPE,
                                                     stderr=asyncio.subprocess.PIPE)
+        _RUNNING.add(proc)
         try:
             out, err = await asyncio.wait_for(proc.communicate(), INSTALL_TIMEOUT_S)
-        except asyncio.TimeoutError:
-            proc.kill()
-            raise
+        finally:  # a time-out, or the install cancelled (the app quitting): npm must not outlive it
+            _RUNNING.discard(proc)
+            if proc.returncode is None:
+                proc.kill()
+                await proc.wait()
         return proc.returncode, out + err
 
     @staticmethod
