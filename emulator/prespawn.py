@@ -68,7 +68,10 @@ def launch(node: str, heap_mb: int, flags: list[str] | tuple[str, ...] = ()) -> 
     key_r, key_w = os.pipe()
     os.write(key_w, key)
     os.close(key_w)
-    argv = [node, f"--max-old-space-size={heap_mb}", *flags, str(HARNESS), str(write_fd), str(key_r)]
+    # A host's inspector, should anything open it (SIGUSR1 on Node 18, or a debugging host), tells its
+    # WebSocket URL on stderr only, which Python alone reads: not on /json to whoever asks on loopback.
+    publish = [] if any(f.startswith("--inspect-publish-uid") for f in flags) else ["--inspect-publish-uid=stderr"]
+    argv = [node, f"--max-old-space-size={heap_mb}", *publish, *flags, str(HARNESS), str(write_fd), str(key_r)]
     return Launch(argv, (write_fd, key_r), read_fd, key)
 
 

@@ -120,7 +120,9 @@ class DebugSession:
 
     def __init__(self, node: Path, *, tenant: str = "default", limits: HostLimits | None = None,
                  address: str = "127.0.0.1", port: int = 0):
-        self.host = NodeHost(tenant, node, limits, debug=True)
+        # A port the user named is Node's discoverable endpoint (/json for chrome://inspect and VS Code);
+        # with a free port the URL is handed to the emulator (and printed) only.
+        self.host = NodeHost(tenant, node, limits, debug=True, discoverable=bool(port))
         self.address = address
         self.port = port
         self.url: str | None = None

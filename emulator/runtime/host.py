@@ -4,8 +4,9 @@ Requests go to the host's stdin; replies come back on a separate pipe that user 
 so nothing an action prints can corrupt the protocol. The host keeps compiled actions warm between
 invocations. This class also owns the faults the host cannot report itself:
 
-- a request with no reply by its deadline plus a grace period (a synchronous infinite loop) gets the
-  host killed and the request answered with `action_timeout`;
+- a request with no reply by its deadline plus a grace period gets the host killed and the request
+  answered with `action_timeout` (an action's synchronous loop ends its isolate only, in the host: this
+  is for a host that is itself lost, or a debugging host, where actions run in the host's own thread);
 - a host whose resident memory passes the cap is killed (`platform_error`, memory);
 - a host that dies (process.exit, V8 out of memory, a crash) answers every request in flight with
   `platform_error` saying why.
@@ -78,6 +79,10 @@ class HostLimits:
     heap_mb: int = 256  # V8 old-space cap (Auth0 does not document its own)
     rss_mb: int = 768  # resident memory cap, catches Buffers that live outside the V8 heap
     grace_s: float = 0.5  # how long past a deadline we wait for the host before killing it
+    # How long past its deadline an isolate may stay silent before the host terminates it (a synchronous
+    # loop); Python's own wait (grace_s) comes on top, for a host that is itself lost.
+    isolate_grace_s: float = 0.25
+    max_isolates: int = 32  # warm isolates (action versions) per host; the least recently used go first
     read_dirs: tuple[str, ...] = ()  # more folders a confined host may read (another dependency cache)
 
 
@@ -85,6 +90,9 @@ class HostLimits:
 INSPECTOR_NOISE = ("Debugger listening on ", "For help, see: https://nodejs.org/en/docs/inspector",
                    "Debugger attached.", "Waiting for the debugger to disconnect...", "Debugger ending on ",
                    "Starting inspector on ")
+# What Node says once per thread when the permission model lets the host start worker threads (its
+# isolates): the host's, not an action's.
+WORKER_NOISE = ("SecurityWarning: The flag --allow-worker", "(Use `node --trace-warnings ...`")
 
 
 LATE_OUTPUT = "[late output of action "
@@ -116,8 +124,12 @@ class HostCrashed(Exception):
 class NodeHost:
     """A Node process running harness/host.js for one tenant. Start with `await start()`."""
 
-    def __init__(self, tenant: str, node: Path, limits: HostLimits | None = None, *, debug: bool = False):
+    def __init__(self, tenant: str, node: Path, limits: HostLimits | None = None, *, debug: bool = False,
+                 discoverable: bool = False):
         self.tenant = tenant
+        # A debugging host's inspector is found on /json (chrome://inspect, VS Code's attach by port) only
+        # when the user named its port; otherwise its URL goes to the emulator alone.
+        self.discoverable = discoverable
         self.node = node
         self.limits = limits or HostLimits()
         # A debugging host opens the inspector and leaves run deadlines to Python, whose clock stops
@@ -178,7 +190,9 @@ class NodeHost:
         self._tasks = [*output, asyncio.ensure_future(self._read_replies(proc, reader, transport, ready, output)),
                        asyncio.ensure_future(self._watch_memory(proc))]
         self._write({"type": "configure", "id": 0,
-                     "triggers": [t.to_harness() for t in triggers.all_triggers()]})
+                     "triggers": [t.to_harness() for t in triggers.all_triggers()],
+                     "isolates": {"grace_ms": int(self.limits.isolate_grace_s * 1000), "heap_mb": self.limits.heap_mb,
+                                  "max_isolates": self.limits.max_isolates}})
         msg = await ready
         self.node_version = msg["node"]
         self.cold_start_ms = (time.perf_counter() - t0) * 1000
@@ -189,7 +203,8 @@ class NodeHost:
         # On Node 20 and newer the host is confined by Node's permission model (sandbox.py).
         confine = await sandbox.flags(str(self.node), self.limits.read_dirs, debug=self.debug)
         self.confined = bool(confine)
-        how = prespawn.launch(str(self.node), self.limits.heap_mb, confine)
+        publish = ["--inspect-publish-uid=stderr,http"] if self.debug and self.discoverable else []
+        how = prespawn.launch(str(self.node), self.limits.heap_mb, [*publish, *confine])
         self._key = how.key
         try:
             proc = await asyncio.create_subprocess_exec(
@@ -236,7 +251,10 @@ class NodeHost:
             if not self._clock_paused:
                 self._arm(rid, pending)
         else:
-            allowed = request["deadline_ms"] / 1000 + self.limits.grace_s
+            # The host ends a spinning isolate itself (isolate_grace_s), and an isolate's start-up is not
+            # counted in the deadline; this is for a host that is itself lost.
+            allowed = (request["deadline_ms"] / 1000 + self.limits.isolate_grace_s + 4 * self.limits.grace_s
+                       + 0.25 * len(request.get("actions", ())))
             pending.timer = loop.call_later(allowed, self._overrun, rid)
         try:
             self._write({**request, "type": "run", "id": rid, "debug": self.debug})
@@ -390,7 +408,8 @@ class NodeHost:
         """Output that escaped the per-invocation capture (direct fd writes, host diagnostics)."""
         while line := await stream.readline():
             text = line.decode("utf-8", "replace").rstrip("\n")
-            if text.startswith(INSPECTOR_NOISE):
+            if text.startswith(INSPECTOR_NOISE) or (text.startswith("(node:") and WORKER_NOISE[0] in text) \
+                    or text.startswith(WORKER_NOISE[1]):
                 continue
             self.host_output.append(text)
             if text.startswith(LATE_OUTPUT):

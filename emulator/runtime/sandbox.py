@@ -1,7 +1,7 @@
 """What the Node host may touch, on Nodes that can enforce it (Node's permission model, 20 and newer).
 
 With it a host reads only the harness and the dependency cache (where actions' npm packages, and the
-official Node binaries, are installed), writes nothing, and starts no child process or worker: an action
+official Node binaries, are installed), writes nothing, and starts no child process (worker threads it may: they are its isolates): an action
 cannot read the emulator's environment (/proc/<pid>/environ), the workspace or any other file. Node 18
 (the bundled one) has no permission model; the README and the app say so. A debugging host runs without
 it, because the model turns the inspector off.
@@ -59,4 +59,6 @@ async def flags(node: str, read_dirs: tuple[str, ...] = (), *, debug: bool = Fal
     # `--permission` from 22.13 (and 23.5); `--experimental-permission` before.
     flag = "--permission" if (major, minor) >= (22, 13) else "--experimental-permission"
     dirs = [str(HARNESS_DIR), str(DependencyCache.default().root), *read_dirs]
-    return [flag, *(f"--allow-fs-read={d}" for d in dict.fromkeys(dirs))]
+    # --allow-worker: each action version runs in a worker thread of its own (harness/isolates.js); the
+    # model applies in every thread, and keeps the inspector closed in all of them.
+    return [flag, "--allow-worker", *(f"--allow-fs-read={d}" for d in dict.fromkeys(dirs))]

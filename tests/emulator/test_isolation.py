@@ -80,7 +80,7 @@ def test_patched_built_ins_hide_no_later_deny_and_do_not_survive(fresh_emu, name
     _assert_denied(result)
     assert [a.name for a in result.actions] == ["action1", "action2"]
     if name.startswith("escaped"):
-        assert any("changed Node's shared built-ins" in l["message"] for l in result.actions[0].logs)
+        assert any("changed its isolate's built-ins" in l["message"] for l in result.actions[0].logs)
     # The next runs on the same host: the deny is seen, and a hanging action still times out.
     _assert_denied(fresh_emu.chain(PL, DENY))
     hang = fresh_emu.chain(PL, HANG, deadline_ms=500)

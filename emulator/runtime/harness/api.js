@@ -102,35 +102,48 @@ function callMethod(ctx, method, rawArgs) {
     return done(kind);
   }
   const cmd = { name: method.path, args: snapshot(apply(arraySlice, rawArgs, [0, Math.max(method.args.length, rawArgs.length)])) };
-  ctx.commands.push(cmd);
+  // Numbered by a counter, not by the array's length: the record that leaves the isolate (ctx.record)
+  // does not depend on anything the action can reach.
+  const index = ctx.seq || 0;
+  ctx.seq = index + 1;
+  ctx.commands[index] = cmd;
+  if (ctx.record) ctx.record(index, cmd);
+  const settled = () => {
+    if (ctx.settle) ctx.settle(index, cmd);
+  };
   let value;
   try {
     value = evaluate(ctx, method, rawArgs, cmd);
   } catch (err) {
     cmd.error = String(err && err.message);
-    if (kind !== 'promise') return { ok: false, error: errorRecord(err) };
+    if (kind !== 'promise') {
+      settled();
+      return { ok: false, error: errorRecord(err) };
+    }
     value = Promise.reject(err);
   }
   if (value === ABORT) {
     cmd.error = ctx.aborted;
+    settled();
     return done(kind);
   }
   if (kind === 'promise') {
     const wait = (reply) => {
       apply(promiseThen, Promise.resolve(value), [(v) => {
         cmd.result = snapshot(v);
+        settled();
         reply({ ok: true, json: json(v) });
       }, (err) => {
         cmd.error = String(err && err.message);
+        settled();
         reply({ ok: false, error: errorRecord(err) });
       }]);
     };
     return { ok: true, kind, json: undefined, wait };
   }
-  if (kind === 'value') {
-    cmd.result = snapshot(value);
-    return { ok: true, kind, json: json(value), wait: undefined };
-  }
+  if (kind === 'value') cmd.result = snapshot(value);
+  settled();
+  if (kind === 'value') return { ok: true, kind, json: json(value), wait: undefined };
   return done(kind);
 }
 

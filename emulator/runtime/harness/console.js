@@ -30,8 +30,10 @@ const rawStderrWrite = process.stderr.write.bind(process.stderr);
 
 class LogBuffer {
   // `now`: the execution's clock, so a deterministic run stamps its console lines identically.
-  constructor(now = Date.now) {
+  // `onEntry(entry, truncated)`: told of each line as it is kept (an isolate sends it out at once).
+  constructor(now = Date.now, onEntry = null) {
     this.now = now;
+    this.onEntry = onEntry;
     this.entries = [];
     this.bytes = 0;
     this.truncated = false;
@@ -56,7 +58,9 @@ class LogBuffer {
       message = Buffer.from(message, 'utf8').subarray(0, room).toString('utf8');
     }
     this.bytes += Buffer.byteLength(message, 'utf8');
-    this.entries.push({ level, time: this.now(), message });
+    const entry = { level, time: this.now(), message };
+    this.entries.push(entry);
+    if (this.onEntry) this.onEntry(entry, this.truncated);
   }
 }
 

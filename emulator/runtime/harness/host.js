@@ -7,7 +7,7 @@
  * HMAC-SHA256 of the JSON under a key read from the pipe argv[3] at start-up: Python drops (and
  * reports) any line without a valid signature, so a reply forged by action code is never believed.
  *
- *   configure {triggers}       -> ready {node, pid}
+ *   configure {triggers, isolates: {grace_ms, heap_mb, max_isolates}} -> ready {node, pid}
  *   run {trigger, event, actions:[{key,name,filename,code,handler,secrets,deps_dir,modules}], cache, now,
  *        deadline_ms}          -> action {index, result} for each action but the last one run, then
  *                                 result {last, cache, state}
@@ -21,9 +21,12 @@
  *   anything else              -> error {message}
  *
  * A chain runs its actions in order with Auth0's state passing (spec §2.1) and stops after an action
- * that failed or recorded a STOP/SUSPEND command. Each action version runs in its own realm (realm.js);
- * the shared realm is checked and restored before anything is reported (integrity.js). Async hangs are cut at the deadline here; a host that
- * cannot answer at all (a synchronous loop) is killed by Python.
+ * that failed or recorded a STOP/SUSPEND command. Each action version runs in a V8 isolate of its own
+ * (a worker thread, isolates.js): no action's code ever runs in this thread, which alone holds the
+ * reply key, so nothing an action does can change what this thread reports. The chain's state crosses
+ * to each isolate as a copy. A debugging host (run {debug: true}) runs actions here instead, each in a
+ * realm of its own (realm.js), restoring the shared realm after each (integrity.js), so that one
+ * inspector target shows them; Python kills a host that cannot answer at all.
  */
 const fs = require('fs');
 const crypto = require('crypto');
@@ -31,11 +34,13 @@ const consoleCapture = require('./console');
 const httpCapture = require('./http');
 const loader = require('./loader');
 const integrity = require('./integrity');
-const { compileTrigger, buildApi, ABORT } = require('./api');
+const invoke = require('./invoke');
+const isolates = require('./isolates');
+const { compileTrigger } = require('./api');
 
 const rawStderrWrite = process.stderr.write.bind(process.stderr); // before console capture replaces it
+const rawStdoutWrite = process.stdout.write.bind(process.stdout);
 const IGNORED_CALL = '[ignored api call] '; // host.py reads this prefix
-const { snapshot } = require('./snapshot');
 
 const PROTOCOL = 1;
 const OUT_FD = Number(process.argv[2]);
@@ -54,10 +59,6 @@ const writeSync = fs.writeSync;
 const createHmac = crypto.createHmac;
 const hmacUpdate = crypto.Hmac.prototype.update;
 const hmacDigest = crypto.Hmac.prototype.digest;
-const HPromise = Promise;
-const promiseThen = Promise.prototype.then;
-const setTimer = setTimeout;
-const clearTimer = clearTimeout;
 const mono = () => performance.now();
 
 function sign(line) {
@@ -143,7 +144,7 @@ process.on('uncaughtException', (err) => {
 // V8 counts an exception leaving the action as uncaught; its rejection arrives here.
 const debugRuns = new WeakMap();
 process.on('unhandledRejection', (err, promise) => {
-  const finish = debugRuns.get(promise);
+  const finish = invoke.debugRuns.get(promise);
   if (finish) {
     finish({ error: err });
     return;
@@ -152,135 +153,21 @@ process.on('unhandledRejection', (err, promise) => {
   if (store && store.logs) store.logs.push('error', `Unhandled promise rejection: ${err && err.stack ? err.stack : err}`);
 });
 
-// The event an action receives, before it is copied into the action's realm (which is itself the
-// deep copy: nothing an action does to its event reaches the next action's).
-function eventFor(base, spec, shared) {
-  const event = { ...base, secrets: { ...(spec.secrets || {}) }, configuration: base.configuration || {} };
-  if (event.user) {
-    for (const field of ['app_metadata', 'user_metadata']) {
-      const pending = shared.pendingMetadata[field];
-      if (Object.keys(pending).length === 0) continue;
-      const merged = { ...(event.user[field] || {}) };
-      for (const [k, v] of Object.entries(pending)) {
-        if (v === null) delete merged[k];
-        else if (v !== undefined) merged[k] = v;
-      }
-      event.user = { ...event.user, [field]: merged };
-    }
-  }
-  if (event.transaction && 'metadata' in event.transaction) {
-    event.transaction = { ...event.transaction, metadata: { ...shared.txMetadata } };
-  }
-  if (shared.targetScopes && event.transaction) {
-    event.transaction = { ...event.transaction, target_scopes: [...shared.targetScopes] };
-  }
-  return event;
-}
-
-const currentCtx = () => {
-  const store = consoleCapture.currentStore();
-  return store && store.ctx ? store.ctx : null;
-};
-
-// Runs in flight by request id: how Python ends one from outside (a debug run's deadline, which
-// counts running time only, is kept by Python).
-const expirers = new Map();
-
-/** Every secret value this action can reach (its own and its modules'), for masking captured HTTP. */
-function secretValues(spec) {
-  const out = {};
-  for (const m of spec.modules || []) Object.assign(out, m.secrets || {});
-  return Object.assign(out, spec.secrets || {});
-}
-
-/**
- * Run one action. The outcome is decided by the harness's own promise, settled through the `then` it
- * captured at start-up: an action that patches Promise (its realm's or, by reaching it, this one's)
- * cannot make a never-settling handler look complete.
- */
-async function runAction(trigger, spec, baseEvent, shared, clock, deadlineAt, { exact, external }) {
-  const handlerName = spec.handler || trigger.handlers[0];
-  const logs = new consoleCapture.LogBuffer(clock);
-  logs.owner = spec.name;
-  const ctx = { trigger, handler: handlerName, event: null, shared, now: clock, commands: [], effects: [],
-    interaction: null, metadataState: {}, closed: false, logs, aborted: null };
-  // An api call after the action ended: Auth0 ignores it. Said on the host's output with the run's id,
-  // so the emulator shows it with that run while it is still going (never with another run's).
-  ctx.ignored = (path) => rawStderrWrite(`${IGNORED_CALL}${shared.runId} ${spec.name}: api.${path}() was called `
-    + 'after the action ended; Auth0 ignores it.\n');
-  const t0 = mono();
-  let loadMs = 0;
-  let timer = null;
-  const stores = [];
-  const http = { mode: shared.http.mode || 'live', stubs: shared.http.stubs || [], secrets: secretValues(spec),
-    calls: [], debug: external, local: shared.http.local || null };
-  const outcome = await new HPromise((resolve) => {
-    let settled = false;
-    const finish = (r) => {
-      if (settled) return;
-      settled = true;
-      resolve(r);
-    };
-    const store = { logs, fail: (err) => finish({ error: err }), runId: shared.runId, http, name: spec.name, ctx };
-    // Auth0's abort(): the action fails at once with this message, which it cannot catch; whatever it
-    // does afterwards is ignored (api calls are reported as such).
-    ctx.abort = (message) => {
-      ctx.aborted = message;
-      ctx.closed = true;
-      finish({ error: new Error(message) });
-      return ABORT;
-    };
-    if (external) consoleCapture.running.add(store);
-    stores.push(store);
-    if (external) expirers.set(shared.runId, () => finish({ timeout: true }));
-    else timer = apply(setTimer, globalThis, [() => finish({ timeout: true }), Math.max(0, deadlineAt - mono())]);
-    consoleCapture.als.run(store, () => {
-      try {
-        const mod = loader.get(spec);
-        ctx.event = mod.realm.bridge.parse(stringify(exact ? baseEvent : eventFor(baseEvent, spec, shared)));
-        loadMs = loader.init(mod);
-        const fn = loader.handler(mod, trigger.handlers, handlerName);
-        const pending = fn(ctx.event, buildApi(trigger, mod.realm, currentCtx));
-        if (external) {
-          // Debugging: "pause on uncaught exceptions" must stop where an exception leaves the action, so
-          // no rejection handler is attached here; the rejection reaches process 'unhandledRejection'.
-          debugRuns.set(apply(promiseThen, pending, [() => finish({ ok: true })]), finish);
-        } else {
-          apply(promiseThen, pending, [() => finish({ ok: true }), (err) => finish({ error: err })]);
-        }
-      } catch (err) {
-        finish({ error: err });
-      }
-    });
-  });
-  if (timer) apply(clearTimer, globalThis, [timer]);
-  for (const store of stores) consoleCapture.running.delete(store);
-  expirers.delete(shared.runId);
-  ctx.closed = true;
-  logs.closed = true;
-  const { changed, fatal } = restoreRealm();
-  if (changed.length) {
-    logs.closed = false;
-    logs.push('warn', `The action changed Node's shared built-ins (${changed.slice(0, 5).join(', ')}`
-      + `${changed.length > 5 ? ', ...' : ''}); the emulator restored them${fatal ? ' and replaces this host' : ''}.`);
-    logs.closed = true;
-  }
-  let error = null;
-  if (outcome.timeout) {
-    error = { name: 'Error', message: `Execution of the action exceeded the ${shared.deadlineMs} ms limit.`,
-      stack: '', line: null, column: null, class: 'action_timeout' };
-  } else if (!outcome.ok) {
-    error = loader.describeError(outcome.error, spec.filename);
-  }
-  const total = mono() - t0;
-  return {
-    name: spec.name, handler: handlerName, commands: ctx.commands, logs: logs.entries, http: http.calls,
-    logs_truncated: logs.truncated, error, effects: ctx.effects,
-    timings: { load_ms: round(loadMs), run_ms: round(total - loadMs), total_ms: round(total) },
+/** In a debugging host the action runs here, in a realm of its own, so that one inspector target shows it. */
+function runHere(trigger, spec, eventJson, shared, clock, deadlineAt) {
+  const hooks = {
+    record: () => {}, settle: () => {}, log: null,
+    // An api call after the action ended: Auth0 ignores it. Said on the host's output with the run's id,
+    // so the emulator shows it with that run while it is still going (never with another run's).
+    ignored: (p) => rawStderrWrite(`${IGNORED_CALL}${shared.runId} ${spec.name}: api.${p}() was called `
+      + 'after the action ended; Auth0 ignores it.\n'),
+    restore: restoreRealm,
+    tainted: (changed, fatal) => `The action changed Node's shared built-ins (${changed.slice(0, 5).join(', ')}`
+      + `${changed.length > 5 ? ', ...' : ''}); the emulator restored them${fatal ? ' and replaces this host' : ''}.`,
   };
+  return invoke.runAction(trigger, spec, eventJson, shared, clock, deadlineAt, { external: true, hooks })
+    .then((out) => out.result);
 }
-
-const round = (ms) => Math.round(ms * 1000) / 1000;
 
 async function runChain(msg) {
   const trigger = triggers.get(msg.trigger);
@@ -289,49 +176,45 @@ async function runChain(msg) {
   // The emulator's clock: a time Python fixes for the whole execution (its fake clock, deterministic
   // runs), or the real one.
   const clock = typeof msg.now === 'number' ? () => msg.now : () => Date.now();
-  restoreRealm(); // a stray timer may have changed the shared realm between runs
-  pollution = null;
+  const inThread = Boolean(msg.debug);
+  if (inThread) {
+    restoreRealm(); // a stray timer may have changed the shared realm between runs
+    pollution = null;
+  } else {
+    isolates.warm(msg.actions);
+  }
   const base = msg.event || {};
   // Chain state carried between actions; a stepped chain (one action per request) passes it back in.
-  const carried = msg.state || {};
-  const shared = {
-    cache: new Map(Object.entries(msg.cache || {})),
-    pendingMetadata: carried.pending_metadata || { app_metadata: {}, user_metadata: {} },
-    txMetadata: carried.transaction_metadata || { ...((base.transaction && base.transaction.metadata) || {}) },
-    scopeAdds: carried.scope_adds || 0, once: new Set(carried.once || []),
-    // The target scopes once an action changed them (credentials-exchange), else null.
-    targetScopes: carried.target_scopes ? new Set(carried.target_scopes) : null,
-    samlAttributes: carried.saml_attributes || {}, samlChanges: carried.saml_changes || 0,
-    deadlineMs: msg.deadline_ms, runId: msg.id, http: msg.http || {},
-  };
+  let shared = invoke.newShared(msg);
   const deadlineAt = started + msg.deadline_ms;
+  // In isolates the deadline counts the actions' own running time: an isolate's start-up is not theirs.
+  let budget = msg.deadline_ms;
   let last = null;
   for (let index = 0; index < msg.actions.length; index += 1) {
     const spec = msg.actions[index];
     const isLast = index === msg.actions.length - 1;
     // exact_event: the caller already built (and perhaps edited) the event this action must see.
     const exact = Boolean(msg.exact_event && index === 0);
-    const result = await runAction(trigger, spec, base, shared, clock, deadlineAt,
-      { exact, external: Boolean(msg.debug) });
+    const eventJson = stringify(exact ? base : invoke.eventFor(base, spec.secrets, shared));
+    let result;
+    if (inThread) {
+      result = await runHere(trigger, spec, eventJson, shared, clock, deadlineAt);
+    } else {
+      // The chain's state goes to the isolate as a copy and comes back as one.
+      const out = await isolates.run(trigger, spec, eventJson, invoke.wire(shared), msg.now, Math.max(0, budget));
+      budget -= out.elapsed;
+      result = out.result;
+      if (out.shared) shared = invoke.unwire(out.shared);
+    }
     last = result;
     if (result.error || result.effects.length || isLast) break;
     // Streamed as each action ends, so that a host killed later in the chain loses nothing before it;
     // the chain's last result rides with the final message (one write less per chain).
     send({ type: 'action', id: msg.id, index, result });
   }
-  const retire = pollution && pollution.fatal;
-  return { type: 'result', last, cache: Object.fromEntries(shared.cache), state: chainState(shared),
+  const retire = inThread && pollution && pollution.fatal;
+  return { type: 'result', last, cache: Object.fromEntries(shared.cache), state: invoke.chainState(shared),
     ...(retire ? { retire: true } : {}) };
-}
-
-function chainState(shared) {
-  return {
-    pending_metadata: { app_metadata: snapshot(shared.pendingMetadata.app_metadata),
-      user_metadata: snapshot(shared.pendingMetadata.user_metadata) },
-    transaction_metadata: shared.txMetadata, scope_adds: shared.scopeAdds, once: [...shared.once],
-    ...(shared.targetScopes ? { target_scopes: [...shared.targetScopes] } : {}),
-    saml_attributes: shared.samlAttributes, saml_changes: shared.samlChanges,
-  };
 }
 
 /** Compile code without running it: the editor's as-you-type syntax check. */
@@ -350,7 +233,7 @@ function preview(msg) {
   const carried = msg.state || {};
   const shared = { pendingMetadata: carried.pending_metadata || { app_metadata: {}, user_metadata: {} },
     txMetadata: carried.transaction_metadata || { ...(((msg.event || {}).transaction || {}).metadata || {}) } };
-  return { type: 'event', event: eventFor(msg.event || {}, { secrets: msg.secrets }, shared) };
+  return { type: 'event', event: invoke.eventFor(msg.event || {}, msg.secrets, shared) };
 }
 
 async function handle(msg) {
@@ -361,6 +244,8 @@ async function handle(msg) {
   switch (msg.type) {
     case 'configure':
       for (const record of msg.triggers) triggers.set(record.id, compileTrigger(record));
+      isolates.configure({ triggers: msg.triggers, write: { stdout: rawStdoutWrite, stderr: rawStderrWrite },
+        ...(msg.isolates || {}) });
       send({ type: 'ready', id: msg.id, node: process.version, pid: process.pid });
       return;
     case 'check':
@@ -374,7 +259,7 @@ async function handle(msg) {
       return;
     case 'expire': {
       // A debug run's budget (running time only, kept by Python) is spent.
-      const expire = expirers.get(msg.run);
+      const expire = invoke.expirers.get(msg.run);
       if (expire) expire();
       return;
     }
