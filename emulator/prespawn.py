@@ -38,6 +38,7 @@ class Started:
     heap_mb: int
     reply_fd: int
     key: bytes
+    confined: bool = False
 
 
 # A scrubbed environment: nothing of the emulator's own process leaks to actions (an action sees only its
@@ -75,15 +76,15 @@ def launch(node: str, heap_mb: int, flags: list[str] | tuple[str, ...] = ()) -> 
     return Launch(argv, (write_fd, key_r), read_fd, key)
 
 
-def start(node: str, heap_mb: int) -> Started:
+def start(node: str, heap_mb: int, flags: list[str] | None = None) -> Started:
     """Start a Node host exactly as NodeHost does (its own process group, dying with the emulator)."""
-    how = launch(node, heap_mb)
+    how = launch(node, heap_mb, flags or [])
     try:
         popen = subprocess.Popen(how.argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                  pass_fds=how.pass_fds, env=HOST_ENV, preexec_fn=die_with_parent, process_group=0)
     finally:
         how.close_child_ends()
-    return Started(popen, node, heap_mb, how.reply_fd, how.key)
+    return Started(popen, node, heap_mb, how.reply_fd, how.key, confined=bool(flags))
 
 
 _pending: Started | None = None
@@ -119,21 +120,59 @@ def _discard_pending() -> None:
 
 # Flags after which run-action needs another host (a workspace's, a debugging one, another Node) or none.
 _NOT_ONE_SHOT = ("--tenant", "--action", "--inspect", "--inspect-brk", "--snapshot", "--node", "-h", "--help")
+# Options before the command that take a value as the next word (`--workspace PATH run-action ...`).
+_VALUED = ("--workspace",)
+
+
+def _command_words(argv: list[str]) -> list[str]:
+    words, skip = [], False
+    for a in argv:
+        if skip:
+            skip = False
+        elif a in _VALUED:
+            skip = True
+        elif not a.startswith("-"):
+            words.append(a)
+    return words
+
+
+def _host_ahead(argv: list[str]) -> tuple[str, list[str]] | None:
+    """The Node and permission flags a one-shot run-action will want: node22 (the default runtime) when it
+    is installed, the bundled Node for --runtime node18, or nothing to start ahead."""
+    from .locations import bundled_node
+
+    runtime = next((a.split("=", 1)[1] for a in argv if a.startswith("--runtime=")), None)
+    if runtime is None and "--runtime" in argv[:-1]:
+        runtime = argv[argv.index("--runtime") + 1]
+    if runtime == "node18" or os.environ.get("ACTIONS_EMULATOR_NODE"):
+        return (str(bundled_node()), []) if not os.environ.get("ACTIONS_EMULATOR_NODE") else None
+    from .runtime import official_node, sandbox
+    from .runtime.deps import DependencyCache
+
+    cache = DependencyCache.default()
+    spec = [(official_node.package(), "22")]
+    if not cache.is_cached(spec):
+        return None  # the run installs Node 22 first (or falls back): nothing to start yet
+    root = cache.path_for(spec)
+    node = official_node.binary(root, "22")
+    import json
+
+    version = json.loads((root / "node_modules" / official_node.package() / "package.json").read_text())["version"]
+    major, minor = (int(x) for x in version.split(".")[:2])
+    return str(node), sandbox.flags_for(major, minor)
 
 
 def for_command(argv: list[str]) -> None:
-    """Start the host now when the command is a one-shot `run-action FILE` on the bundled Node."""
+    """Start the host now when the command is a one-shot `run-action FILE`."""
     global _pending
-    words = [a for a in argv if not a.startswith("-")]
+    words = _command_words(argv)
     if not words or words[0] != "run-action" or any(a.split("=", 1)[0] in _NOT_ONE_SHOT for a in argv):
         return
     try:
-        from .locations import bundled_node
-
-        node = str(bundled_node())
-        if not os.path.exists(node):
+        ahead = _host_ahead(argv)
+        if ahead is None or not os.path.exists(ahead[0]):
             return
-        _pending = start(node, DEFAULT_HEAP_MB)
+        _pending = start(ahead[0], DEFAULT_HEAP_MB, ahead[1])
     except Exception:  # noqa: BLE001 - an optimisation only: the command starts its host as usual
         _pending = None
         return

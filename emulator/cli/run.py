@@ -40,8 +40,9 @@ def add_parsers(sub) -> None:
     run.add_argument("--timeout-ms", type=int, default=DEFAULT_DEADLINE_MS, metavar="N",
                      help=f"deadline of the whole execution (default {DEFAULT_DEADLINE_MS})")
     run.add_argument("--runtime", choices=("node22", "node18"),
-                     help="the Auth0 runtime the files run on: node22 on the official Node 22 (downloaded once), "
-                          "node18 on the bundled Node (default: the bundled Node)")
+                     help="the Auth0 runtime the files run on: node22 (the default, as in Auth0) on the official "
+                          "Node 22, downloaded once; node18 on the bundled Node, which is also where node22 falls "
+                          "back to when Node 22 cannot be installed")
     run.add_argument("--node", metavar="PATH",
                      help="Node binary to use instead of the bundled one (default: $ACTIONS_EMULATOR_NODE)")
     add_http_args(run)
@@ -152,10 +153,19 @@ async def run_action(args: argparse.Namespace) -> int:
                             secrets=secret_values, dependencies=deps, handler=args.handler, modules=modules)
                for f in args.files]
     event = build_event(trigger.id, given)
-    node = args.node
-    if args.runtime and not (node or os.environ.get(NODE_SETTING)):  # an explicit Node wins, as everywhere
-        node = await runtimes.node_for(args.runtime, progress=_progress) if runtimes.needs_own_node(args.runtime) \
-            else bundled_node()
+    node, fallback = args.node, None
+    if not (node or os.environ.get(NODE_SETTING)):  # an explicit Node wins, as everywhere
+        runtime = args.runtime or runtimes.DEFAULT
+        if runtimes.needs_own_node(runtime):
+            try:
+                node = await runtimes.node_for(runtime, progress=_progress)
+            except runtimes.RuntimeUnavailable as exc:
+                if args.runtime:  # asked for by name: say it cannot be had
+                    raise
+                node, fallback = bundled_node(), f"{exc}. It ran on the bundled Node 18 instead."
+                print(f"actions-emulator: {fallback}", file=sys.stderr)
+        else:
+            node = bundled_node()
     pool = HostPool(node)
     if pool.node != bundled_node():
         node_version(pool.node)  # a user-chosen binary: check it is a recent enough Node first
@@ -166,6 +176,7 @@ async def run_action(args: argparse.Namespace) -> int:
             result = await run_chain(host, trigger.id, sources, event, deadline_ms=args.timeout_ms,
                                      dependency_cache=DependencyCache.default() if deps else None,
                                      progress=_progress, http=http)
+            runtimes.note_fallback(result, fallback)
             out = attach_snapshots(result.to_json(), session)
     finally:
         await pool.close()

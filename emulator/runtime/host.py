@@ -174,6 +174,7 @@ class NodeHost:
         ahead = prespawn.take(str(self.node), self.limits.heap_mb) if self.restarts == 0 else None
         if ahead is not None:  # started while Python was still importing (a one-shot CLI run)
             self._key, read_fd = ahead.key, ahead.reply_fd
+            self.confined = ahead.confined
             proc = await _Adopted.adopt(ahead.popen)
         else:
             proc, read_fd = await self._start_process()

@@ -15,6 +15,7 @@ from .node import node_version
 
 # Runtimes with a Node of their own; every other runtime id runs on the bundled Node.
 OFFICIAL = {"node22": "22"}
+DEFAULT = "node22"  # Auth0's default runtime (it has deprecated node18), for run-action FILE too
 _checked: dict[tuple[str, str], Path] = {}  # (cache root, runtime) -> a binary that ran, this process
 
 

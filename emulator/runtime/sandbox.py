@@ -54,6 +54,11 @@ def enforced(node: str) -> bool:
 async def flags(node: str, read_dirs: tuple[str, ...] = (), *, debug: bool = False) -> list[str]:
     """The permission flags for a host on this Node (none on Node 18, or for a debugging host)."""
     major, minor, _ = (0, 0, 0) if debug else await node_version_async(node)
+    return flags_for(major, minor, read_dirs)
+
+
+def flags_for(major: int, minor: int, read_dirs: tuple[str, ...] = ()) -> list[str]:
+    """The permission flags for a host on Node major.minor (none before Node 20)."""
     if major < 20:
         return []
     # `--permission` from 22.13 (and 23.5); `--experimental-permission` before.

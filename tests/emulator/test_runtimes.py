@@ -118,6 +118,14 @@ def test_the_cli_offline_says_so_in_one_line(tmp_path):
     # node18 needs nothing from the network
     p = cli("run-action", str(tmp_path / "a.js"), "--trigger", PL, "--runtime", "node18", env=env)
     assert p.returncode == 0 and json.loads(p.stdout)["node_version"] == "v18.4.0"
+    # With no --runtime (node22, Auth0's default) offline: the run falls back to the bundled Node 18 and
+    # says so, on stderr and first in the action's console.
+    p = cli("run-action", str(tmp_path / "a.js"), "--trigger", PL, env=env)
+    assert p.returncode == 0, p.stderr
+    out = json.loads(p.stdout)
+    assert out["node_version"] == "v18.4.0" and out["actions"][0]["commands"][0]["args"][1] == "v18.4.0"
+    assert "It ran on the bundled Node 18 instead." in p.stderr.splitlines()[-1]
+    assert "It ran on the bundled Node 18 instead." in out["actions"][0]["logs"][0]["message"]
 
 
 @needs_registry
@@ -127,3 +135,8 @@ def test_run_action_files_on_node_22(tmp_path):
             env={"ACTIONS_EMULATOR_NODE": ""} if os.environ.get("ACTIONS_EMULATOR_NODE") else None)
     assert p.returncode == 0, p.stderr
     assert json.loads(p.stdout)["node_version"].startswith("v22.")
+    # node22 is the default, as in Auth0, and the one-shot host started ahead is the confined Node 22.
+    p = cli("run-action", str(tmp_path / "a.js"), "--trigger", PL,
+            env={"ACTIONS_EMULATOR_NODE": ""} if os.environ.get("ACTIONS_EMULATOR_NODE") else None)
+    assert p.returncode == 0, p.stderr
+    assert json.loads(p.stdout)["node_version"].startswith("v22.") and "bundled" not in p.stderr
