@@ -82,7 +82,7 @@ class HostLimits:
     # How long past its deadline an isolate may stay silent before the host terminates it (a synchronous
     # loop); Python's own wait (grace_s) comes on top, for a host that is itself lost.
     isolate_grace_s: float = 0.25
-    max_isolates: int = 32  # warm isolates (action versions) per host; the least recently used go first
+    max_isolates: int = 16  # warm isolates (action versions) per host; the least recently used go first
     read_dirs: tuple[str, ...] = ()  # more folders a confined host may read (another dependency cache)
 
 

@@ -5,6 +5,7 @@ default), installs dependencies, sends one request, and turns the reply into a C
 from __future__ import annotations
 
 import copy
+import functools
 import hashlib
 import json
 import time
@@ -49,6 +50,8 @@ class ActionSource:
     def key(self, deps_dir: Path | None, module_specs: list[dict] = ()) -> str:
         """Identity of a compiled version in the host: same code, file, dependencies and modules (with
         their secrets, which a module reads at load), same loaded version."""
+        if not module_specs:  # the common case, asked on every run: remembered (str hashes are cached)
+            return _plain_key(self.filename, self.code, str(deps_dir or ""))
         h = hashlib.sha256()
         parts = [self.filename, self.code, str(deps_dir or "")]
         for m in module_specs:
@@ -174,3 +177,12 @@ def load_event_json(text: str, where: str) -> dict:
     if not isinstance(value, dict):
         raise UsageError(f"{where}: the event must be a JSON object, not {type(value).__name__}")
     return value
+
+
+@functools.lru_cache(maxsize=4096)
+def _plain_key(filename: str, code: str, deps_dir: str) -> str:
+    h = hashlib.sha256()
+    for part in (filename, code, deps_dir):
+        h.update(part.encode())
+        h.update(b"\0")
+    return h.hexdigest()[:32]

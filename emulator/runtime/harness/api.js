@@ -107,9 +107,14 @@ function callMethod(ctx, method, rawArgs) {
   const index = ctx.seq || 0;
   ctx.seq = index + 1;
   ctx.commands[index] = cmd;
-  if (ctx.record) ctx.record(index, cmd);
+  // An async call leaves the isolate now, and its result when it settles; a synchronous one leaves
+  // whole when it returns (before the action runs another statement), one message instead of two.
+  const async = kind === 'promise';
+  if (async && ctx.record) ctx.record(index, cmd);
   const settled = () => {
-    if (ctx.settle) ctx.settle(index, cmd);
+    if (!ctx.settle) return;
+    if (async) ctx.settle(index, cmd);
+    else ctx.record(index, cmd);
   };
   let value;
   try {

@@ -161,7 +161,7 @@ function runHere(trigger, spec, eventJson, shared, clock, deadlineAt) {
     // so the emulator shows it with that run while it is still going (never with another run's).
     ignored: (p) => rawStderrWrite(`${IGNORED_CALL}${shared.runId} ${spec.name}: api.${p}() was called `
       + 'after the action ended; Auth0 ignores it.\n'),
-    restore: restoreRealm,
+    restore: (only) => (only === undefined ? restoreRealm() : integrity.restore(only)),
     tainted: (changed, fatal) => `The action changed Node's shared built-ins (${changed.slice(0, 5).join(', ')}`
       + `${changed.length > 5 ? ', ...' : ''}); the emulator restored them${fatal ? ' and replaces this host' : ''}.`,
   };
@@ -195,7 +195,9 @@ async function runChain(msg) {
     const isLast = index === msg.actions.length - 1;
     // exact_event: the caller already built (and perhaps edited) the event this action must see.
     const exact = Boolean(msg.exact_event && index === 0);
-    const eventJson = stringify(exact ? base : invoke.eventFor(base, spec.secrets, shared));
+    const eventJson = exact ? stringify(base)
+      : index === 0 && !msg.state ? invoke.firstEventJson(base, spec.secrets)
+        : stringify(invoke.eventFor(base, spec.secrets, shared));
     let result;
     if (inThread) {
       result = await runHere(trigger, spec, eventJson, shared, clock, deadlineAt);

@@ -64,16 +64,17 @@ function capture(extra = []) {
 }
 
 /**
- * Put every watched intrinsic back as captured. Returns the names of what had been changed (empty when
+ * Put every watched intrinsic back as captured (or only the one named `only`). Returns the names of what had been changed (empty when
  * nothing was), and `fatal` when something could not be undone (a frozen prototype, a non-configurable
  * addition): the host must then be replaced before it runs anything else.
  */
-function restore() {
+function restore(only) {
   const changed = [];
   let fatal = false;
   const note = (what) => apply(ArrayPush, changed, [what]);
   for (let i = 0; i < watched.length; i += 1) {
     const w = watched[i];
+    if (only !== undefined && w.name !== only) continue;
     const { obj, names, descs } = w;
     if (getPrototypeOf(obj) !== w.proto) {
       note(`${w.name} [[Prototype]]`);

@@ -80,6 +80,17 @@ function eventFor(base, secrets, shared) {
   return event;
 }
 
+/**
+ * The first action's event as JSON, for a chain with nothing carried: eventFor's result without copying
+ * the event. The action's secrets (and an empty configuration) are appended as later keys, which JSON.parse
+ * lets win while keeping each key where the event had it.
+ */
+function firstEventJson(base, secrets) {
+  const json = stringify(base);
+  const extra = `"secrets":${stringify(secrets || {})}${base.configuration ? '' : ',"configuration":{}'}`;
+  return json === '{}' ? `{${extra}}` : `${json.slice(0, -1)},${extra}}`;
+}
+
 /** Every secret value this action can reach (its own and its modules'), for masking captured HTTP. */
 function secretValues(spec) {
   const out = {};
@@ -157,9 +168,9 @@ async function runAction(trigger, spec, eventJson, shared, clock, deadlineAt, { 
       }
     });
   });
-  // The handler's synchronous part has run: what it replaced is put back before the `await` below reads
-  // Promise.prototype.constructor and `then`.
-  const early = hooks.restore();
+  // The handler's synchronous part has run: Promise.prototype is put back before the `await` below reads
+  // its constructor (the rest is put back once the action ends, in finish()).
+  const early = hooks.restore('Promise.prototype');
   const outcome = await pendingOutcome;
   const changed = [...new Set([...early.changed, ...restored.changed])];
   const fatal = early.fatal || restored.fatal;
@@ -208,5 +219,5 @@ function chainState(shared) {
   };
 }
 
-module.exports = { runAction, newShared, wire, unwire, eventFor, chainState, timeoutError, expirers, debugRuns,
+module.exports = { runAction, newShared, wire, unwire, eventFor, firstEventJson, chainState, timeoutError, expirers, debugRuns,
   stringify, round };

@@ -137,7 +137,8 @@ process.on('unhandledRejection', (err) => {
   if (store && store.logs) store.logs.push('error', `Unhandled promise rejection: ${err && err.stack ? err.stack : err}`);
 });
 
-integrity.capture([['process', process], ['Date', Date, ['now']],
+integrity.capture([['process', process, ['kill', '_kill', 'exit', 'abort', 'binding', 'nextTick', 'emit',
+  'emitWarning', 'on', 'hrtime', 'memoryUsage']], ['Date', Date, ['now']],
   ['console', console, ['log', 'info', 'warn', 'error', 'debug', 'trace', 'dir']]]);
 sealHarness();
 
@@ -173,12 +174,12 @@ async function run(msg) {
   const shared = invoke.unwire(msg.shared);
   const clock = typeof msg.now === 'number' ? () => msg.now : () => Date.now();
   const hooks = {
-    record: (i, cmd) => post({ t: 'cmd', inv, i, cmd }),
+    record: (i, cmd) => post({ t: 'cmd', inv, i, cmd }), // a sync call's cmd carries its result or error
     settle: (i, cmd) => post({ t: 'settle', inv, i, result: cmd.result, error: cmd.error }),
     log: (entry, truncated) => post({ t: 'log', inv, entry, truncated }),
     ignored: (path) => rawStderrWrite(`${IGNORED_CALL}${shared.runId} ${msg.spec.name}: api.${path}() was called `
       + 'after the action ended; Auth0 ignores it.\n'),
-    restore: () => integrity.restore(),
+    restore: (only) => integrity.restore(only),
     tainted: (changed) => `The action changed its isolate's built-ins (${changed.slice(0, 5).join(', ')}`
       + `${changed.length > 5 ? ', ...' : ''}); the emulator discards this isolate, and the next invocation of `
       + 'this action starts a fresh one.',

@@ -16,7 +16,7 @@ const { Worker, MessageChannel } = require('worker_threads');
 const ISOLATE = path.join(__dirname, 'isolate.js');
 const FRESH = 'A new isolate for this action: its previous one was discarded';
 
-let options = { grace_ms: 250, heap_mb: 128, max_isolates: 32, triggers: [], write: null };
+let options = { grace_ms: 250, heap_mb: 128, max_isolates: 16, triggers: [], write: null };
 const isolates = new Map(); // spec.key -> Isolate, in least-recently-used order
 const replaced = new Map(); // spec.key -> why its last isolate went (said once, in the next invocation)
 let seq = 0;
@@ -146,7 +146,10 @@ class Isolate {
       // The isolate cuts an async hang at the deadline itself; one that does not answer by then plus a
       // grace period is stuck in synchronous code and is terminated (other isolates are untouched).
       rec.timer = setTimeout(() => this.overrun(inv), deadlineMs + options.grace_ms);
-      this.port.postMessage({ t: 'invoke', inv, trigger: trigger.id, spec, event: eventJson, shared, now,
+      // The code crosses once: the isolate keeps the compiled version (its key names code and all).
+      const sent = this.compiled ? withoutCode(spec) : spec;
+      this.compiled = true;
+      this.port.postMessage({ t: 'invoke', inv, trigger: trigger.id, spec: sent, event: eventJson, shared, now,
         deadline_ms: deadlineMs });
     });
   }
@@ -164,6 +167,12 @@ class Isolate {
     this.dead = 'it overran its deadline';
     this.worker.terminate();
   }
+}
+
+function withoutCode(spec) {
+  const { code: _code, ...rest } = spec;
+  if (rest.modules && rest.modules.length) rest.modules = rest.modules.map(({ code: _c, ...m }) => m);
+  return rest;
 }
 
 function failed(rec, errorClass, message) {
