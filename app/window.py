@@ -35,6 +35,8 @@ CONFINED_TIP = ("Node's permission model confines action code: it reads only its
 NOT_CONFINED_TIP = ("This Node has no permission model: action code can read any file you can read (your "
                     "workspace included) and start processes. Give the action the node22 runtime, or choose "
                     "Node 22 in Settings (type 22), to confine it.")
+ISOLATED_TIP = ("On every Node each action version runs in a V8 isolate of its own: what one action does "
+                "cannot change what is reported for another, nor reach another's secrets.")
 RUNTIME_TIP = ("Each action runs on the Node of its runtime (Dependencies & secrets): node22, Auth0's default, on "
                "the official Node 22, downloaded once (about 30 MB) and reused offline; node18 on the bundled "
                "Node. Offline with no Node 22 yet, a node22 action runs on the bundled Node and its console "
@@ -357,11 +359,12 @@ class MainWindow(QMainWindow):
         if by_runtime:  # each action's runtime picks its Node: Node 22 confines, the bundled Node 18 does not
             self.node_label.setText(f"Node by runtime — node22: Node 22, confined · node18: {version} (bundled), "
                                     "not confined")
-            self.node_label.setToolTip(f"{RUNTIME_TIP}\n\nnode22: {CONFINED_TIP}\n\nnode18: {NOT_CONFINED_TIP}")
+            self.node_label.setToolTip(f"{RUNTIME_TIP}\n\nnode22: {CONFINED_TIP}\n\nnode18: {NOT_CONFINED_TIP}"
+                                       f"\n\n{ISOLATED_TIP}")
         else:
             self.node_label.setText(f"Node {version} for every action — "
                                     f"{'actions confined' if confined else 'actions not confined'}")
-            self.node_label.setToolTip(CONFINED_TIP if confined else NOT_CONFINED_TIP)
+            self.node_label.setToolTip(f"{CONFINED_TIP if confined else NOT_CONFINED_TIP}\n\n{ISOLATED_TIP}")
 
     def _prune(self) -> None:
         days = float(self.settings.value("retention_days", 10))

@@ -84,6 +84,14 @@ async def _devtools_client(proc: asyncio.subprocess.Process) -> dict:
         await call("Debugger.setBreakpointByUrl", {"lineNumber": 12, "url": ACTION.as_uri()})
         await call("Debugger.resume")
         second = await next_pause()
+        # Under load (once in a full suite run, on Node 22) the second pause seen was not the breakpoint's;
+        # pass such pauses, as long as they are in the action file (never in the harness).
+        for _ in range(3):
+            if second["callFrames"][0]["location"]["lineNumber"] == 12:
+                break
+            assert scripts.get(second["callFrames"][0]["location"]["scriptId"]) == ACTION.as_uri()
+            await call("Debugger.resume")
+            second = await next_pause()
         local = second["callFrames"][0]["scopeChain"][0]["object"]["objectId"]
         props = await call("Runtime.getProperties", {"objectId": local, "ownProperties": True})
         seen["total"] = next(p["value"]["value"] for p in props["result"] if p["name"] == "total")
