@@ -31,7 +31,6 @@
 const fs = require('fs');
 const crypto = require('crypto');
 const consoleCapture = require('./console');
-const httpCapture = require('./http');
 const loader = require('./loader');
 const integrity = require('./integrity');
 const invoke = require('./invoke');
@@ -82,16 +81,7 @@ function send(msg) {
   apply(writeSync, fs, [OUT_FD, `${line}\t${sign(line)}\n`]);
 }
 
-consoleCapture.install();
-httpCapture.install();
-httpCapture.ensureStubServer();
-// Node 18 flags fetch as experimental; Auth0's runtimes do not, so that warning is not the action's.
-process.removeAllListeners('warning');
-process.on('warning', (w) => {
-  if (w.name === 'ExperimentalWarning' && /fetch/i.test(w.message)) return;
-  const store = consoleCapture.currentStore();
-  if (store && store.logs) store.logs.push('warn', `${w.name}: ${w.message}`);
-});
+require('./capture').install();
 
 // An action that calls process.exit() takes the host down, as it would crash Auth0's sandbox; say so
 // first so that Python can report it as that action's result rather than as a mystery.

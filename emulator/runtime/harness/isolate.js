@@ -24,7 +24,6 @@ const NO_INSPECTOR = 'The inspector is not available to actions: it would reach 
 
 refuseInspector();
 const consoleCapture = require('./console');
-const httpCapture = require('./http');
 const integrity = require('./integrity');
 const invoke = require('./invoke');
 const { compileTrigger } = require('./api');
@@ -97,15 +96,7 @@ function refuseInspector() {
   }, writable: false, configurable: false, enumerable: true });
 }
 
-consoleCapture.install();
-httpCapture.install();
-httpCapture.ensureStubServer();
-process.removeAllListeners('warning');
-process.on('warning', (w) => {
-  if (w.name === 'ExperimentalWarning' && /fetch/i.test(w.message)) return;
-  const store = consoleCapture.currentStore();
-  if (store && store.logs) store.logs.push('warn', `${w.name}: ${w.message}`);
-});
+require('./capture').install();
 
 // process.exit() (and abort()) end this isolate only; say so first, so that the host reports it as the
 // action's result.
