@@ -332,7 +332,7 @@ def test_the_status_bar_says_whether_action_code_is_confined(win, aloop):
     dialog = SettingsDialog(win, node="", deadline_ms=20000, workspace=str(win.core.ws.path))
     assert dialog.node_version.text().startswith("Each action's runtime picks its Node: node22")
     dialog.node.setText("22")  # a version: described, not downloaded, while typing
-    assert dialog.node_version.text() == "Node 22 from the npm registry (downloaded once, about 30 MB)"
+    assert dialog.node_version.text() == "Node 22 from the npm registry (downloaded once: about 30 MB, 185 MB on disk)"
     dialog.node.setText("18")
     assert dialog.node_version.text().endswith("does not confine actions (Node 20+ does)")
     dialog.close()

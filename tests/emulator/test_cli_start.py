@@ -10,23 +10,44 @@ import sys
 ENTRY = "import sys; from emulator.cli_entry import main; sys.argv[0] = 'actions-emulator'; sys.exit(main())"
 
 
-def _hosts() -> set[str]:
-    out = subprocess.run(["pgrep", "-f", "harness/host.js"], capture_output=True, text=True).stdout
-    return set(out.split())
+def _left_behind(session: int) -> list[int]:
+    """Node hosts still alive from the command run in `session` (it was started in a session of its own, which
+    its hosts keep even after they are orphaned): only this test's, whatever else runs on the machine."""
+    from pathlib import Path
+
+    found = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            if b"harness/host.js" not in (proc / "cmdline").read_bytes():
+                continue
+            fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if fields[0] != "Z" and int(fields[3]) == session:  # state, ppid, pgrp, session
+            found.append(int(proc.name))
+    return found
+
+
+def _run(argv: list[str]) -> subprocess.CompletedProcess:
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    out, err = proc.communicate(timeout=60)
+    result = subprocess.CompletedProcess(argv, proc.returncode, out, err)
+    result.session = proc.pid  # type: ignore[attr-defined]
+    return result
 
 
 def _entry(*args):
-    return subprocess.run([sys.executable, "-c", ENTRY, *args], capture_output=True, text=True, timeout=60)
+    return _run([sys.executable, "-c", ENTRY, *args])
 
 
 def test_a_one_shot_run_through_the_entry_point_is_the_same_run(tmp_path):
     action = tmp_path / "claims.js"
     action.write_text("exports.onExecutePostLogin = async (event, api) => {"
                       " api.idToken.setCustomClaim('https://x/who', event.user.email); console.log('hi'); };")
-    before = _hosts()
     fast = _entry("run-action", str(action), "--trigger", "post-login")
-    plain = subprocess.run([sys.executable, "-m", "emulator.cli", "run-action", str(action), "--trigger",
-                            "post-login"], capture_output=True, text=True, timeout=60)
+    plain = _run([sys.executable, "-m", "emulator.cli", "run-action", str(action), "--trigger", "post-login"])
     assert fast.returncode == plain.returncode == 0, fast.stderr
     a, b = json.loads(fast.stdout), json.loads(plain.stdout)
     def strip(out):  # what differs between two runs: durations and the times logs were written
@@ -35,14 +56,13 @@ def test_a_one_shot_run_through_the_entry_point_is_the_same_run(tmp_path):
                 for x in out["actions"]]
 
     assert strip(a) == strip(b) and a["outcome"] == b["outcome"] and set(a) == set(b)
-    assert _hosts() <= before
+    assert _left_behind(fast.session) == [] and _left_behind(plain.session) == []
 
 
 def test_a_host_started_ahead_for_bad_input_is_ended(tmp_path):
-    before = _hosts()
     r = _entry("run-action", str(tmp_path / "missing.js"), "--trigger", "post-login")
     assert r.returncode == 2 and r.stderr.strip().endswith("missing.js: no such file")
-    assert _hosts() <= before
+    assert _left_behind(r.session) == []
 
 
 def test_a_one_shot_run_of_files_loads_no_workspace_code(tmp_path):
