@@ -39,7 +39,6 @@ const { compileTrigger } = require('./api');
 
 const rawStderrWrite = process.stderr.write.bind(process.stderr); // before console capture replaces it
 const rawStdoutWrite = process.stdout.write.bind(process.stdout);
-const IGNORED_CALL = '[ignored api call] '; // host.py reads this prefix
 
 const PROTOCOL = 1;
 const OUT_FD = Number(process.argv[2]);
@@ -147,10 +146,7 @@ process.on('unhandledRejection', (err, promise) => {
 function runHere(trigger, spec, eventJson, shared, clock, deadlineAt) {
   const hooks = {
     record: () => {}, settle: () => {}, log: null,
-    // An api call after the action ended: Auth0 ignores it. Said on the host's output with the run's id,
-    // so the emulator shows it with that run while it is still going (never with another run's).
-    ignored: (p) => rawStderrWrite(`${IGNORED_CALL}${shared.runId} ${spec.name}: api.${p}() was called `
-      + 'after the action ended; Auth0 ignores it.\n'),
+    ignored: invoke.ignoredCall(rawStderrWrite, shared.runId, spec.name),
     restore: (only) => (only === undefined ? restoreRealm() : integrity.restore(only)),
     tainted: (changed, fatal) => `The action changed Node's shared built-ins (${changed.slice(0, 5).join(', ')}`
       + `${changed.length > 5 ? ', ...' : ''}); the emulator restored them${fatal ? ' and replaces this host' : ''}.`,

@@ -12,6 +12,18 @@
 const consoleCapture = require('./console');
 const loader = require('./loader');
 const { buildApi, ABORT } = require('./api');
+const { snapshot } = require('./snapshot');
+
+const IGNORED_CALL = '[ignored api call] '; // host.py reads this prefix
+
+/**
+ * An api call after the action ended: Auth0 ignores it. Said on the thread's stderr with the run's id, so
+ * that the emulator shows it with that run while it is still going (never with another run's).
+ */
+function ignoredCall(write, runId, name) {
+  return (path) => write(`${IGNORED_CALL}${runId} ${name}: api.${path}() was called after the action ended; `
+    + 'Auth0 ignores it.\n');
+}
 
 const { apply } = Reflect;
 const stringify = JSON.stringify;
@@ -209,7 +221,6 @@ function timeoutError(deadlineMs, extra = '') {
 
 /** What a stepped chain carries into its next request. */
 function chainState(shared) {
-  const { snapshot } = require('./snapshot');
   return {
     pending_metadata: { app_metadata: snapshot(shared.pendingMetadata.app_metadata),
       user_metadata: snapshot(shared.pendingMetadata.user_metadata) },
@@ -219,5 +230,5 @@ function chainState(shared) {
   };
 }
 
-module.exports = { runAction, newShared, wire, unwire, eventFor, firstEventJson, chainState, timeoutError, expirers, debugRuns,
-  stringify, round };
+module.exports = { runAction, newShared, wire, unwire, eventFor, firstEventJson, chainState, timeoutError, ignoredCall,
+  expirers, debugRuns };

@@ -19,7 +19,6 @@ const v8 = require('v8');
 const { apply } = Reflect;
 const portPost = require('worker_threads').MessagePort.prototype.postMessage;
 const rawStderrWrite = process.stderr.write.bind(process.stderr);
-const IGNORED_CALL = '[ignored api call] '; // host.py reads this prefix
 const NO_INSPECTOR = 'The inspector is not available to actions: it would reach the emulator itself.';
 
 refuseInspector();
@@ -168,8 +167,7 @@ async function run(msg) {
     record: (i, cmd) => post({ t: 'cmd', inv, i, cmd }), // a sync call's cmd carries its result or error
     settle: (i, cmd) => post({ t: 'settle', inv, i, result: cmd.result, error: cmd.error }),
     log: (entry, truncated) => post({ t: 'log', inv, entry, truncated }),
-    ignored: (path) => rawStderrWrite(`${IGNORED_CALL}${shared.runId} ${msg.spec.name}: api.${path}() was called `
-      + 'after the action ended; Auth0 ignores it.\n'),
+    ignored: invoke.ignoredCall(rawStderrWrite, shared.runId, msg.spec.name),
     restore: (only) => integrity.restore(only),
     tainted: (changed) => `The action changed its isolate's built-ins (${changed.slice(0, 5).join(', ')}`
       + `${changed.length > 5 ? ', ...' : ''}); the emulator discards this isolate, and the next invocation of `

@@ -12,6 +12,7 @@
  */
 const path = require('path');
 const { Worker, MessageChannel } = require('worker_threads');
+const { timeoutError } = require('./invoke');
 
 const ISOLATE = path.join(__dirname, 'isolate.js');
 const FRESH = 'A new isolate for this action: its previous one was discarded';
@@ -176,14 +177,9 @@ function withoutCode(spec) {
 }
 
 function failed(rec, errorClass, message) {
-  let error;
-  if (errorClass === 'action_timeout') {
-    error = { name: 'Error', message: `Execution of the action exceeded the ${rec.deadlineMs} ms limit. It did not `
-      + 'yield (a synchronous loop?); its isolate was discarded.', stack: '', line: null, column: null,
-    class: 'action_timeout' };
-  } else {
-    error = { name: 'Error', message, stack: '', line: null, column: null, class: errorClass };
-  }
+  const error = errorClass === 'action_timeout'
+    ? timeoutError(rec.deadlineMs, ' It did not yield (a synchronous loop?); its isolate was discarded.')
+    : { name: 'Error', message, stack: '', line: null, column: null, class: errorClass };
   const total = Date.now() - rec.started;
   return { name: rec.spec.name, handler: rec.spec.handler || rec.trigger.handlers[0], http: [], error,
     timings: { load_ms: 0, run_ms: total, total_ms: total } };
