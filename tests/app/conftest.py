@@ -26,11 +26,26 @@ _prepare_webengine()
 
 
 @pytest.fixture
-def aloop(qapp):
+def aloop(qapp, monkeypatch):
+    import pytestqt.plugin
     import qasync
 
     loop = qasync.QEventLoop(qapp, already_running=False)
     asyncio.set_event_loop(loop)
+
+    def process_events():
+        # pytest-qt pumps Qt's events between a test's phases, outside run_until_complete. qasync then
+        # runs whatever asyncio step is due (a host warming up, a server task) with no running loop,
+        # and asyncio.get_running_loop() inside it raises. The app never pumps events that way.
+        if loop.is_closed() or loop.is_running():
+            return qapp.processEvents()
+        asyncio._set_running_loop(loop)
+        try:
+            qapp.processEvents()
+        finally:
+            asyncio._set_running_loop(None)
+
+    monkeypatch.setattr(pytestqt.plugin, "_process_events", process_events)
     yield loop
     loop.close()
     asyncio.set_event_loop(None)
