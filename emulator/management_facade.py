@@ -270,6 +270,21 @@ class ManagementFacade:
             changes = self._sapi(tenant, "Update tenant settings", "PATCH", "/api/v2/tenants/settings")
         return settings, changes | Changes(tenants=frozenset([tenant]))
 
+    def unblock_user(self, tenant: str, user_id: str) -> Changes:
+        """Lift the user's brute-force blocks (Management API `DELETE /user-blocks/{id}`)."""
+        with transaction(self.ws):
+            store.directory.get_user(self.ws, tenant, user_id)  # 404 for an unknown user
+            store.brute_force.lift(self.ws, tenant, user_id)
+            changes = self._users_changed(tenant, [user_id], "Unblock a user", "DELETE", f"/api/v2/user-blocks/{user_id}")
+        return changes
+
+    def update_brute_force(self, tenant: str, changes_: dict) -> tuple[dict, Changes]:
+        with transaction(self.ws):
+            settings = store.brute_force.update(self.ws, tenant, changes_)
+            changes = self._sapi(tenant, "Update brute-force protection settings", "PATCH",
+                                 "/api/v2/attack-protection/brute-force-protection")
+        return settings, changes | Changes(tenants=frozenset([tenant]))
+
     def set_domains(self, tenant: str, aliases: list[str]) -> tuple[list[str], Changes]:
         domains = store.tenants.set_domains(self.ws, tenant, aliases)
         return domains, Changes(tenants=frozenset([tenant]))

@@ -88,7 +88,8 @@ def custom_claims(claims: dict) -> tuple[dict, list[str]]:
 
 
 def at_hash(access_token: str) -> str:
-    """OIDC Core 3.1.3.6: the left half of the SHA-256 of the access token, base64url without padding."""
+    """OIDC Core 3.1.3.6 (at_hash; c_hash of a code likewise, 3.3.2.11): the left half of the SHA-256 of
+    the value, base64url without padding."""
     digest = hashlib.sha256(access_token.encode("ascii")).digest()
     return base64.urlsafe_b64encode(digest[: len(digest) // 2]).rstrip(b"=").decode()
 
@@ -106,10 +107,11 @@ async def mint_async(ws: Workspace, tenant: str, **kw: Any) -> dict:
 
 def _claims(ws: Workspace, tenant: str, *, user: dict, client_id: str, audience: str | None, scopes: list[str],
             id_claims: dict, access_claims: dict, session_id: str, auth_time_s: int, nonce: str | None = None,
-            iss: str | None = None, extra_access: dict | None = None) -> tuple:
+            iss: str | None = None, extra_access: dict | None = None, extra_id: dict | None = None) -> tuple:
     """What to sign, read from the workspace. `iss` is the issuer a local server answers as (its URL with a
     trailing /); by default the tenant's emulated domain. `extra_access`: claims Auth0 itself adds to the
-    access token (a token exchange's `act`, org_id), which custom claims may not set."""
+    access token (a token exchange's `act`, org_id), which custom claims may not set; `extra_id` likewise
+    for the ID token (`amr` after MFA, a hybrid response's `c_hash`)."""
     kid, key = _key(ws, tenant)
     now = ws.clock.now_ms() // 1000
     iss = iss or issuer(tenant)
@@ -126,6 +128,7 @@ def _claims(ws: Workspace, tenant: str, *, user: dict, client_id: str, audience:
         id_token["nonce"] = nonce
     kept_id, dropped_id = custom_claims(id_claims)
     id_token.update(kept_id)
+    id_token.update(extra_id or {})
     access = {**base, "aud": [a for a in (audience, f"{iss}userinfo") if a],
               "exp": now + ACCESS_TOKEN_LIFETIME_S, "azp": client_id, "scope": " ".join(scopes)}
     kept_access, dropped_access = custom_claims(access_claims)

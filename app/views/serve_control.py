@@ -1,4 +1,4 @@
-"""The toolbar's Serve switch: the current tenant as a local Auth0 (emulator.server) on 127.0.0.1, hosted
+"""The toolbar's Serve switch: the current tenant as a local Auth0 (emulator.server) on localhost, hosted
 on the app's own event loop, so logins from a real application run here and show up live in the
 Simulator's earlier runs, Logs and Timings, and stop at the debugger's breakpoints."""
 from __future__ import annotations
@@ -28,7 +28,7 @@ class ServeControl(QWidget):
         self.port = QSpinBox()
         self.port.setRange(0, 65535)
         self.port.setValue(DEFAULT_PORT)
-        self.port.setToolTip("Port on 127.0.0.1 (0: any free port)")
+        self.port.setToolTip("Port on localhost: 127.0.0.1 and ::1 (0: any free port)")
         self.label = QLabel("")
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.copy = QPushButton("Copy client id")
@@ -66,7 +66,7 @@ class ServeControl(QWidget):
             return
         server = LocalAuth0(self.ops.core, self.tenant)
         server.on_run.append(self._ran)
-        await server.start("127.0.0.1", self.port.value())
+        await server.start("localhost", self.port.value())
         self.server = server
         self.port.setEnabled(False)
         default = self._default_app()

@@ -8,6 +8,7 @@ import signal
 import sys
 
 from .. import lazy
+from ..errors import UsageError
 from .common import open_emulator, tenant_arg
 from .output import emit_json, table
 
@@ -16,10 +17,15 @@ store = lazy.module("emulator.store")
 
 def add_parsers(sub) -> None:
     p = sub.add_parser("serve", help="serve the tenant as a local Auth0 (Authentication API and login pages) "
-                                     "on 127.0.0.1, running its actions on every login")
+                                     "on http://localhost:4000/, running its actions on every login")
     tenant_arg(p)
     p.add_argument("--port", type=int, default=4000, help="default 4000; 0 picks a free port")
-    p.add_argument("--host", default="127.0.0.1", help="default 127.0.0.1 (only this machine can connect)")
+    p.add_argument("--host", default="localhost",
+                   help="default localhost: 127.0.0.1 and ::1, only this machine can connect, and apps on "
+                        "http://localhost:* are the same site (silent login works)")
+    p.add_argument("--allow-remote", action="store_true",
+                   help="let --host be an address other machines can reach (the emulator has no production-grade "
+                        "security: anyone who reaches it can log in as any user and manage the tenant)")
     p.add_argument("--https", action="store_true",
                    help="serve TLS with a certificate of the workspace's own CA (node-auth0 and the Deploy CLI need "
                         "https); the CA file to trust is printed")
@@ -64,8 +70,16 @@ async def serve(args: argparse.Namespace) -> int:
 
     from .debugging import debugging
 
+    remote = not is_loopback(args.host)
+    if remote and not args.allow_remote:
+        raise UsageError(f"serve: --host {args.host} lets other machines reach the emulator, which has no "
+                         f"production-grade security; add --allow-remote to serve there anyway")
     emu = open_emulator(args)
     server = LocalAuth0(emu, args.tenant, issuer=args.issuer)
+    if remote:
+        print(f"Warning: serving on {args.host}: other machines can reach this emulator. It has no production-grade "
+              f"security (anyone who reaches it can log in as any user and manage the tenant); use it on networks "
+              f"you trust only.", file=sys.stderr, flush=True)
     async with debugging(args, emu.pool.node, tenant=args.tenant, pool=emu.pool):
         url = await server.start(args.host, args.port, https=args.https)
         print(f"Serving tenant {args.tenant} as a local Auth0: issuer {server.issuer}, discovery "
@@ -83,6 +97,18 @@ async def serve(args: argparse.Namespace) -> int:
             await server.stop()
     print("Stopped.", file=sys.stderr)
     return 0
+
+
+def is_loopback(host: str) -> bool:
+    """Whether only this machine can reach `host` (localhost, 127.0.0.0/8, ::1)."""
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False  # a host name: it may resolve anywhere
 
 
 def clients_list(args: argparse.Namespace) -> int:

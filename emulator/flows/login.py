@@ -22,6 +22,10 @@ STATES = (IDENTIFIER, PASSWORD, POST_LOGIN, MFA, TOKENS)
 SMS_MFA = "sms_mfa"  # the journey kind: a login that always asks for the SMS second factor
 LOGIN_POST_IDENTIFIER, POST_LOGIN_TRIGGER = triggers.LOGIN_POST_IDENTIFIER, triggers.POST_LOGIN
 WRONG = {"error": "invalid_user_password", "error_description": "Wrong email or password."}
+BLOCKED = {"error": "too_many_attempts", "error_description": "Your account has been blocked after multiple consecutive "
+                                                              "login attempts. We've sent you an email with instructions "
+                                                              "on how to unblock it."}
+DEFAULT_IP = "13.33.86.47"  # the example events' request.ip (triggers/events_common.py)
 
 
 async def step(emu, run: FlowRun, answer: dict | None) -> None:
@@ -85,18 +89,46 @@ async def _password(emu, run: FlowRun) -> None:
         steps.finish(run, FAILED, error=WRONG)
         return
     run.ctx["user_id"] = user["user_id"]
+    ip = request_ip(run)
+    if store.brute_force.is_blocked(emu.ws, run.tenant, user["user_id"], ip):
+        steps.log(emu, run, "f", BLOCKED["error_description"], details={"error": {"message": BLOCKED["error_description"]}})
+        steps.finish(run, FAILED, error=BLOCKED)
+        return
     # bcrypt takes tens of milliseconds: off the event loop, so the app keeps redrawing during batches
     # (a verification this process already made is remembered, see store.directory.remembered).
     stored, typed = store.directory.password_hash(emu.ws, run.tenant, user["user_id"]), run.inputs.get("password") or ""
     if not (store.directory.remembered(stored, typed)
             or await asyncio.to_thread(store.directory.verify_password, stored, typed)):
         steps.log(emu, run, "fp", "Wrong email or password.", details={"error": {"message": "Wrong email or password."}})
+        if store.brute_force.failed(emu.ws, run.tenant, user["user_id"], ip):
+            _blocked(emu, run, user, ip)
+            steps.finish(run, FAILED, error=BLOCKED)
+            return
         steps.finish(run, FAILED, error=WRONG)
         return
+    store.brute_force.succeeded(emu.ws, run.tenant, user["user_id"], ip)
     run.ctx["methods"] = [{"name": "pwd", "timestamp": emu.ws.clock.iso()}]
     # Auth0 counts this login before the actions run (README behaviour notes).
     run.ctx["logins_count"] = store.directory.logins_count(emu.ws, run.tenant, user["user_id"]) + 1
     run.state = POST_LOGIN
+
+
+def request_ip(run: FlowRun) -> str:
+    """The IP address the login came from: the local server's client, else the example event's."""
+    return ((run.inputs.get("event") or {}).get("request") or {}).get("ip") or DEFAULT_IP
+
+
+def _blocked(emu, run: FlowRun, user: dict, ip: str) -> None:
+    """The failure that reached the limit: Auth0's `limit_wc` log and, with the user_notification shield,
+    the e-mail telling the user (the unblock is a password reset, or an admin's, here)."""
+    steps.log(emu, run, "limit_wc", f"An IP address is blocked with {ip} because it reached the maximum failed "
+                                     f"login attempts into a single account.", details={"ip": ip})
+    if user.get("email") and "user_notification" in store.brute_force.settings(emu.ws, run.tenant)["shields"]:
+        store.outbox.add(emu.ws, run.tenant, "email", user["email"],
+                         f"We detected {store.brute_force.settings(emu.ws, run.tenant)['max_attempts']} consecutive "
+                         f"failed login attempts into your account from {ip}, and blocked logins from there. Reset "
+                         f"your password to unblock it.", subject="Your account has been blocked",
+                         meta={"kind": "brute_force_block", "ip": ip})
 
 
 def log_failure(emu, run: FlowRun, error: dict, status: str = FAILED) -> None:
@@ -141,6 +173,18 @@ def scopes(run: FlowRun) -> list[str]:
     return scopes
 
 
+def session_of(emu, run: FlowRun) -> dict:
+    """The login session the tokens belong to: the one the login continues (single sign-on, a refresh:
+    `sid`, `auth_time` and `amr` as inputs), else a new one. Every token of a session carries the same
+    `sid` and `auth_time`, and `amr: ["mfa"]` once the session passed an MFA challenge, as Auth0's do."""
+    mfa_now = bool(run.ctx.get("mfa", {}).get("satisfied"))
+    amr = list(run.inputs.get("amr") or [])
+    if mfa_now and "mfa" not in amr:
+        amr.append("mfa")
+    return {"sid": run.inputs.get("sid") or f"sess_{run.id[:12]}",
+            "auth_time": run.inputs.get("auth_time") or emu.ws.clock.now_ms() // 1000, "amr": amr}
+
+
 async def _tokens(emu, run: FlowRun) -> None:
     """Sign the tokens (off the event loop), then the login's record, its log and the success in one short
     transaction."""
@@ -151,12 +195,16 @@ async def _tokens(emu, run: FlowRun) -> None:
     if subject != user_id:
         profile = {**profile, "user_id": subject}
     claims = ctx.get("claims", {"id_token": {}, "access_token": {}})
+    session = session_of(emu, run)
+    extra_id = {"amr": session["amr"]} if session["amr"] else {}
+    if run.inputs.get("c_hash"):
+        extra_id["c_hash"] = run.inputs["c_hash"]
     minted = await tokens.mint_async(emu.ws, run.tenant, user=profile, client_id=ctx["client"]["client_id"],
                                      audience=run.inputs.get("audience"), scopes=scopes(run),
                                      id_claims=claims["id_token"], access_claims=claims["access_token"],
-                                     session_id=run.inputs.get("sid") or f"sess_{run.id[:12]}",
-                                     auth_time_s=run.inputs.get("auth_time") or emu.ws.clock.now_ms() // 1000,
-                                     nonce=run.inputs.get("nonce"), iss=run.inputs.get("issuer"))
+                                     session_id=session["sid"], auth_time_s=session["auth_time"],
+                                     nonce=run.inputs.get("nonce"), iss=run.inputs.get("issuer"), extra_id=extra_id)
+    ctx["session"] = session
     with transaction(emu.ws):
         count = store.directory.record_login(emu.ws, run.tenant, user_id)
         steps.log(emu, run, "s", "Success Login", with_executions=True, details={"stats": {"loginsCount": count}})

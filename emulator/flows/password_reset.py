@@ -113,6 +113,7 @@ async def _new_password(emu, run: FlowRun, answer: dict | None) -> None:
         return
     hashed = await asyncio.to_thread(store.directory.hash_password, password)  # bcrypt, off the event loop
     store.directory.set_password(emu.ws, run.tenant, run.ctx["user_id"], password_hash=hashed)
+    store.brute_force.lift(emu.ws, run.tenant, run.ctx["user_id"])  # Auth0: a password reset unblocks the user
     steps.log(emu, run, "scp", "Success Change Password", with_executions=True)
     run.result = {"message": "Your password has been changed successfully.",
                   "result_url": run.ctx.get("result_url")}

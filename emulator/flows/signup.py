@@ -165,9 +165,11 @@ async def _create(emu, run: FlowRun) -> None:
     run.ctx["user_id"] = user["user_id"]
     run.cursor = None
     steps.log(emu, run, "ss", "Successful signup", with_executions=True)
+    # Auth0's /dbconnections/signup answer echoes the profile fields the request gave (not the defaults
+    # it fills in: those are in the stored user).
     run.result = {"user": {"_id": user["user_id"].split("|", 1)[1], "email": user["email"], "email_verified": False,
                            **{k: user[k] for k in ("username", "given_name", "family_name", "name", "nickname", "picture")
-                              if user.get(k)}}}
+                              if user.get(k) and (k == "username" or proposed.get(k))}}}
     run.state = POST
 
 

@@ -7,6 +7,7 @@ continues.
 from __future__ import annotations
 
 import asyncio
+import errno
 import logging
 import secrets
 import time
@@ -81,6 +82,30 @@ def _cors_headers(origin: str, request: web.Request) -> dict:
             "Access-Control-Max-Age": "600"}
 
 
+async def listen(runner: web.AppRunner, host: str, port: int, context) -> int:
+    """Start the runner's sites for `host` ("localhost": 127.0.0.1, then ::1 on the same port where this
+    machine has IPv6) and return the port bound."""
+    if host != "localhost":
+        site = web.TCPSite(runner, host, port, ssl_context=context)
+        await site.start()
+        return site._server.sockets[0].getsockname()[1] if site._server and site._server.sockets else port
+    for attempt in range(5):
+        first = web.TCPSite(runner, "127.0.0.1", port, ssl_context=context)
+        await first.start()
+        bound = first._server.sockets[0].getsockname()[1]
+        try:
+            await web.TCPSite(runner, "::1", bound, ssl_context=context).start()
+        except OSError as exc:
+            if exc.errno in (errno.EADDRNOTAVAIL, errno.EAFNOSUPPORT):  # no IPv6 loopback here: IPv4 alone
+                return bound
+            await first.stop()
+            if port or attempt == 4:  # the port asked for is taken on ::1 (by another program)
+                raise
+            continue  # a free IPv4 port that is taken on ::1: pick another
+        return bound
+    raise OSError(errno.EADDRINUSE, "no port free on both loopback addresses")
+
+
 class LocalAuth0:
     """`await start(host, port)`; `issuer` fixes the tokens' `iss` (default: the server's URL)."""
 
@@ -135,8 +160,12 @@ class LocalAuth0:
         self.management.add_routes(r)
         return app
 
-    async def start(self, host: str = "127.0.0.1", port: int = 4000, *, https: bool = False) -> str:
-        """Listen on host:port; with `https`, TLS with a certificate of the workspace's own CA (`ca_file`)."""
+    async def start(self, host: str = "localhost", port: int = 4000, *, https: bool = False) -> str:
+        """Listen on host:port; with `https`, TLS with a certificate of the workspace's own CA (`ca_file`).
+        "localhost" listens on both loopback addresses (127.0.0.1 and ::1, one port) and is the URL and
+        issuer: an application on http://localhost:* is then the same site, so the Lax session cookie
+        reaches silent logins in its hidden iframe, and clients that resolve localhost to ::1 first (Node)
+        connect too."""
         await tokens.ensure_key(self.emu.ws, self.tenant)
         store.system_api.ensure(self.emu.ws, self.tenant)
         context = None
@@ -148,16 +177,14 @@ class LocalAuth0:
             self.secure = True
         self._runner = web.AppRunner(self.build(), access_log=None, handle_signals=False)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, host, port, ssl_context=context)
         try:
-            await site.start()
+            bound = await listen(self._runner, host, port, context)
         except OSError as exc:
             await self._runner.cleanup()
             self._runner = None
             from ..errors import UsageError
 
             raise UsageError(f"serve: cannot listen on {host}:{port}: {exc.strerror or exc}") from None
-        bound = site._server.sockets[0].getsockname()[1] if site._server and site._server.sockets else port
         self.port = bound
         shown = f"[{host}]" if ":" in host else host
         self.url = f"{'https' if https else 'http'}://{shown}:{bound}/"
@@ -246,6 +273,13 @@ class LocalAuth0:
 
     async def jwks(self, request: web.Request) -> web.Response:
         return web.json_response(tokens.jwks(self.emu.ws, self.tenant))
+
+    def set_session_cookie(self, response: web.Response, value: str) -> None:
+        """Auth0's session cookie: over https `SameSite=None; Secure`, so that silent login in an
+        application's hidden iframe sends it (Auth0 does the same); over http `Lax`, which works for an
+        application on the issuer's own site (serve advertises http://localhost:PORT/ for that)."""
+        response.set_cookie(SESSION_COOKIE, value, httponly=True, samesite="None" if self.secure else "Lax",
+                            secure=self.secure, path="/")
 
     def _end_session(self, request: web.Request, response: web.Response) -> web.Response:
         self.state.sessions.pop(request.cookies.get(SESSION_COOKIE, ""), None)

@@ -9,14 +9,12 @@ import hmac
 from urllib.parse import unquote, urlsplit
 
 from .. import store
-from ..triggers.custom_token_exchange import GRANT_TYPE as TOKEN_EXCHANGE_GRANT
 from .errors import OAuthError, invalid_request, unauthorized_client
+from .oidc import GRANT_TYPES
 
 DEFAULT_APP = "Default App"
 LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "[::1]", "::1")
-ALL_GRANTS = ("authorization_code", "implicit", "refresh_token", "client_credentials", "password",
-              "http://auth0.com/oauth/grant-type/password-realm", "http://auth0.com/oauth/grant-type/mfa-oob",
-              "http://auth0.com/oauth/grant-type/mfa-otp", TOKEN_EXCHANGE_GRANT)
+ALL_GRANTS = tuple(GRANT_TYPES)  # a client without `grant_types` may use every grant
 
 
 def find(emu, tenant: str, client_id: str | None) -> dict:

@@ -11,7 +11,47 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from aiohttp import web
 
-RESPONSE_MODES = ("query", "fragment", "form_post", "web_message")
+from ..triggers.custom_token_exchange import GRANT_TYPE as TOKEN_EXCHANGE_GRANT
+
+RESPONSE_MODES = ("query", "fragment", "form_post", "web_message")  # web_message: Auth0's, for auth0-spa-js
+RESPONSE_TYPES = ("code", "token", "id_token", "code token", "code id_token", "id_token token", "code id_token token")
+SIGNING_ALGS = ["RS256"]  # what the emulator signs with (tokens.py); nothing else is advertised
+GRANT_TYPES = ["authorization_code", "implicit", "refresh_token", "client_credentials", "password",
+               "http://auth0.com/oauth/grant-type/password-realm", "http://auth0.com/oauth/grant-type/mfa-oob",
+               "http://auth0.com/oauth/grant-type/mfa-otp", TOKEN_EXCHANGE_GRANT]
+
+
+def response_types(value: str) -> frozenset[str] | None:
+    """A `response_type` as a set ("id_token token" = "token id_token"), or None if Auth0 does not support it."""
+    words = frozenset(value.split())
+    return words if words in {frozenset(t.split()) for t in RESPONSE_TYPES} else None
+
+
+def check_response_type(types: frozenset[str] | None, mode: str, params: dict, allowed) -> dict | None:
+    """Why /authorize refuses a response type (the error sent back to the application), or None.
+    `allowed(grant)`: whether the client may use a grant type. OIDC Core: a response that returns an ID
+    token from /authorize needs a `nonce` (3.2.2.1, 3.3.2.11) and the `openid` scope; tokens never travel
+    in a query string (OAuth 2.0 Multiple Response Types §5)."""
+    if types is None:
+        return {"error": "unsupported_response_type",
+                "error_description": f"Unsupported response type: {params.get('response_type')}"}
+    needs = []
+    if "code" in types:
+        needs.append("authorization_code")
+    if types & {"token", "id_token"}:
+        needs.append("implicit")
+    for grant in needs:
+        if not allowed(grant):
+            return {"error": "unauthorized_client",
+                    "error_description": f"Grant type '{grant}' not allowed for the client."}
+    if types & {"token", "id_token"} and mode == "query":
+        return {"error": "invalid_request",
+                "error_description": f'response_mode "query" is not allowed for response_type "{params["response_type"]}".'}
+    if "id_token" in types and "openid" not in params["scope"].split():
+        return {"error": "invalid_request", "error_description": "The openid scope is required for an id_token."}
+    if "id_token" in types and not params.get("nonce"):
+        return {"error": "invalid_request", "error_description": "Missing required parameter: nonce"}
+    return None
 
 
 def discovery(issuer: str) -> dict:
@@ -20,26 +60,24 @@ def discovery(issuer: str) -> dict:
         "authorization_endpoint": f"{issuer}authorize",
         "token_endpoint": f"{issuer}oauth/token",
         "userinfo_endpoint": f"{issuer}userinfo",
-        "mfa_challenge_endpoint": f"{issuer}mfa/challenge",
+        "mfa_challenge_endpoint": f"{issuer}mfa/challenge",  # Auth0 publishes it too
         "jwks_uri": f"{issuer}.well-known/jwks.json",
         "revocation_endpoint": f"{issuer}oauth/revoke",
         "end_session_endpoint": f"{issuer}oidc/logout",
         "scopes_supported": ["openid", "profile", "offline_access", "name", "given_name", "family_name", "nickname",
                              "email", "email_verified", "picture", "created_at", "identities", "phone", "address"],
-        "response_types_supported": ["code", "token", "id_token", "code token", "code id_token", "token id_token",
-                                     "code token id_token"],
+        "response_types_supported": list(RESPONSE_TYPES),
+        "response_modes_supported": ["query", "fragment", "form_post"],
+        "grant_types_supported": GRANT_TYPES,
         "code_challenge_methods_supported": ["S256", "plain"],
-        "response_modes_supported": list(RESPONSE_MODES),
         "subject_types_supported": ["public"],
-        "id_token_signing_alg_values_supported": ["HS256", "RS256", "PS256"],
+        "id_token_signing_alg_values_supported": SIGNING_ALGS,
         "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
-        "claims_supported": ["aud", "auth_time", "created_at", "email", "email_verified", "exp", "family_name",
-                             "given_name", "iat", "identities", "iss", "name", "nickname", "phone_number", "picture",
-                             "sub"],
+        "claims_supported": ["aud", "amr", "auth_time", "c_hash", "at_hash", "created_at", "email", "email_verified",
+                             "exp", "family_name", "given_name", "iat", "identities", "iss", "name", "nickname",
+                             "nonce", "phone_number", "picture", "sid", "sub"],
         "request_uri_parameter_supported": False,
         "request_parameter_supported": False,
-        "token_endpoint_auth_signing_alg_values_supported": ["RS256", "RS384", "PS256"],
-        "end_session_endpoint_supported": True,
     }
 
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 import hmac
 from aiohttp import web
 
-from .. import flows, store
+from .. import flows, store, tokens
 from ..flows.run import DENIED, FAILED, MFA_REQUIRED, REDIRECTED, SUCCESS, WAITING
-from . import clients, oidc
+from . import clients, forms, oidc
 from .errors import OAuthError
 from .state import Grant, ServerPart, Transaction
 
@@ -35,20 +35,21 @@ class Pages(ServerPart):
             return self.render("message.html", status=400, title="Callback URL mismatch",
                                text=f"The provided redirect_uri is not in the list of allowed callback URLs "
                                     f"of {client['name']}: {redirect_uri}")
-        mode = q.get("response_mode") or "query"
+        types = oidc.response_types(q.get("response_type") or "code")
+        default_mode = "query" if types == {"code"} else "fragment"
+        mode = q.get("response_mode") or default_mode
         if mode not in oidc.RESPONSE_MODES:
             return oidc.respond(redirect_uri, {"error": "invalid_request", "state": q.get("state"),
-                                               "error_description": f"Unsupported response_mode: {mode}"}, "query")
+                                               "error_description": f"Unsupported response_mode: {mode}"}, default_mode)
         params = {k: q.get(k) for k in ("redirect_uri", "state", "nonce", "scope", "audience", "response_type",
                                          "code_challenge", "code_challenge_method", "prompt", "login_hint",
                                          "screen_hint", "connection")}
-        params.update(redirect_uri=redirect_uri, response_mode=mode, scope=q.get("scope") or "openid")
-        if q.get("response_type", "code") != "code":
-            return self._to_app(params, {"error": "unsupported_response_type",
-                                         "error_description": f"Unsupported response type: {q.get('response_type')}"})
-        if not clients.grant_allowed(client, "authorization_code"):
-            return self._to_app(params, {"error": "unauthorized_client", "error_description":
-                                         "Grant type 'authorization_code' not allowed for the client."})
+        params.update(redirect_uri=redirect_uri, response_mode=mode, scope=q.get("scope") or "openid",
+                      response_type=q.get("response_type") or "code")
+        refused = oidc.check_response_type(types, mode, params, lambda grant: clients.grant_allowed(client, grant))
+        if refused:
+            return self._to_app(params, refused)
+        params["response_type"] = " ".join(sorted(types))
         if q.get("code_challenge") and q.get("code_challenge_method", "plain") not in ("S256", "plain"):
             return self._to_app(params, {"error": "invalid_request",
                                          "error_description": "Unsupported code_challenge_method."})
@@ -56,6 +57,8 @@ class Pages(ServerPart):
             return self._to_app(params, {"error": "access_denied",
                                          "error_description": f"Service not found: {params['audience']}"})
         tx = self.state.add_transaction(client, params)
+        if {"code", "id_token"} <= types:
+            tx.code = self.server.new_token()
         session = self.state.sessions.get(request.cookies.get(SESSION_COOKIE, ""))
         if params["prompt"] == "none" or (session and params["prompt"] != "login"):
             if session is None:
@@ -73,7 +76,7 @@ class Pages(ServerPart):
         tx = self.state.transactions.get(request.query.get("state", ""))
         if tx is None:
             raise OAuthError(400, "invalid_request", "Invalid state: the login transaction is unknown or expired.")
-        form = dict(await request.post()) if request.method == "POST" else {}
+        form = await forms.read(request)
         if request.method == "POST" and not hmac.compare_digest(str(form.get("_csrf", "")), tx.csrf):
             raise OAuthError(403, "invalid_request", "Invalid CSRF token: reload the page and try again.")
         return tx, form
@@ -126,7 +129,7 @@ class Pages(ServerPart):
         if tx is None or tx.run is None or (tx.run.waiting or {}).get("for") != "continue":
             raise OAuthError(400, "invalid_request", "The state parameter is missing or does not match a login "
                                                      "waiting at /continue.")
-        body = dict(await request.post()) if request.method == "POST" else {}
+        body = await forms.read(request)
         query = {k: v for k, v in request.query.items()}
         return await self._drive(request, tx, {"query": query, "body": {k: str(v) for k, v in body.items()}})
 
@@ -159,7 +162,7 @@ class Pages(ServerPart):
             return self.render("message.html", status=400, title="Link expired",
                                text="This link has expired or was already used.")
         if request.method == "POST":
-            form = dict(await request.post())
+            form = await forms.read(request)
             if not hmac.compare_digest(str(form.get("_csrf", "")), run.ctx.get("csrf", "")):
                 raise OAuthError(403, "invalid_request", "Invalid CSRF token: reload the page and try again.")
             run = await flows.step(self.emu, run, {"new_password": str(form.get("password", ""))})
@@ -185,7 +188,8 @@ class Pages(ServerPart):
     def _inputs(self, request: web.Request, tx: Transaction, **values) -> dict:
         p = tx.params
         inputs = {**values, "scope": p["scope"], "audience": p.get("audience"), "issuer": self.server.issuer,
-                  "nonce": p.get("nonce"), "event": self.server.event_for(request, "oidc-basic-profile", p)}
+                  "nonce": p.get("nonce"), "event": self.server.event_for(request, "oidc-basic-profile", p),
+                  "c_hash": tokens.at_hash(tx.code) if tx.code else None}
         return {k: v for k, v in inputs.items() if v is not None}
 
     async def _start_login(self, request: web.Request, tx: Transaction, *, email: str | None = None,
@@ -194,7 +198,8 @@ class Pages(ServerPart):
         if sso:
             user = store.directory.get_user(self.emu.ws, self.server.tenant, sso["user_id"])
             values = {"email": user["email"], "sso_user_id": sso["user_id"], "sid": sso["sid"],
-                      "auth_time": sso["auth_time"]}
+                      "auth_time": sso["auth_time"], "amr": sso.get("amr") or None,
+                      "sso_methods": sso.get("methods") or None}
         run = flows.start(self.emu, self.server.tenant, "login", self._inputs(request, tx, **values),
                           client=tx.client["client_id"], connection=tx.params.get("connection"))
         self.state.bind(tx, run)
@@ -209,11 +214,11 @@ class Pages(ServerPart):
         self.server.ran(run)
         if run.kind == "signup" and run.status == SUCCESS:
             # A Universal Login signup logs the new user in: post-login runs next, as in Auth0.
-            user_id = run.ctx["user_id"]
-            sso = {"user_id": user_id, "sid": self.server.new_token(), "auth_time": self.server.now_s()}
+            sso = {"user_id": run.ctx["user_id"], "sid": f"sess_{run.id[:12]}", "auth_time": self.server.now_s(),
+                   "methods": run.ctx.get("methods")}
             return await self._start_login(request, tx, sso=sso)
         if run.status == SUCCESS:
-            return self._issue_code(tx, run)
+            return self._issue(request, tx, run)
         return self._page_for(tx, run)
 
     def _page_for(self, tx: Transaction, run) -> web.Response:
@@ -233,6 +238,8 @@ class Pages(ServerPart):
             err = run.error or {}
             if err.get("error") == "invalid_user_password":
                 return self.render("login.html", tx, status=400, error=WRONG_PASSWORD)
+            if err.get("error") == "too_many_attempts":
+                return self.render("login.html", tx, status=429, error=err["error_description"])
             if run.kind == "signup":
                 return self.render("signup.html", tx, status=400,
                                    error=err.get("description") or err.get("error_description"))
@@ -243,23 +250,32 @@ class Pages(ServerPart):
         return self.render("message.html", tx, status=500, title="Unexpected state",
                            text=f"The journey stopped in state {run.state} ({run.status}).")
 
-    def _issue_code(self, tx: Transaction, run) -> web.Response:
+    def _issue(self, request: web.Request, tx: Transaction, run) -> web.Response:
+        """The authorization response the application asked for (code, tokens or both), and the login
+        session's cookie: a login on an existing session keeps it (same `sid`), a new login starts one."""
         minted = (run.result or {}).get("tokens") or {}
-        user_id = run.ctx["user_id"]
-        sid = run.inputs.get("sid") or self.server.new_token()
-        auth_time = run.inputs.get("auth_time") or self.server.now_s()
-        grant = Grant(client_id=tx.client["client_id"], user_id=user_id, scope=tx.params["scope"],
+        session = {**run.ctx["session"], "user_id": run.ctx["user_id"], "methods": run.ctx.get("methods")}
+        grant = Grant(client_id=tx.client["client_id"], user_id=session["user_id"], scope=tx.params["scope"],
                       audience=tx.params.get("audience"), tokens=minted, redirect_uri=tx.params["redirect_uri"],
                       code_challenge=tx.params.get("code_challenge"),
                       code_challenge_method=tx.params.get("code_challenge_method") or "plain",
-                      nonce=tx.params.get("nonce"), sid=sid, auth_time=auth_time)
-        code = self.state.code_for(grant)
-        response = self._to_app(tx.params, {"code": code})
-        cookie = self.server.new_token()
-        self.state.sessions[cookie] = {"user_id": user_id, "sid": sid, "auth_time": auth_time}
-        response.set_cookie(SESSION_COOKIE, cookie, httponly=True, samesite="None" if self.server.secure else "Lax",
-                            secure=self.server.secure, path="/")
+                      nonce=tx.params.get("nonce"), sid=session["sid"], auth_time=session["auth_time"],
+                      amr=session["amr"], methods=session["methods"])
+        types = set(tx.params["response_type"].split())
+        values: dict = {}
+        if "code" in types:
+            values["code"] = self.state.code_for(grant, tx.code)
+        if "token" in types:
+            values.update(access_token=minted["access_token"], token_type="Bearer", expires_in=minted["expires_in"],
+                          scope=minted.get("scope"))
+        if "id_token" in types:
+            values["id_token"] = minted["id_token"]
+        response = self._to_app(tx.params, values)
+        cookie = request.cookies.get(SESSION_COOKIE, "")
+        if (self.state.sessions.get(cookie) or {}).get("sid") != session["sid"]:
+            cookie = self.server.new_token()
+        self.state.sessions[cookie] = session
+        self.server.set_session_cookie(response, cookie)
         self.state.transactions.pop(tx.id, None)
         self.state.by_run.pop(run.id, None)
         return response
-

@@ -27,6 +27,7 @@ class Transaction:
     csrf: str = field(default_factory=token)
     run: Any = None  # the FlowRun in progress
     login_hint: str = ""
+    code: str | None = None  # a hybrid response's code, made first: its c_hash goes into the ID token
 
 
 @dataclass
@@ -44,8 +45,11 @@ class Grant:
     nonce: str | None = None
     sid: str | None = None
     auth_time: int | None = None
+    amr: list | None = None  # ["mfa"] once the session passed an MFA challenge
+    methods: list | None = None  # event.authentication.methods of the login, for later logins of the session
     issued: float = field(default_factory=time.monotonic)
     used: bool = False
+    family: str = field(default_factory=token)  # refresh tokens rotated from one another share it
 
 
 @dataclass
@@ -54,6 +58,7 @@ class ServerState:
     by_run: dict[str, str] = field(default_factory=dict)  # journey run id -> transaction id
     codes: dict[str, Grant] = field(default_factory=dict)
     refresh_tokens: dict[str, Grant] = field(default_factory=dict)
+    rotated: dict[str, Grant] = field(default_factory=dict)  # refresh tokens spent by rotation -> their grant
     sessions: dict[str, dict] = field(default_factory=dict)  # cookie value -> {user_id, auth_time, sid}
     mfa_tokens: dict[str, tuple[Any, float, dict]] = field(default_factory=dict)  # -> (run, issued, request)
 
@@ -66,10 +71,19 @@ class ServerState:
         tx.run = run
         self.by_run[run.id] = tx.id
 
-    def code_for(self, grant: Grant) -> str:
-        code = token(24)
+    def code_for(self, grant: Grant, code: str | None = None) -> str:
+        code = code or token(24)
         self.codes[code] = grant
         return code
+
+    def revoke_family(self, family: str) -> int:
+        """Every refresh token of a rotation family, live or spent, revoked; how many were live."""
+        live = [t for t, g in self.refresh_tokens.items() if g.family == family]
+        for value in live:
+            del self.refresh_tokens[value]
+        for value in [t for t, g in self.rotated.items() if g.family == family]:
+            del self.rotated[value]
+        return len(live)
 
     def take_code(self, code: str) -> Grant | None:
         """A code's grant, once: a second use (replay) finds nothing, as does an expired code."""

@@ -15,7 +15,7 @@ from .. import flows, store, tokens
 from ..errors import EmulatorError
 from ..triggers.custom_token_exchange import ACCESS_TOKEN_TYPE, GRANT_TYPE
 from ..flows.run import DENIED, FAILED, MFA_REQUIRED, SUCCESS
-from . import clients, oidc
+from . import clients, forms, oidc
 from .errors import NO_STORE, OAuthError, access_denied, db_error, invalid_grant, invalid_request
 from .state import MFA_TOKEN_LIFETIME_S, Grant, ServerPart, token
 
@@ -27,15 +27,7 @@ MFA_OTP = "http://auth0.com/oauth/grant-type/mfa-otp"
 
 class TokenApi(ServerPart):
     async def _params(self, request: web.Request) -> dict:
-        if request.content_type == "application/json":
-            try:
-                body = await request.json()
-            except ValueError:
-                raise invalid_request("The request body is not valid JSON.") from None
-            if not isinstance(body, dict):
-                raise invalid_request("The request body must be a JSON object.")
-            return {k: v if isinstance(v, str) else str(v) for k, v in body.items() if v is not None}
-        return {k: str(v) for k, v in (await request.post()).items()}
+        return await forms.read(request)
 
     # ---- /oauth/token ----------------------------------------------------------------------------------
     async def token(self, request: web.Request) -> web.Response:
@@ -83,7 +75,7 @@ class TokenApi(ServerPart):
         if form.get("redirect_uri") and form["redirect_uri"] != grant.redirect_uri:
             raise invalid_grant("Invalid redirect_uri: it does not match the one of /authorize.")
         if grant.code_challenge:
-            verifier = form.get("code_verifier")
+            verifier = forms.ascii_param(form, "code_verifier")
             if not verifier or not oidc.pkce_ok(verifier, grant.code_challenge, grant.code_challenge_method):
                 raise invalid_grant("Failed to verify code verifier")
         elif form.get("client_secret") is None and "Authorization" not in request.headers:
@@ -104,8 +96,10 @@ class TokenApi(ServerPart):
 
     def _outcome(self, client: dict, run, scope: str, audience: str | None) -> dict:
         if run.status == SUCCESS:
+            session = run.ctx["session"]
             grant = Grant(client_id=client["client_id"], user_id=run.ctx["user_id"], scope=scope, audience=audience,
-                          tokens=run.result["tokens"], sid=run.inputs.get("sid"), auth_time=run.inputs.get("auth_time"))
+                          tokens=run.result["tokens"], sid=session["sid"], auth_time=session["auth_time"],
+                          amr=session["amr"], methods=run.ctx.get("methods"))
             return self._body(run.result["tokens"], scope, self._refresh_token_for(client, grant))
         if run.status == MFA_REQUIRED:
             mfa_token = token(32)
@@ -114,6 +108,8 @@ class TokenApi(ServerPart):
         err = run.error or {}
         if err.get("error") == "invalid_user_password":
             raise invalid_grant("Wrong email or password.")
+        if err.get("error") == "too_many_attempts":
+            raise OAuthError(429, "too_many_attempts", err["error_description"])
         if run.status in (FAILED, DENIED):
             raise access_denied(err.get("error_description", "Access denied"))
         raise OAuthError(403, "access_denied", f"The login stopped waiting for {(run.waiting or {}).get('for')}, "
@@ -129,20 +125,33 @@ class TokenApi(ServerPart):
         return self._outcome(client, run, scope, form.get("audience"))
 
     async def _refresh(self, request, client: dict, form: dict) -> dict:
-        old = self.state.refresh_tokens.get(form.get("refresh_token", ""))
+        presented = form.get("refresh_token", "")
+        reused = self.state.rotated.get(presented)
+        if reused is not None and reused.client_id == client["client_id"]:
+            # Auth0's reuse detection: a rotated token used again revokes its whole family (the newer
+            # tokens too), logged as a failed exchange of a rotating refresh token.
+            self.state.revoke_family(reused.family)
+            user = store.directory.get_user(self.emu.ws, self.server.tenant, reused.user_id)
+            store.logs.add(self.emu.ws, self.server.tenant, "ferrt",
+                           "Unsuccessful Refresh Token exchange, reused refresh token detected",
+                           user=user, client=client, request=self.server.event_for(request, "", {})["request"],
+                           details={"family_revoked": True})
+            raise invalid_grant("Unknown or invalid refresh token.")
+        old = self.state.refresh_tokens.get(presented)
         if old is None or old.client_id != client["client_id"]:
             raise invalid_grant("Unknown or invalid refresh token.")
         rotating = (client.get("refresh_token") or {}).get("rotation_type") == "rotating"
         user = store.directory.get_user(self.emu.ws, self.server.tenant, old.user_id)
         scope = form.get("scope") or old.scope
         run = await self._login(request, client, {"email": user["email"], "sso_user_id": old.user_id, "scope": scope,
-                                                  "audience": old.audience, "sid": old.sid, "auth_time": old.auth_time},
+                                                  "audience": old.audience, "sid": old.sid, "auth_time": old.auth_time,
+                                                  "amr": old.amr or None, "sso_methods": old.methods or None},
                                 "oauth2-refresh-token", event={"refresh_token": self._refresh_event(form, old, rotating)})
         if run.status != SUCCESS:
             return self._outcome(client, run, scope, old.audience)
         body = self._body(run.result["tokens"], scope)
-        if rotating:  # the old token is spent; a new one comes back
-            del self.state.refresh_tokens[form["refresh_token"]]
+        if rotating:  # the old token is spent (kept to detect its reuse); a new one of the family comes back
+            self.state.rotated[presented] = self.state.refresh_tokens.pop(presented)
             body["refresh_token"] = token(32)
             self.state.refresh_tokens[body["refresh_token"]] = old
         return body
@@ -255,7 +264,7 @@ class TokenApi(ServerPart):
                                       required=False)
         grant = self.state.refresh_tokens.get(form.get("token", ""))
         if grant is not None and grant.client_id == client["client_id"]:
-            del self.state.refresh_tokens[form["token"]]
+            self.state.revoke_family(grant.family)  # Auth0 revokes the grant: the token and its rotations
         return web.json_response({})  # Auth0 answers 200 whether or not the token existed
 
     async def userinfo(self, request: web.Request) -> web.Response:

@@ -13,6 +13,7 @@ import bcrypt
 from ..errors import bad_request, conflict, not_found
 from .db import Workspace, transaction
 from .db import rows as db_rows
+from . import user_defaults
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -169,6 +170,8 @@ def create_user(ws: Workspace, tenant: str, *, email: str | None, password: str 
     now = ws.clock.iso()
     user_id = user_id or f"{'auth0' if conn['strategy'] == 'auth0' else conn['strategy']}|{ws.ids.hex(24)}"
     hashed = password_hash or (hash_password(password) if password else None)
+    if conn["strategy"] == "auth0":
+        profile = user_defaults.filled(profile, email=email, username=username, phone_number=phone_number)
     with transaction(ws):
         if email and ws.db.execute("SELECT 1 FROM users WHERE tenant = ? AND connection = ? AND email = ?",
                                    [tenant, connection_name, email]).fetchone():

@@ -331,6 +331,17 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
              SELECT DISTINCT u.tenant AS tenant, r.value AS name
              FROM users u, json_each(u.roles) r WHERE json_valid(u.roles) AND r.type = 'text')""",
     ]),
+    (14, "brute-force protection: consecutive failed logins per user and IP, blocks, the tenant's setting", [
+        """CREATE TABLE login_failures (
+            tenant TEXT NOT NULL REFERENCES tenants(name) ON DELETE CASCADE,
+            user_id TEXT NOT NULL,
+            ip TEXT NOT NULL,
+            failures INTEGER NOT NULL DEFAULT 0,
+            blocked_at TEXT,
+            PRIMARY KEY (tenant, user_id, ip)
+        )""",
+        "ALTER TABLE tenants ADD COLUMN brute_force TEXT NOT NULL DEFAULT '{}'",
+    ]),
 ]
 
 LATEST = MIGRATIONS[-1][0]

@@ -16,6 +16,7 @@ _RESOURCES = {
     "role_members": "create read delete", "actions": "create read update delete", "triggers": "read update",
     "authentication_methods": "create read update delete", "guardian_enrollments": "read delete",
     "actions_modules": "create read update delete", "stats": "read", "jobs": "read",
+    "attack_protection": "read update",
 }
 SCOPES = [f"{verb}:{resource}" for resource, verbs in _RESOURCES.items() for verb in verbs.split()]
 

@@ -52,7 +52,7 @@ def test_serve_switch_and_a_real_login_held_at_a_breakpoint(win, aloop):
     wait_signal(aloop, win.serve.serving_changed, lambda: win.serve.switch.setChecked(True))
     issuer = win.serve.server.issuer
     client_id = next(c for c in win.core.clients("sample") if c["name"] == "Default App")["client_id"]
-    assert issuer.startswith("http://127.0.0.1:") and client_id in win.serve.label.text()
+    assert issuer.startswith("http://localhost:") and client_id in win.serve.label.text()
     win.core.set_breakpoints("sample", "add-role-claims", [{"line": 8}])
 
     async def browser():

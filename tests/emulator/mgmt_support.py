@@ -33,10 +33,10 @@ class Served:
         self.proc = subprocess.Popen(args + (["--https"] if https else []), stdout=subprocess.PIPE,
                                      stderr=subprocess.PIPE, text=True)
         line = self.proc.stdout.readline()
-        m = re.search(r"issuer (https?://127\.0\.0\.1:(\d+)/)", line)
+        m = re.search(r"issuer (https?://localhost:(\d+)/)", line)
         assert m, line + self.proc.stderr.read()
         self.url, self.port = m.group(1), int(m.group(2))
-        self.domain = f"127.0.0.1:{self.port}"
+        self.domain = f"localhost:{self.port}"
         self.ca = None
         if https:
             tls = re.search(r"trust the CA (\S+) ", self.proc.stdout.readline())

@@ -1,7 +1,7 @@
 """`actions-emulator serve` against real clients: Auth0's own Python SDK (auth0-python, protocol "http"),
 and the authorization code flow with PKCE through the HTML login page driven by a plain HTTP client and an
 HTML form parser, tokens verified with PyJWT against the published JWKS. The server runs as the README
-says, in its own process on 127.0.0.1."""
+says, in its own process on localhost (127.0.0.1 and ::1)."""
 from __future__ import annotations
 
 import base64
@@ -85,7 +85,7 @@ def server(tmp_path_factory):
     proc = subprocess.Popen([sys.executable, "-m", "emulator.cli", "--workspace", str(ws), "serve", "--tenant", "acme",
                              "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     line = proc.stdout.readline()
-    m = re.search(r"issuer (http://127\.0\.0\.1:\d+/)", line)
+    m = re.search(r"issuer (http://localhost:\d+/)", line)
     assert m, line + proc.stderr.read()
     yield {"url": m.group(1), "domain": urlsplit(m.group(1)).netloc, "client": default_app, "ws": ws,
            "rotating": listed["Rotating App"]}
@@ -244,7 +244,7 @@ def test_auth0_python_sdk_signup_login_userinfo_change_password(server):
     sent = db.change_password(email="new@acme.example", connection="Username-Password-Authentication")
     assert "sent you an email" in sent
     outbox = ok(cli(server["ws"], "outbox", "--tenant", "acme", "--recipient", "new@acme.example"))
-    link = re.search(r"(http://127\.0\.0\.1:\d+/u/reset-verify\?ticket=[\w-]+)", outbox).group(1)
+    link = re.search(r"(http://localhost:\d+/u/reset-verify\?ticket=[\w-]+)", outbox).group(1)
     page = requests.get(link)
     assert page.status_code == 200, page.text
     form = Forms(page.text).forms[0]
@@ -413,10 +413,18 @@ def test_refresh_token_rotation(server):
     rt = event["refresh_token"]
     assert rt["client_id"] == client["client_id"] and rt["rotating"] is True and rt["access"] == "offline"
     assert rt["id"].startswith("rt_") and first["refresh_token"] not in str(event)
-    reused = requests.post(token_url, data={**auth, "grant_type": "refresh_token", "refresh_token": first["refresh_token"]})
-    assert reused.status_code == 403 and reused.json()["error"] == "invalid_grant"
     third = requests.post(token_url, data={**auth, "grant_type": "refresh_token", "refresh_token": second["refresh_token"]})
     assert third.status_code == 200
+    # Reuse detection: the spent first token used again revokes the family, the newest token included.
+    reused = requests.post(token_url, data={**auth, "grant_type": "refresh_token", "refresh_token": first["refresh_token"]})
+    assert reused.status_code == 403 and reused.json() == {"error": "invalid_grant",
+                                                           "error_description": "Unknown or invalid refresh token."}
+    newest = requests.post(token_url, data={**auth, "grant_type": "refresh_token",
+                                            "refresh_token": third.json()["refresh_token"]})
+    assert newest.status_code == 403 and newest.json()["error"] == "invalid_grant"
+    logs = json.loads(ok(cli(server["ws"], "logs", "list", "--tenant", "acme", "--type", "ferrt", "--json")))
+    assert [entry["description"] for entry in logs] == ["Unsuccessful Refresh Token exchange, reused refresh token detected"]
+    assert logs[0]["user_name"] == "ann@acme.example" and logs[0]["client_id"] == client["client_id"]
     password = requests.post(token_url, data={**auth, "grant_type": "password", "username": "ann@acme.example",
                                               "password": PASSWORD})
     assert password.status_code == 403 and password.json()["error"] == "unauthorized_client"

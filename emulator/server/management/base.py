@@ -60,7 +60,7 @@ class ManagementApi:
         return self.server.tenant
 
     def add_routes(self, router: web.UrlDispatcher) -> None:
-        from . import actions, directory, logs, roles, users  # noqa: F401  (they register their endpoints)
+        from . import actions, attack_protection, directory, logs, roles, users  # noqa: F401  (they register)
 
         for ep in ENDPOINTS:
             router.add_route(ep.method, ep.path, self._handler(ep))

@@ -2,10 +2,8 @@
 linked identities, the user's logs and MFA enrolments (SMS: the factor the emulator models)."""
 from __future__ import annotations
 
-import hashlib
-from urllib.parse import quote
-
 from ... import store
+from ...store import user_defaults
 from . import validate
 from .base import endpoint
 from .errors import bad_body, bad_query
@@ -20,22 +18,16 @@ PATCH_FIELDS = {k: (v, "null") if k in ("app_metadata", "user_metadata") else v 
                 if k != "user_id"}
 
 
-def picture(email: str | None) -> str:
-    digest = hashlib.md5((email or "").strip().lower().encode()).hexdigest()
-    initials = (email or "u")[:2].lower()
-    return (f"https://s.gravatar.com/avatar/{digest}?s=480&r=pg&d="
-            f"{quote(f'https://cdn.auth0.com/avatars/{initials}.png', safe='')}")
-
-
 def render(api, user: dict) -> dict:
     """A user as the Management API shows one (Auth0 fills name, nickname and picture of database users)."""
     ws, tenant = api.ws, api.tenant
     email = user.get("email")
+    # Stored since users are created with them; filled here for users of workspaces from before that.
+    shown = user_defaults.filled({k: user.get(k) for k in ("name", "nickname", "picture")}, email=email,
+                                 username=user.get("username"), phone_number=user.get("phone_number"))
     out = {"user_id": user["user_id"], "email": email, "email_verified": bool(user.get("email_verified", False)),
            "username": user.get("username"), "phone_number": user.get("phone_number"),
-           "name": user.get("name") or email or user.get("username") or user.get("phone_number"),
-           "nickname": user.get("nickname") or (email.split("@")[0] if email else user.get("username")),
-           "picture": user.get("picture") or picture(email),
+           "name": shown.get("name"), "nickname": shown.get("nickname"), "picture": shown.get("picture"),
            "created_at": user["created_at"], "updated_at": user["updated_at"],
            "identities": store.directory.public_identities(ws, tenant, user["user_id"]),
            "app_metadata": user["app_metadata"], "user_metadata": user["user_metadata"],
