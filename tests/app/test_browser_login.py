@@ -1,8 +1,9 @@
 """A real browser engine logs in: QtWebEngine (Chromium, offscreen) loads a tiny single-page app that uses
 Auth0's own @auth0/auth0-spa-js (installed with the bundled npm when the test runs, then cached), which
 redirects to the local Auth0's login page, comes back with a code and exchanges it (PKCE, CORS) for
-tokens it validates itself. Once plainly, with a post-login action adding a claim; once held at a
-breakpoint inside that action and continued."""
+tokens it validates itself. Once plainly, with a post-login action adding a claim, then reloaded (still
+logged in through auth0-spa-js's default hidden iframe); once held at a breakpoint inside that action
+and continued."""
 from __future__ import annotations
 
 import asyncio
@@ -45,7 +46,7 @@ def stack(aloop, tmp_path, spa_js, qtbot):
     core.set_bindings("sample", "post-login", ["greet"])
     core.create_user("sample", email="pat@example.com", password="Str0ng-Passw0rd!")
     server = LocalAuth0(core, "sample")
-    issuer = aloop.run_until_complete(server.start("127.0.0.1", 0))
+    issuer = aloop.run_until_complete(server.start("localhost", 0))  # serve's default: the app's own site
     client_id = next(c for c in core.clients("sample") if c["name"] == "Default App")["client_id"]
     config = json.dumps({"domain": issuer.rstrip("/"), "clientId": client_id})
     page = SPA.read_text().replace("__CONFIG__", config)
@@ -123,6 +124,14 @@ def test_auth0_spa_js_logs_in_and_gets_the_actions_claim(stack, aloop):
     claims = json.loads(out)
     assert claims["https://acme.example/greeting"] == "hello pat@example.com"
     assert claims["iss"] == stack["issuer"]
+    # A reload keeps the user logged in: the hidden iframe's silent login sends the session cookie (the
+    # issuer is localhost, the app's own site, so SameSite=Lax allows it), with the same session.
+    view.load(QUrl(stack["spa"]))
+    title = _wait_for(aloop, view, "['still-logged-in', 'redirecting', 'error'].includes(document.title) && document.title")
+    out = _js(aloop, view, "document.querySelector('#out').textContent")
+    assert title == "still-logged-in", out
+    again = json.loads(out)
+    assert again["sid"] == claims["sid"] and again["auth_time"] == claims["auth_time"]
 
 
 @pytest.mark.timeout(300)
