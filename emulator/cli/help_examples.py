@@ -133,7 +133,7 @@ EXAMPLES = {
     "--workspace": "--workspace ~/work/auth0.sqlite",
     ("apis create", "--scope"): "--scope read:orders",
     ("serve", "--https"): "--https",
-    ("serve", "--allow-remote"): "--host 0.0.0.0 --allow-remote",
+    ("serve", "--allow-remote"): "--allow-remote",
     ("clients create", "--callback"): "--callback http://localhost:3000/callback",
     ("clients create", "--grant-type"): "--grant-type client_credentials",
     ("client-grants create", "--client"): "--client 'Tenant Manager'",
