@@ -123,9 +123,10 @@ def _blocked(emu, run: FlowRun, user: dict, ip: str) -> None:
     the e-mail telling the user (the unblock is a password reset, or an admin's, here)."""
     steps.log(emu, run, "limit_wc", f"An IP address is blocked with {ip} because it reached the maximum failed "
                                      f"login attempts into a single account.", details={"ip": ip})
-    if user.get("email") and "user_notification" in store.brute_force.settings(emu.ws, run.tenant)["shields"]:
+    settings = store.brute_force.settings(emu.ws, run.tenant)
+    if user.get("email") and "user_notification" in settings["shields"]:
         store.outbox.add(emu.ws, run.tenant, "email", user["email"],
-                         f"We detected {store.brute_force.settings(emu.ws, run.tenant)['max_attempts']} consecutive "
+                         f"We detected {settings['max_attempts']} consecutive "
                          f"failed login attempts into your account from {ip}, and blocked logins from there. Reset "
                          f"your password to unblock it.", subject="Your account has been blocked",
                          meta={"kind": "brute_force_block", "ip": ip})
