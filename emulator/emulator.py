@@ -208,17 +208,11 @@ class Emulator(ModulesFacade, ProfilesFacade, ManagementFacade):
     def authenticators(self, tenant: str, user_id: str) -> list[dict]:
         """The user's confirmed MFA enrolments (SMS phones)."""
         store.directory.get_user(self.ws, tenant, user_id)
-        rows = self.ws.db.query("""SELECT id, type, phone_number, created_at FROM authenticators
-                                   WHERE tenant = ? AND user_id = ? AND confirmed = 1 ORDER BY created_at""",
-                                [tenant, user_id])
-        return list(rows)
+        return store.authenticators.confirmed(self.ws, tenant, user_id)
 
     def delete_authenticator(self, tenant: str, user_id: str, authenticator_id: str) -> Changes:
         """Remove an MFA enrolment: the user enrols again at the next login that asks for MFA."""
-        with transaction(self.ws):
-            gone = self.ws.db.execute("DELETE FROM authenticators WHERE tenant = ? AND user_id = ? AND id = ?",
-                                      [tenant, user_id, authenticator_id]).rowcount
-        if not gone:
+        if not store.authenticators.delete(self.ws, tenant, user_id, authenticator_id):
             raise not_found(f"The enrolment {authenticator_id!r} does not exist.")
         changes = self._sapi(tenant, "Delete an MFA enrollment", "DELETE",
                              f"/api/v2/users/{user_id}/authentication-methods/{authenticator_id}")

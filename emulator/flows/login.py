@@ -158,9 +158,7 @@ async def _final_mfa(emu, run: FlowRun, answer: dict | None) -> None:
     need = (run.waiting or {}).get("for")
     if need is None:
         await mfa.begin(emu, run, enroll=mfa.confirmed_phone(emu, run) is None)
-    elif need == "phone" and answer and answer.get("phone"):
-        await mfa.answer_phone(emu, run, answer["phone"])
-    elif need == "otp" and answer and answer.get("otp") and mfa.verify(emu, run, str(answer["otp"])):
+    elif answer and await mfa.answer(emu, run, answer):
         run.state, run.status = TOKENS, RUNNING
 
 

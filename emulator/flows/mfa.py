@@ -26,9 +26,7 @@ def _log(emu, run: FlowRun, type_: str, description: str, **details) -> None:
 
 
 def confirmed_phone(emu, run: FlowRun) -> str | None:
-    row = emu.ws.db.execute("""SELECT phone_number FROM authenticators WHERE tenant = ? AND user_id = ? AND type = 'sms'
-                               AND confirmed = 1 ORDER BY created_at LIMIT 1""", [run.tenant, run.ctx["user_id"]]).fetchone()
-    return row[0] if row else None
+    return store.authenticators.confirmed_phone(emu.ws, run.tenant, run.ctx["user_id"])
 
 
 def _code(emu, run: FlowRun) -> str:
@@ -84,8 +82,14 @@ async def send_code(emu, run: FlowRun, phone: str, action: str) -> bool:
 
 
 async def begin(emu, run: FlowRun, enroll: bool) -> None:
-    """Start an SMS enrolment (needs a phone number) or a challenge of the user's enrolled phone."""
+    """Start an SMS enrolment (needs a phone number) or a challenge of the user's enrolled phone.
+
+    A login through the token endpoint (input `mfa_api`) only waits: the application drives MFA with
+    /mfa/associate or /mfa/challenge, and the SMS goes out then, as Auth0 sends it."""
     phone = None if enroll else confirmed_phone(emu, run)
+    if run.inputs.get("mfa_api"):
+        run.status, run.waiting = MFA_REQUIRED, {"for": "challenge" if phone else "associate"}
+        return
     if phone is None:
         number = run.inputs.get("phone")
         _log(emu, run, "gd_start_enroll", "Second factor enrollment started")
@@ -98,8 +102,23 @@ async def begin(emu, run: FlowRun, enroll: bool) -> None:
     await send_code(emu, run, phone, "second-factor-authentication")
 
 
-async def answer_phone(emu, run: FlowRun, phone: str) -> None:
-    await send_code(emu, run, phone, "enrollment")
+async def answer(emu, run: FlowRun, reply: dict) -> bool:
+    """Give a waiting MFA step what came back: a phone number to enrol (the login page's form, or
+    /mfa/associate), a challenge request (/mfa/challenge sends the code, again when asked again), or the
+    code. True once MFA is passed."""
+    need = (run.waiting or {}).get("for")
+    if need in ("phone", "associate") and reply.get("phone"):
+        if need == "associate":
+            _log(emu, run, "gd_start_enroll", "Second factor enrollment started")
+        await send_code(emu, run, reply["phone"], "enrollment")
+    elif need == "challenge" and reply.get("challenge"):
+        _log(emu, run, "gd_start_auth", "Second factor authentication started")
+        await send_code(emu, run, confirmed_phone(emu, run), "second-factor-authentication")
+    elif need == "otp" and reply.get("challenge"):  # a new code for the same phone
+        await send_code(emu, run, run.waiting["phone"], run.waiting["action"])
+    elif need == "otp" and reply.get("otp"):
+        return verify(emu, run, str(reply["otp"]))
+    return False
 
 
 def verify(emu, run: FlowRun, otp: str) -> bool:
@@ -120,11 +139,10 @@ def verify(emu, run: FlowRun, otp: str) -> bool:
                                                             if not expired else "The code has expired."}}
         return False
     if mfa.get("action") == "enrollment":
-        now = emu.ws.clock.iso()
-        emu.ws.db.execute("""INSERT INTO authenticators (tenant, id, user_id, type, phone_number, confirmed, created_at)
-                             VALUES (?,?,?,?,?,1,?)""", [run.tenant, f"sms|dev_{emu.ws.ids.token(16)}",
-                                                        run.ctx["user_id"], "sms", mfa["phone"], now])
-        _log(emu, run, "gd_enrollment_complete", "Guardian enrollment complete", phone_number=mfa["phone"])
+        authenticator_id = store.authenticators.add_sms(emu.ws, run.tenant, run.ctx["user_id"], mfa["phone"],
+                                                        token=emu.ws.ids.token(16), created_at=emu.ws.clock.iso())
+        _log(emu, run, "gd_enrollment_complete", "Guardian enrollment complete", phone_number=mfa["phone"],
+             authenticator_id=authenticator_id)
     else:
         _log(emu, run, "gd_auth_succeed", "Second factor authentication succeeded")
     methods = run.ctx.setdefault("methods", [])
@@ -135,7 +153,6 @@ def verify(emu, run: FlowRun, otp: str) -> bool:
 
 
 def enrolled_factors(emu, run: FlowRun) -> list[dict]:
-    rows = emu.ws.db.execute("SELECT phone_number FROM authenticators WHERE tenant = ? AND user_id = ? AND confirmed = 1",
-                             [run.tenant, run.ctx["user_id"]]).fetchall()
-    return [{"type": "phone", "options": {"phone_number": r[0]}} for r in rows]
+    return [{"type": "phone", "options": {"phone_number": r["phone_number"]}}
+            for r in store.authenticators.confirmed(emu.ws, run.tenant, run.ctx["user_id"])]
 

@@ -223,11 +223,7 @@ async def resume(emu, run: FlowRun, answer: dict | None) -> bool:
         cur.handler = triggers.get(cur.trigger).continue_handlers[0]
         run.status, run.waiting = RUNNING, None
         return True
-    if need == "phone":
-        if answer.get("phone"):
-            await mfa.answer_phone(emu, run, answer["phone"])
-        return False
-    if need == "otp" and answer.get("otp") and mfa.verify(emu, run, str(answer["otp"])):
+    if await mfa.answer(emu, run, answer):
         cur.event = events.build(emu, run, cur.trigger)
         run.status = RUNNING
         return True

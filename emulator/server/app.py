@@ -23,6 +23,7 @@ from .management import ManagementApi
 from .management.errors import MgmtError
 from .pages import SESSION_COOKIE, Pages
 from .state import ServerState
+from .mfa_api import MfaApi
 from .tokens_api import TokenApi
 
 log = logging.getLogger(__name__)
@@ -52,7 +53,7 @@ async def _errors(request: web.Request, handler):
                                  status=500)
 
 
-CORS_PATHS = ("/api/v2/", "/oauth/token", "/oauth/revoke", "/userinfo", "/.well-known/", "/mfa/challenge", "/dbconnections/")
+CORS_PATHS = ("/api/v2/", "/oauth/token", "/oauth/revoke", "/userinfo", "/.well-known/", "/mfa/", "/dbconnections/")
 
 
 def cors_middleware(server):
@@ -123,6 +124,7 @@ class LocalAuth0:
         self.jinja = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
         self.pages = Pages(self)
         self.api = TokenApi(self)
+        self.mfa = MfaApi(self)
         self.management = ManagementApi(self)
         self._runner: web.AppRunner | None = None
         self.on_run: list = []  # callables told of every journey run a request advanced (the app refreshes)
@@ -150,7 +152,9 @@ class LocalAuth0:
         r.add_route("*", "/continue", self.pages.continue_)
         r.add_post("/oauth/token", self.api.token)
         r.add_post("/oauth/revoke", self.api.revoke)
-        r.add_post("/mfa/challenge", self.api.mfa_challenge)
+        r.add_post("/mfa/challenge", self.mfa.challenge)
+        r.add_post("/mfa/associate", self.mfa.associate)
+        r.add_get("/mfa/authenticators", self.mfa.authenticators)
         r.add_route("*", "/userinfo", self.api.userinfo)
         r.add_get("/v2/logout", self.logout)
         r.add_get("/oidc/logout", self.oidc_logout)

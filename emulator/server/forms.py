@@ -1,6 +1,7 @@
 """Reading what a client sent to the Authentication API (form or JSON bodies, queries) into plain
 strings, with Auth0's 400 for anything malformed: a body that is not UTF-8, JSON that does not parse or
-is not an object, values of the wrong type. Handlers then only see `dict[str, str]`."""
+is not an object, values of the wrong type. Handlers then only see `dict[str, str]`; a parameter that
+is a list (the MFA API's `authenticator_types`) arrives as its items joined by spaces."""
 from __future__ import annotations
 
 from urllib.parse import parse_qsl
@@ -12,13 +13,14 @@ from .errors import invalid_request
 MAX_VALUE = 16 * 1024  # no parameter of the Authentication API is longer (Auth0 refuses such requests too)
 
 
-async def read(request: web.Request) -> dict[str, str]:
-    """The body's parameters (urlencoded, multipart-free form, or a JSON object), as strings."""
+async def read(request: web.Request, lists: tuple[str, ...] = ()) -> dict[str, str]:
+    """The body's parameters (urlencoded, multipart-free form, or a JSON object), as strings. Those named
+    in `lists` may be JSON arrays of strings or repeated form fields."""
     if request.method not in ("POST", "PUT", "PATCH"):
         return {}
     raw = await request.read()
     if request.content_type == "application/json":
-        return _json(raw)
+        return _json(raw, lists)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -27,10 +29,17 @@ async def read(request: web.Request) -> dict[str, str]:
         pairs = parse_qsl(text, keep_blank_values=True, strict_parsing=False, errors="strict")
     except (ValueError, UnicodeDecodeError):
         raise invalid_request("The request body is not a valid form.") from None
-    return _checked(dict(pairs))
+    params: dict[str, str] = {}
+    for key, value in pairs:
+        name = key.removesuffix("[]")
+        if name in lists and name in params:
+            params[name] += " " + value
+        else:
+            params[name if name in lists else key] = value
+    return _checked(params)
 
 
-def _json(raw: bytes) -> dict[str, str]:
+def _json(raw: bytes, lists: tuple[str, ...] = ()) -> dict[str, str]:
     import json
 
     try:
@@ -42,6 +51,11 @@ def _json(raw: bytes) -> dict[str, str]:
     out = {}
     for key, value in body.items():
         if value is None:
+            continue
+        if key in lists:
+            if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+                raise invalid_request(f"Invalid parameter {key}: expected a list of strings.")
+            out[key] = " ".join(value)
             continue
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
             raise invalid_request(f"Invalid parameter {key}: expected a string.")

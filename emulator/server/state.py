@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 CODE_LIFETIME_S = 60  # Auth0: authorization codes expire after a minute and are single use
-MFA_TOKEN_LIFETIME_S = 600
+MFA_TOKEN_LIFETIME_S = 600  # Auth0: an mfa_token is good for ten minutes
 
 
 def token(n: int = 32) -> str:
@@ -53,6 +53,21 @@ class Grant:
 
 
 @dataclass
+class PendingMfa:
+    """An `mfa_token`: the login waiting for its second factor, and what the application asked for."""
+
+    run: Any
+    client_id: str
+    scope: str
+    audience: str | None
+    issued: float = field(default_factory=time.monotonic)
+    oob_code: str | None = None  # the last /mfa/challenge or /mfa/associate's, quoted back at /oauth/token
+
+    def expired(self) -> bool:
+        return time.monotonic() - self.issued > MFA_TOKEN_LIFETIME_S
+
+
+@dataclass
 class ServerState:
     transactions: dict[str, Transaction] = field(default_factory=dict)
     by_run: dict[str, str] = field(default_factory=dict)  # journey run id -> transaction id
@@ -60,7 +75,7 @@ class ServerState:
     refresh_tokens: dict[str, Grant] = field(default_factory=dict)
     rotated: dict[str, Grant] = field(default_factory=dict)  # refresh tokens spent by rotation -> their grant
     sessions: dict[str, dict] = field(default_factory=dict)  # cookie value -> {user_id, auth_time, sid}
-    mfa_tokens: dict[str, tuple[Any, float, dict]] = field(default_factory=dict)  # -> (run, issued, request)
+    mfa_tokens: dict[str, PendingMfa] = field(default_factory=dict)
 
     def add_transaction(self, client: dict, params: dict) -> Transaction:
         tx = Transaction(id=token(24), client=client, params=params, login_hint=params.get("login_hint") or "")

@@ -1,12 +1,10 @@
-"""/oauth/token and the endpoints around it (/mfa/challenge, /oauth/revoke, /userinfo,
-/dbconnections/*), in Auth0's shapes. Grants that log a user in run the login journey (post-login
+"""/oauth/token and the endpoints around it (/oauth/revoke, /userinfo, /dbconnections/*), in Auth0's
+shapes (the MFA API is mfa_api.py). Grants that log a user in run the login journey (post-login
 actions included) through emulator.flows; this module only turns requests into journey inputs and
 journey outcomes into Auth0's JSON."""
 from __future__ import annotations
 
 import hashlib
-
-import time
 
 import jwt
 from aiohttp import web
@@ -17,12 +15,11 @@ from ..triggers.custom_token_exchange import ACCESS_TOKEN_TYPE, GRANT_TYPE
 from ..flows.run import DENIED, FAILED, MFA_REQUIRED, SUCCESS
 from . import clients, forms, oidc
 from .errors import NO_STORE, OAuthError, access_denied, db_error, invalid_grant, invalid_request
-from .state import MFA_TOKEN_LIFETIME_S, Grant, ServerPart, token
+from .mfa_api import MFA_OOB, MFA_OTP, requirements
+from .state import Grant, ServerPart, token
 
 PASSWORD_REALM = "http://auth0.com/oauth/grant-type/password-realm"
 TOKEN_EXCHANGE = GRANT_TYPE
-MFA_OOB = "http://auth0.com/oauth/grant-type/mfa-oob"
-MFA_OTP = "http://auth0.com/oauth/grant-type/mfa-otp"
 
 
 class TokenApi(ServerPart):
@@ -86,7 +83,8 @@ class TokenApi(ServerPart):
                      event: dict | None = None):
         self.server.check_audience(inputs.get("audience"))
         params = {"scope": inputs.get("scope"), "audience": inputs.get("audience")}
-        run_inputs = {**inputs, "issuer": self.server.issuer,
+        # mfa_api: MFA waits for the application's /mfa/associate or /mfa/challenge (mfa_api.py)
+        run_inputs = {**inputs, "issuer": self.server.issuer, "mfa_api": True,
                       "event": {**self.server.event_for(request, protocol, params), **(event or {})}}
         run = flows.start(self.emu, self.server.tenant, "login", {k: v for k, v in run_inputs.items() if v is not None},
                           client=client["client_id"], connection=connection)
@@ -102,9 +100,9 @@ class TokenApi(ServerPart):
                           amr=session["amr"], methods=run.ctx.get("methods"))
             return self._body(run.result["tokens"], scope, self._refresh_token_for(client, grant))
         if run.status == MFA_REQUIRED:
-            mfa_token = token(32)
-            self.state.mfa_tokens[mfa_token] = (run, time.monotonic(), {"scope": scope, "audience": audience})
-            raise OAuthError(403, "mfa_required", "Multifactor authentication required", mfa_token=mfa_token)
+            mfa_token = self.server.mfa.issue(run, client["client_id"], scope, audience)
+            raise OAuthError(403, "mfa_required", "Multifactor authentication required", mfa_token=mfa_token,
+                             mfa_requirements=requirements(run))
         err = run.error or {}
         if err.get("error") == "invalid_user_password":
             raise invalid_grant("Wrong email or password.")
@@ -169,32 +167,8 @@ class TokenApi(ServerPart):
         return out
 
     async def _mfa(self, request, client: dict, form: dict) -> dict:
-        entry = self.state.mfa_tokens.get(form.get("mfa_token", ""))
-        if entry is None or time.monotonic() - entry[1] > MFA_TOKEN_LIFETIME_S:
-            raise invalid_grant("Malformed mfa_token")
-        run, _, requested = entry
-        code = form.get("binding_code") or form.get("otp")
-        if not code:
-            raise invalid_request("Missing required parameter: binding_code")
-        if (run.waiting or {}).get("for") != "otp":
-            raise invalid_grant("The user has no pending challenge: call /mfa/challenge first.")
-        run = await flows.step(self.emu, run, {"otp": code})
-        run = await flows.run_to_end(self.emu, run)
-        if run.status == MFA_REQUIRED:
-            raise invalid_grant("Invalid binding_code.")
-        del self.state.mfa_tokens[form["mfa_token"]]
-        return self._outcome(client, run, requested["scope"], requested["audience"])
-
-    async def mfa_challenge(self, request: web.Request) -> web.Response:
-        form = await self._params(request)
-        clients.find(self.emu, self.server.tenant, form.get("client_id"))
-        entry = self.state.mfa_tokens.get(form.get("mfa_token", ""))
-        if entry is None:
-            raise invalid_grant("Malformed mfa_token")
-        run = entry[0]
-        if (run.waiting or {}).get("for") != "otp":
-            raise OAuthError(403, "unsupported_challenge_type", "User is not enrolled.")
-        return web.json_response({"challenge_type": "oob", "binding_method": "prompt", "oob_code": form["mfa_token"]})
+        run, entry = await self.server.mfa.grant(form["grant_type"], client, form)
+        return self._outcome(client, run, entry.scope, entry.audience)
 
     async def _client_credentials(self, request, client: dict, form: dict) -> dict:
         """The client_credentials grant as a journey: the credentials-exchange actions run first (a deny

@@ -430,10 +430,3 @@ def last_login(ws: Workspace, tenant: str, user_id: str) -> str | None:
     row = ws.db.execute("SELECT last_login FROM users WHERE tenant = ? AND user_id = ?", [tenant, user_id]).fetchone()
     return row[0] if row else None
 
-
-def authenticator_owner(ws: Workspace, tenant: str, authenticator_id: str) -> str:
-    """The user an MFA enrolment belongs to."""
-    row = ws.db.execute("SELECT user_id FROM authenticators WHERE tenant = ? AND id = ?", [tenant, authenticator_id]).fetchone()
-    if row is None:
-        raise not_found("Enrollment not found")
-    return row[0]

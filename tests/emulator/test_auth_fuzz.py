@@ -6,6 +6,7 @@ from __future__ import annotations
 import aiohttp
 import pytest
 
+from emulator import store
 from emulator.server import LocalAuth0
 
 FORMS = [b"", b"\xff\xfe\xfa=\xff", b"grant_type=\xff", b"a=%ff%fe", b"%zz=1&&&==",
@@ -56,5 +57,42 @@ def test_no_authentication_route_answers_500(served):
                             text = await r.text(errors="replace")
                             if r.status >= 500 or "Traceback" in text:
                                 bad.append((method, path, body[:30], query[:40], r.status, text[:200]))
+        return bad
+    assert core.run(probe()) == []
+
+
+def test_the_mfa_api_with_a_live_mfa_token_answers_4xx_to_bad_input(served):
+    """The same table at the MFA API, past its Bearer check: a live mfa_token in the header and the body."""
+    core, server = served
+    core.emu.set_mfa_policy("sample", "all-applications")
+    client = next(c for c in core.emu.clients("sample") if "password" in " ".join(c.get("grant_types", [])))
+    secret = store.directory.client_secret(core.emu.ws, "sample", client["client_id"])
+
+    async def probe():
+        bad = []
+        async with aiohttp.ClientSession() as http:
+            async with http.post(server.url + "oauth/token", data={
+                    "grant_type": "password", "username": "jane.doe@example.com", "password": "Correct-Horse-9",
+                    "client_id": client["client_id"], "client_secret": secret, "scope": "openid"}) as r:
+                answer = await r.json()
+                assert answer.get("error") == "mfa_required", answer
+            mfa_token = answer["mfa_token"]
+            forms = FORMS + [b"mfa_token=" + mfa_token.encode() + b"&challenge_type=\xff",
+                             b"authenticator_types=oob&oob_channels=sms&phone_number=%ff"]
+            jsons = JSONS + [b'{"authenticator_types": [5], "oob_channels": "sms"}',
+                             b'{"authenticator_types": ["oob"], "oob_channels": ["sms"], "phone_number": ["+1"]}',
+                             b'{"mfa_token": "' + mfa_token.encode() + b'", "challenge_type": ["oob"]}']
+            for method, path in (("GET", "/mfa/authenticators"), ("POST", "/mfa/associate"), ("POST", "/mfa/challenge"),
+                                 ("POST", "/oauth/token")):
+                bodies = ([("application/x-www-form-urlencoded", b) for b in forms]
+                          + [("application/json", b) for b in jsons]) if method == "POST" else [(None, b"")]
+                for content_type, body in bodies:
+                    headers = {"Authorization": f"Bearer {mfa_token}", **({"Content-Type": content_type}
+                                                                          if content_type else {})}
+                    async with http.request(method, server.url.rstrip("/") + path, data=body or None,
+                                            headers=headers) as r:
+                        text = await r.text(errors="replace")
+                        if r.status >= 500 or "Traceback" in text:
+                            bad.append((method, path, body[:40], r.status, text[:200]))
         return bad
     assert core.run(probe()) == []

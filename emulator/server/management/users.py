@@ -204,8 +204,8 @@ async def user_logs(api, request):
 
 
 def _method(row: dict) -> dict:
-    return {"id": f"sms|{row['id']}", "type": "phone", "confirmed": True, "phone_number": row["phone_number"],
-            "preferred_authentication_method": "sms", "authentication_methods": [{"id": f"sms|{row['id']}", "type": "phone"}],
+    return {"id": row["id"], "type": "phone", "confirmed": True, "phone_number": row["phone_number"],
+            "preferred_authentication_method": "sms", "authentication_methods": [{"id": row["id"], "type": "phone"}],
             "created_at": row["created_at"]}
 
 
@@ -217,21 +217,20 @@ async def auth_methods(api, request):
 
 @endpoint("DELETE", "/users/{id}/authentication-methods/{method}", "delete:authentication_methods")
 async def delete_auth_method(api, request):
-    method = request.match_info["method"].removeprefix("sms|")
-    api.changed(api.emu.delete_authenticator(api.tenant, request.match_info["id"], method))
+    api.changed(api.emu.delete_authenticator(api.tenant, request.match_info["id"], request.match_info["method"]))
     return None
 
 
 @endpoint("GET", "/users/{id}/enrollments", "read:users")
 async def enrollments(api, request):
     rows = api.emu.authenticators(api.tenant, request.match_info["id"])
-    return [{"id": f"sms|{r['id']}", "status": "confirmed", "type": "sms", "phone_number": r["phone_number"],
+    return [{"id": r["id"], "status": "confirmed", "type": "sms", "phone_number": r["phone_number"],
              "enrolled_at": r["created_at"]} for r in rows]
 
 
 @endpoint("DELETE", "/guardian/enrollments/{id}", "delete:guardian_enrollments")
 async def delete_enrollment(api, request):
-    enrollment = request.match_info["id"].removeprefix("sms|")
-    owner = store.directory.authenticator_owner(api.ws, api.tenant, enrollment)
+    enrollment = request.match_info["id"]
+    owner = store.authenticators.owner(api.ws, api.tenant, enrollment)
     api.changed(api.emu.delete_authenticator(api.tenant, owner, enrollment))
     return None
