@@ -247,3 +247,62 @@ def test_express_openid_connect_with_its_default_configuration(served):
     finally:
         app.terminate()
         app.wait(10)
+
+
+def _wait_for(url: str, proc: subprocess.Popen, seconds: float = 180) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        assert proc.poll() is None, proc.stdout.read()
+        try:
+            requests.get(url, timeout=60)
+            return
+        except requests.ConnectionError:
+            time.sleep(0.3)
+    raise AssertionError(f"{url} did not answer in {seconds} s")
+
+
+def test_nextjs_auth0_with_the_readme_set_up(served, tmp_path):
+    """The README's Next.js app (tests/clients/nextjs_app: @auth0/nextjs-auth0 v4's Auth0Client and
+    middleware, configured from the environment) under `next dev`: login, the session, logout."""
+    import shutil
+
+    from emulator.runtime.deps import DependencyCache
+
+    modules = DependencyCache(NPM_CACHE).ensure_sync([("next", "15.5.9"), ("react", "19.2.1"), ("react-dom", "19.2.1"),
+                                                      ("@auth0/nextjs-auth0", "4.30.0")]) / "node_modules"
+    app = tmp_path / "app"
+    shutil.copytree(CLIENTS / "nextjs_app", app)
+    (app / "node_modules").symlink_to(modules, target_is_directory=True)
+    port = _free_port()
+    base = f"http://localhost:{port}"
+    client = served["client"]
+    proc = subprocess.Popen([node22(), str(modules / "next" / "dist" / "bin" / "next"), "dev", "-p", str(port)], cwd=app,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            env={**os.environ, "AUTH0_DOMAIN": served["url"].rstrip("/"), "APP_BASE_URL": base,
+                                 "AUTH0_CLIENT_ID": client["client_id"], "AUTH0_CLIENT_SECRET": client["client_secret"],
+                                 "AUTH0_SECRET": hashlib.sha256(b"nextjs-test").hexdigest(),
+                                 "NEXT_TELEMETRY_DISABLED": "1"})
+
+    def state(http) -> dict:
+        page = http.get(base + "/", timeout=120)
+        assert page.status_code == 200, page.text[:500]
+        raw = page.text.split('<p id="out">', 1)[1].split("</p>", 1)[0]
+        return json.loads(raw.replace("&quot;", '"'))
+
+    try:
+        _wait_for(base + "/", proc)
+        http = requests.Session()
+        assert state(http) == {"loggedIn": False}
+        login_page = http.get(base + "/auth/login", timeout=120)  # the SDK redirects to /authorize
+        assert "Log in to acme" in login_page.text, login_page.text[:300]
+        form = Forms(login_page.text).forms[0]
+        back = http.post(served["url"] + form["action"].lstrip("/"), timeout=120,
+                         data={**form["fields"], "username": "ann@acme.example", "password": PASSWORD})
+        assert back.status_code == 200 and back.url.rstrip("/") == base, back.url  # callback, then home
+        after = state(http)
+        assert after["loggedIn"] is True and after["email"] == "ann@acme.example" and after["hasAccessToken"] is True
+        out = http.get(base + "/auth/logout", timeout=120)  # through /oidc/logout and back home
+        assert out.status_code == 200 and state(http) == {"loggedIn": False}
+    finally:
+        proc.terminate()
+        proc.wait(20)
