@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -52,11 +53,14 @@ def tenant_arg(p: argparse.ArgumentParser) -> None:
 
 
 def event_arg(arg: str | None, *, secrets_from: str = "") -> dict | None:
-    """The --event file (or - for standard input). An event's `secrets` are taken by `event_secrets`;
-    where secrets come from elsewhere (`secrets_from` says where), they are refused rather than dropped."""
+    """The --event file, - for standard input, or the JSON itself (`--event '{"user": {...}}'`: a value
+    that starts with `{` and is no file). An event's `secrets` are taken by `event_secrets`; where
+    secrets come from elsewhere (`secrets_from` says where), they are refused rather than dropped."""
     if arg is None:
         return None
-    if arg == "-":
+    if arg.lstrip().startswith("{") and not os.path.exists(arg):
+        event = load_event_json(arg, "--event")
+    elif arg == "-":
         try:
             text = sys.stdin.buffer.read().decode("utf-8")
         except UnicodeDecodeError as exc:

@@ -10,7 +10,9 @@ per action under `snapshots`.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import re
+import signal
 import sys
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -32,9 +34,27 @@ def add_debug_args(p: argparse.ArgumentParser) -> None:
                         "action file, or a stored action's name (e.g. --snapshot add-roles:12:event.user.email)")
 
 
+PORT_LIKE = re.compile(r"(?:[\w.\-]+:|\[[0-9a-fA-F:]+\]:)?\d{1,5}")
+
+
 def normalize_argv(argv: list[str]) -> list[str]:
-    """`--inspect FILE` must not take FILE as the port: as in Node, a port is given as `--inspect=9229`."""
-    return [f"{a}=" if a in INSPECT_FLAGS else a for a in argv]
+    """`--inspect FILE` must not take FILE as the port, but `--inspect 9229` (or HOST:PORT) is a port, as a
+    person types it; Node's own form `--inspect=9229` works too."""
+    out: list[str] = []
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg in INSPECT_FLAGS:
+            following = argv[i + 1] if i + 1 < len(argv) else ""
+            if PORT_LIKE.fullmatch(following) and not Path(following).exists():
+                out.append(f"{arg}={following}")
+                i += 2
+                continue
+            out.append(f"{arg}=")
+        else:
+            out.append(arg)
+        i += 1
+    return out
 
 
 @dataclass
@@ -96,10 +116,13 @@ async def debugging(args: argparse.Namespace, node: Path, *, tenant: str | None 
     address, port = parse_address(value or "", flag) if value is not None else ("127.0.0.1", 0)
     session = DebugSession(node, tenant=tenant or "default", address=address, port=port)
     await session.open()
+    loop = asyncio.get_running_loop()
+    # Ctrl+C and SIGTERM end a debugged run at once, paused or not: it fails with debugger_stopped, its
+    # result (or the held HTTP request's answer) goes out, and the host is gone. `serve` adds its own stop.
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop_on_signal, session)
     try:
-        if value is None:
-            session.auto_resume_foreign = True  # --snapshot alone: nobody is there to continue a pause
-        else:
+        if value is not None:
             print(f"Debugger listening on {session.url}\nFor help, see: https://nodejs.org/en/docs/inspector\n"
                   f"DevTools: {session.devtools_url}", file=sys.stderr, flush=True)
         for snap in snapshots:
@@ -112,7 +135,12 @@ async def debugging(args: argparse.Namespace, node: Path, *, tenant: str | None 
             await session.set_breakpoint(entry["file"], 1, kind="entry", url_regex=entry.get("url_regex"))
             print("Waiting for a debugger to attach (it must send Runtime.runIfWaitingForDebugger, as DevTools "
                   "and VS Code do)...", file=sys.stderr, flush=True)
-            await session.wait_for_client()
+            try:
+                await session.wait_for_client()
+            except Exception:
+                if session.stopped:  # Ctrl+C or SIGTERM before any debugger came: nothing ran
+                    raise KeyboardInterrupt from None
+                raise
         if pool is not None and tenant:
             pool.attach(tenant, session.host)
         yield session
@@ -120,9 +148,17 @@ async def debugging(args: argparse.Namespace, node: Path, *, tenant: str | None 
             if bp.message:
                 print(f"actions-emulator: {bp.message}", file=sys.stderr)
     finally:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(sig)
         if pool is not None and tenant:
             pool.detach(tenant, session.host)
         await session.close()
+
+
+def stop_on_signal(session) -> None:
+    if not session.stopped:
+        print("actions-emulator: stopping the debugged run", file=sys.stderr, flush=True)
+        asyncio.ensure_future(session.stop())
 
 
 def attach_snapshots(out: dict, session) -> dict:

@@ -52,7 +52,8 @@ def add_parsers(sub) -> None:
         p.add_argument("--password", help="the password typed (signup, login)")
         p.add_argument("--client", help="application name or client_id (default: the tenant's first app)")
         p.add_argument("--connection", help="database connection (default Username-Password-Authentication)")
-        p.add_argument("--event", metavar="FILE|-", help="JSON merged onto every event of the run (e.g. geoip)")
+        p.add_argument("--event", metavar="FILE|-|JSON",
+                       help="JSON merged onto every event of the run (e.g. geoip): a file, - or the JSON itself")
         p.add_argument("--scope", help="requested scopes (login; default 'openid profile email')")
         p.add_argument("--audience", required=KIND[verb] == MACHINE,
                        help="API audience (login; required for client-credentials, one of the tenant's APIs)")

@@ -26,7 +26,8 @@ def add_parsers(sub) -> None:
     run.add_argument("--tenant", metavar="NAME", help="run a stored action of this tenant (with --action)")
     run.add_argument("--action", metavar="NAME", help="the stored action to run")
     run.add_argument("--version", metavar="N|draft|deployed", default="draft", help="which version (default draft)")
-    run.add_argument("--event", metavar="FILE|-", help="JSON merged onto the trigger's default event")
+    run.add_argument("--event", metavar="FILE|-|JSON", help="JSON merged onto the trigger's default event: a file, "
+                                                           "- for standard input, or the JSON itself")
     run.add_argument("--secret", action="append", default=[], metavar="KEY=VALUE", help="an event.secrets entry")
     run.add_argument("--dependency", action="append", default=[], metavar="NAME@VERSION",
                      help="an npm dependency, installed once into the dependency cache")
@@ -53,7 +54,8 @@ def add_parsers(sub) -> None:
     trig = sub.add_parser("run-trigger", help="run the deployed actions bound to a trigger of a tenant")
     trig.add_argument("trigger", metavar="TRIGGER")
     tenant_arg(trig)
-    trig.add_argument("--event", metavar="FILE|-", help="JSON merged onto the trigger's default event")
+    trig.add_argument("--event", metavar="FILE|-|JSON", help="JSON merged onto the trigger's default event: a file, "
+                                                            "- for standard input, or the JSON itself")
     trig.add_argument("--timeout-ms", type=int, default=DEFAULT_DEADLINE_MS, metavar="N")
     trig.add_argument("--node", metavar="PATH", help="Node binary to use instead of the bundled one")
     add_http_args(trig)

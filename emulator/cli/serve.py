@@ -68,7 +68,7 @@ def add_parsers(sub) -> None:
 async def serve(args: argparse.Namespace) -> int:
     from ..server import LocalAuth0
 
-    from .debugging import debugging
+    from .debugging import debugging, stop_on_signal
 
     remote = not is_loopback(args.host)
     if remote and not args.allow_remote:
@@ -80,7 +80,7 @@ async def serve(args: argparse.Namespace) -> int:
         print(f"Warning: serving on {args.host}: other machines can reach this emulator. It has no production-grade "
               f"security (anyone who reaches it can log in as any user and manage the tenant); use it on networks "
               f"you trust only.", file=sys.stderr, flush=True)
-    async with debugging(args, emu.pool.node, tenant=args.tenant, pool=emu.pool):
+    async with debugging(args, emu.pool.node, tenant=args.tenant, pool=emu.pool) as session:
         url = await server.start(args.host, args.port, https=args.https)
         print(f"Serving tenant {args.tenant} as a local Auth0: issuer {server.issuer}, discovery "
               f"{url}.well-known/openid-configuration, Management API {url}api/v2/ (Ctrl+C stops)", flush=True)
@@ -89,8 +89,13 @@ async def serve(args: argparse.Namespace) -> int:
                   f"REQUESTS_CA_BUNDLE={server.ca_file})", flush=True)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
+
+        def on_signal() -> None:
+            if session is not None:  # a run paused in the debugger ends now; its request gets its answer
+                stop_on_signal(session)
+            stop.set()
         for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, stop.set)
+            loop.add_signal_handler(sig, on_signal)
         try:
             await stop.wait()
         finally:

@@ -23,6 +23,7 @@ from typing import Any, Callable
 from ..errors import UsageError
 from ..runtime.host import HARNESS, HostLimits, NodeHost
 from .cdp import CDPClient, CDPError
+from .proxy import InspectorProxy
 from .values import Variable, describe, local_values, variables
 
 HARNESS_DIR = HARNESS.parent
@@ -55,8 +56,10 @@ class Breakpoint:
     log: str | None = None  # a logpoint's message: text with {expression} parts; it prints and never stops
     kind: str = "user"  # user | snapshot | entry (the first line, for --inspect-brk)
     expression: str | None = None  # a snapshot's expression (None: the local variables)
-    id: str | None = None
+    id: str | None = None  # V8's: shared by our breakpoints on the same line
     resolved_line: int | None = None
+    key: str = ""  # ours: unique in the session
+    location: tuple | None = None
 
     @property
     def message(self) -> str | None:
@@ -95,6 +98,8 @@ class Pause:
     hit: list[Breakpoint] = field(default_factory=list)
     exception: Variable | None = None
     at: float = field(default_factory=time.perf_counter)
+    owned: bool = False  # the emulator's own: its breakpoints, its steps, its exception setting
+
 
     @property
     def top(self) -> Frame | None:
@@ -120,37 +125,50 @@ class DebugSession:
 
     def __init__(self, node: Path, *, tenant: str = "default", limits: HostLimits | None = None,
                  address: str = "127.0.0.1", port: int = 0):
-        # A port the user named is Node's discoverable endpoint (/json for chrome://inspect and VS Code);
-        # with a free port the URL is handed to the emulator (and printed) only.
-        self.host = NodeHost(tenant, node, limits, debug=True, discoverable=bool(port))
+        # Node's inspector listens privately; outside clients reach it through the proxy on address:port,
+        # which also answers /json (chrome://inspect, VS Code's attach by port).
+        self.host = NodeHost(tenant, node, limits, debug=True)
+        self.tenant = tenant
         self.address = address
         self.port = port
         self.url: str | None = None
+        self.proxy: InspectorProxy | None = None
         self.cdp = CDPClient()
+        # The app shows every pause and has a Continue button; the CLI does not, so there a pause no outside
+        # client can see (a `debugger` statement with nobody attached) goes on at once, as in plain Node.
+        self.holds_pauses = False
         self.breakpoints: dict[str, Breakpoint] = {}
         self.paused: Pause | None = None
         self.snapshots: list[dict] = []
         self.exceptions = "none"
         self.stopped = False
-        self.auto_resume_foreign = False  # headless (--snapshot without --inspect): nobody else will resume
         self.on_pause: list[Callable[[Pause], Any]] = []
         self.on_resume: list[Callable[[], Any]] = []
         self._pause_event = asyncio.Event()
         self._tasks: set[asyncio.Task] = set()
         self._stepping = False
         self._scripts: dict[str, str] = {}  # scriptId -> URL (call frames carry only the id)
+        self._serial = 0
 
     # ---- lifecycle -------------------------------------------------------------------------------
     async def open(self) -> str:
         await self.host.start()
         try:
-            reply = await self.host.request({"type": "inspect", "host": self.address, "port": self.port})
+            reply = await self.host.request({"type": "inspect", "host": "127.0.0.1", "port": 0})
         except RuntimeError as exc:
             await self.host.close()
-            raise UsageError(f"--inspect: {str(exc).removeprefix('Node host error: ')} "
-                             f"({self.address}:{self.port or 'any free port'})") from None
-        self.url = reply["url"]
-        await self.cdp.connect(self.url)
+            raise UsageError(f"--inspect: {str(exc).removeprefix('Node host error: ')}") from None
+        self.proxy = InspectorProxy(reply["url"], title=f"actions-emulator: tenant {self.tenant}",
+                                    node_version=self.host.node_version or "")
+        try:
+            self.url = await self.proxy.start(self.address, self.port)
+        except OSError as exc:
+            await self.proxy.close()
+            await self.host.close()
+            raise UsageError(f"--inspect: cannot listen on {self.address}:{self.port or 'a free port'} "
+                             f"({exc.strerror or exc})") from None
+        self.proxy.on_detached.append(self._detached)
+        await self.cdp.connect(reply["url"])
         self.cdp.on("Debugger.paused", self._paused)
         self.cdp.on("Debugger.resumed", self._resumed)
         self.cdp.on("Debugger.breakpointResolved", self._resolved)
@@ -160,6 +178,17 @@ class DebugSession:
         await self.cdp.call("Debugger.setBlackboxPatterns",
                             {"patterns": [re.escape(HARNESS_DIR.as_uri()), re.escape(str(HARNESS_DIR)), "^node:"]})
         return self.url
+
+    @property
+    def clients(self) -> int:
+        """Outside debugger clients attached now (DevTools, VS Code, scripts)."""
+        return self.proxy.clients if self.proxy else 0
+
+    def _detached(self, remaining: int) -> None:
+        """An outside client left. With none left, a pause the emulator did not set goes on, as Node
+        resumes when its last debugger leaves."""
+        if remaining == 0 and self.paused is not None and not self.paused.owned:
+            self._spawn(self.resume())
 
     @property
     def devtools_url(self) -> str:
@@ -172,10 +201,31 @@ class DebugSession:
         Runtime.runIfWaitingForDebugger, as `node --inspect-brk` does."""
         await self.host.request({"type": "wait_debugger"})
 
+    async def release(self, timeout: float = 10.0) -> None:
+        """Let the runs in progress finish without the debugger (the app's session ends, its breakpoints
+        are gone): no more pauses, the current one resumed, then wait for them (at most `timeout` s)."""
+        if self.cdp.closed.is_set() or not self.host.busy:
+            return
+        try:
+            for bp in list(self.breakpoints.values()):
+                await self.remove_breakpoint(bp)
+            await self.cdp.call("Debugger.setPauseOnExceptions", {"state": "none"})
+            await self.cdp.call("Debugger.setSkipAllPauses", {"skip": True})
+            self.holds_pauses = False
+            if self.paused is not None:
+                await self.resume()
+        except CDPError:
+            return
+        deadline = time.monotonic() + timeout
+        while self.host.busy and time.monotonic() < deadline:
+            await asyncio.sleep(0.02)
+
     async def close(self) -> None:
         for task in list(self._tasks):
             task.cancel()
         await self.cdp.close()
+        if self.proxy is not None:
+            await self.proxy.close()
         await self.host.close()
 
     # ---- breakpoints -----------------------------------------------------------------------------
@@ -187,6 +237,16 @@ class DebugSession:
         if line < 1:
             raise UsageError(f"{file}:{line}: lines start at 1")
         bp = Breakpoint(file=file, line=line, condition=condition, log=log, kind=kind, expression=expression)
+        where = ("regex", url_regex) if url_regex else ("url", script_url(file))
+        # V8 keeps one breakpoint per location: several of ours on one line (a snapshot of the locals and
+        # one of an expression, a snapshot where the user stops) share it and are told apart on the hit.
+        same = next((b for b in self.breakpoints.values() if b.location == (where, line)), None)
+        if same is not None:
+            if _condition(same) != _condition(bp):
+                raise UsageError(f"{file}:{line} already has a breakpoint with another condition or log message")
+            bp.id, bp.resolved_line, bp.location = same.id, same.resolved_line, same.location
+            self.breakpoints[self._key(bp)] = bp
+            return bp
         params: dict[str, Any] = {"lineNumber": line - 1}
         if url_regex:
             params["urlRegex"] = url_regex
@@ -200,14 +260,21 @@ class DebugSession:
         except CDPError as exc:
             raise UsageError(f"{file}:{line}: {exc}") from None
         bp.id = reply["breakpointId"]
+        bp.location = (where, line)
         if reply.get("locations"):
             bp.resolved_line = reply["locations"][0]["lineNumber"] + 1
-        self.breakpoints[bp.id] = bp
+        self.breakpoints[self._key(bp)] = bp
         return bp
 
+    def _key(self, bp: Breakpoint) -> str:
+        self._serial += 1
+        bp.key = f"{bp.id}#{self._serial}"
+        return bp.key
+
     async def remove_breakpoint(self, bp: Breakpoint) -> None:
-        if bp.id in self.breakpoints:
-            del self.breakpoints[bp.id]
+        if self.breakpoints.pop(bp.key, None) is None:
+            return
+        if not any(b.id == bp.id for b in self.breakpoints.values()):
             await self.cdp.call("Debugger.removeBreakpoint", {"breakpointId": bp.id})
 
     async def pause_on_exceptions(self, mode: str) -> None:
@@ -217,9 +284,9 @@ class DebugSession:
         await self.cdp.call("Debugger.setPauseOnExceptions", {"state": mode})
 
     def _resolved(self, params: dict) -> None:
-        bp = self.breakpoints.get(params["breakpointId"])
-        if bp is not None and bp.resolved_line is None:
-            bp.resolved_line = params["location"]["lineNumber"] + 1
+        for bp in self.breakpoints.values():
+            if bp.id == params["breakpointId"] and bp.resolved_line is None:
+                bp.resolved_line = params["location"]["lineNumber"] + 1
 
     # ---- pausing ---------------------------------------------------------------------------------
     def _paused(self, params: dict) -> None:
@@ -233,24 +300,32 @@ class DebugSession:
                                 call_frame_id=cf["callFrameId"], scopes=_scopes(cf.get("scopeChain", [])),
                                 script_id=cf["location"]["scriptId"]))
         frames.sort(key=lambda f: f.internal)  # user frames first, each group in call order
-        hit = [self.breakpoints[b] for b in params.get("hitBreakpoints", []) if b in self.breakpoints]
+        hit_ids = set(params.get("hitBreakpoints", []))
+        hit = [b for b in self.breakpoints.values() if b.id in hit_ids]
         # V8 says "other" both for a step and for a `debugger` statement: the session knows which.
         stepped, self._stepping = self._stepping, False
         reason = {"other": "step" if stepped else "debugger", "promiseRejection": "exception"}.get(
             params.get("reason", ""), params.get("reason", ""))
         if hit:
             reason = "entry" if all(b.kind == "entry" for b in hit) else "breakpoint"
-        pause = Pause(reason=reason, frames=frames, hit=hit,
+        owned = (any(b.kind in ("user", "entry") for b in hit) or stepped
+                 or (reason == "exception" and self.exceptions != "none") or self.holds_pauses)
+        pause = Pause(reason=reason, frames=frames, hit=hit, owned=owned,
                       exception=describe(params["data"]) if reason == "exception" and params.get("data") else None)
         self.paused = pause
-        if hit and all(b.kind == "snapshot" for b in hit):
-            self._spawn(self._take_snapshots(pause))
-            return
+        snaps = [b for b in hit if b.kind == "snapshot"]
+        if snaps:
+            pause.hit = [b for b in hit if b.kind != "snapshot"]
+            # Recorded first; the run goes on unless another breakpoint of the line wants it to stop.
+            self._spawn(self._take_snapshots(pause, snaps, go_on=not pause.hit))
+            if not pause.hit:
+                return
         if reason == "exception" and (not frames or frames[0].internal):
             # The same rejection passing through the harness's own promise: not the user's to see.
             self._spawn(self.resume())
             return
-        if self.auto_resume_foreign and not hit:
+        if not owned and self.clients == 0:
+            # Nobody can see this pause (a `debugger` statement, a client's step after it left): go on.
             self._spawn(self.resume())
             return
         for bp in hit:
@@ -277,10 +352,10 @@ class DebugSession:
         assert self.paused is not None
         return self.paused
 
-    async def _take_snapshots(self, pause: Pause) -> None:
+    async def _take_snapshots(self, pause: Pause, snaps: list[Breakpoint], go_on: bool) -> None:
         frame = pause.top
         try:
-            for bp in pause.hit:
+            for bp in snaps:
                 record = {"file": frame.file if frame else bp.file, "line": frame.line if frame else bp.line,
                           "function": frame.function if frame else None}
                 if bp.expression:
@@ -293,7 +368,8 @@ class DebugSession:
                     record["locals"] = await local_values(self.cdp, frame.scopes if frame else [])
                 self.snapshots.append(record)
         finally:
-            await self.resume()
+            if go_on:
+                await self.resume()
 
     # ---- control ---------------------------------------------------------------------------------
     async def _control(self, method: str) -> None:
@@ -302,6 +378,8 @@ class DebugSession:
         # Forget this pause before asking: the next wait_paused() must see the next one.
         self.paused = None
         self._pause_event.clear()
+        if self.cdp.closed.is_set() or self.stopped:
+            return  # the host is gone (stopped, closed): nothing is paused any more
         await self.cdp.call(method)
 
     async def resume(self) -> None:

@@ -54,6 +54,7 @@ class TenantDebuggers:
                 await self.close(tenant)
             session = DebugSession(self.emu.pool.node, tenant=tenant, limits=self.emu.pool.limits)
             await session.open()
+            session.holds_pauses = True  # the app's debugger pane shows each pause and continues it
             session.on_pause.append(lambda pause: [cb(tenant, session, pause) for cb in list(self.on_pause)])
             session.on_resume.append(lambda: [cb(tenant, session) for cb in list(self.on_resume)])
             self.sessions[tenant] = session
@@ -77,6 +78,7 @@ class TenantDebuggers:
         self._synced.pop(tenant, None)
         if session is not None:
             self.emu.pool.detach(tenant, session.host)
+            await session.release()  # a run held at one of the app's breakpoints goes on to its end
             await session.close()
 
     async def close_all(self) -> None:

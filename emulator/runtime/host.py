@@ -124,12 +124,8 @@ class HostCrashed(Exception):
 class NodeHost:
     """A Node process running harness/host.js for one tenant. Start with `await start()`."""
 
-    def __init__(self, tenant: str, node: Path, limits: HostLimits | None = None, *, debug: bool = False,
-                 discoverable: bool = False):
+    def __init__(self, tenant: str, node: Path, limits: HostLimits | None = None, *, debug: bool = False):
         self.tenant = tenant
-        # A debugging host's inspector is found on /json (chrome://inspect, VS Code's attach by port) only
-        # when the user named its port; otherwise its URL goes to the emulator alone.
-        self.discoverable = discoverable
         self.node = node
         self.limits = limits or HostLimits()
         # A debugging host opens the inspector and leaves run deadlines to Python, whose clock stops
@@ -204,7 +200,9 @@ class NodeHost:
         # On Node 20 and newer the host is confined by Node's permission model (sandbox.py).
         confine = await sandbox.flags(str(self.node), self.limits.read_dirs, debug=self.debug)
         self.confined = bool(confine)
-        publish = ["--inspect-publish-uid=stderr,http"] if self.debug and self.discoverable else []
+        # A debugging host's inspector answers http on its private port so that the emulator's proxy
+        # (debug/proxy.py), where outside clients attach, can pass on /json/protocol.
+        publish = ["--inspect-publish-uid=stderr,http"] if self.debug else []
         how = prespawn.launch(str(self.node), self.limits.heap_mb, [*publish, *confine])
         self._key = how.key
         try:
@@ -307,6 +305,11 @@ class NodeHost:
                 self._arm(rid, pending)
             elif pending.timer is None and self.debug:
                 self._expire(rid)
+
+    @property
+    def busy(self) -> bool:
+        """Whether a run (or a request) is in progress on this host."""
+        return bool(self._pending)
 
     def stop_run(self, error_class: str, message: str) -> None:
         """End whatever runs on this host now (a debugger's Stop): each fails with `error_class`. The host

@@ -179,7 +179,8 @@ class LocalAuth0:
             context, self.ca_file = await asyncio.get_event_loop().run_in_executor(
                 None, tls.server_context, tls.folder(self.emu.ws.path), [host, *store.tenants.domains(self.emu.ws, self.tenant)])
             self.secure = True
-        self._runner = web.AppRunner(self.build(), access_log=None, handle_signals=False)
+        # A request still running at stop (an action mid-run) gets a second to finish: Ctrl+C is quick.
+        self._runner = web.AppRunner(self.build(), access_log=None, handle_signals=False, shutdown_timeout=1.0)
         await self._runner.setup()
         try:
             bound = await listen(self._runner, host, port, context)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import re
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import websockets
@@ -137,13 +139,9 @@ def test_inspect_without_a_port_does_not_swallow_the_file():
     assert json.loads(p.stdout)["outcome"]["status"] == "completed"
 
 
-def test_serve_inspect_holds_a_real_login_at_a_devtools_breakpoint(tmp_path):
-    """`serve --inspect`: a DevTools client sets a breakpoint in a stored action; a real /oauth/token login
-    stops there and finishes when the client resumes."""
-    import threading
-
-    import requests
-
+def _greeting_tenant(tmp_path) -> tuple[Path, dict]:
+    """A tenant whose one post-login action sets a greeting claim (line 3 of greet.js), a user, and the
+    Default App's credentials."""
     ws = tmp_path / "ws.sqlite"
     ok(cli(ws, "tenants", "create", "acme"))
     action = tmp_path / "greet.js"
@@ -155,26 +153,49 @@ def test_serve_inspect_holds_a_real_login_at_a_devtools_breakpoint(tmp_path):
     ok(cli(ws, "users", "create", "--tenant", "acme", "--email", "ann@acme.example", "--password", "Str0ng-Passw0rd!"))
     client = next(c for c in json.loads(ok(cli(ws, "clients", "list", "--tenant", "acme", "--json")))
                   if c["name"] == "Default App")
+    return ws, client
+
+
+def _login(issuer: str, client: dict):
+    import requests
+
+    return requests.post(issuer + "oauth/token", timeout=60, data={
+        "grant_type": "password", "client_id": client["client_id"], "client_secret": client["client_secret"],
+        "username": "ann@acme.example", "password": "Str0ng-Passw0rd!", "scope": "openid"})
+
+
+async def _serve_inspect(ws: Path, *extra: str):
+    """`serve --inspect` on a free port: the process, its inspector URL and its issuer."""
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "emulator.cli", "--workspace", str(ws), "serve", "--tenant", "acme", "--port", "0",
+        "--inspect", *extra, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    inspector = None
+    while inspector is None:
+        line = (await asyncio.wait_for(proc.stderr.readline(), 60)).decode()
+        assert line, "serve ended before its inspector opened"
+        m = re.match(r"Debugger listening on (ws://\S+)", line)
+        inspector = m.group(1) if m else None
+    issuer = re.search(r"issuer (http://\S+/),", (await proc.stdout.readline()).decode()).group(1)
+    return proc, inspector, issuer
+
+
+def test_serve_inspect_holds_a_real_login_at_a_devtools_breakpoint(tmp_path):
+    """`serve --inspect`: a DevTools client sets a breakpoint in a stored action; a real /oauth/token login
+    stops there and finishes when the client resumes."""
+    import threading
+
+    ws, client = _greeting_tenant(tmp_path)
 
     async def main():
-        proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "emulator.cli", "--workspace", str(ws), "serve", "--tenant", "acme", "--port", "0",
-            "--inspect", stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        proc, inspector, issuer = await _serve_inspect(ws)
         try:
-            inspector = None
-            while inspector is None:
-                m = re.match(r"Debugger listening on (ws://\S+)", (await proc.stderr.readline()).decode())
-                inspector = m.group(1) if m else None
-            issuer = re.search(r"issuer (http://\S+/),", (await proc.stdout.readline()).decode()).group(1)
             async with websockets.connect(inspector, max_size=None) as cdp:
                 async def call(cid, method, params=None):
                     await cdp.send(json.dumps({"id": cid, "method": method, "params": params or {}}))
                 await call(1, "Debugger.enable")
                 await call(2, "Debugger.setBreakpointByUrl", {"lineNumber": 2, "urlRegex": r"^actions/acme/greet/"})
                 result = {}
-                login = threading.Thread(target=lambda: result.update(r=requests.post(issuer + "oauth/token", data={
-                    "grant_type": "password", "client_id": client["client_id"], "client_secret": client["client_secret"],
-                    "username": "ann@acme.example", "password": "Str0ng-Passw0rd!", "scope": "openid"}, timeout=60)))
+                login = threading.Thread(target=lambda: result.update(r=_login(issuer, client)))
                 login.start()
                 while True:
                     msg = json.loads(await asyncio.wait_for(cdp.recv(), 60))
@@ -199,3 +220,112 @@ def test_serve_inspect_holds_a_real_login_at_a_devtools_breakpoint(tmp_path):
     line, greeting, response = asyncio.run(main())
     assert line == 2 and greeting == "hello ann@acme.example"
     assert response.status_code == 200 and response.json()["id_token"]
+
+
+def test_a_client_that_leaves_mid_pause_lets_the_held_login_finish(tmp_path):
+    """chrome-remote-interface (npm) finds `serve --inspect`'s target on /json, stops a real login at its
+    breakpoint and disconnects without resuming: the run goes on, as Node resumes when its last debugger
+    leaves, and the login answers. The next login does not stop (the client's breakpoint left with it)."""
+    import threading
+
+    from .mgmt_support import CLIENTS, node22, npm_package
+
+    modules = npm_package("chrome-remote-interface", "0.33.3")
+    ws, client = _greeting_tenant(tmp_path)
+
+    async def main():
+        proc, inspector, issuer = await _serve_inspect(ws)
+        port = int(re.match(r"ws://[^:]+:(\d+)/", inspector).group(1))
+        try:
+            cri = await asyncio.create_subprocess_exec(
+                node22(), str(CLIENTS / "cri_pause_and_leave.js"), stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.PIPE, env={**os.environ, "NODE_PATH": str(modules), "PORT": str(port),
+                                                     "URL_REGEX": r"^actions/acme/greet/", "LINE": "2"})
+            ready = json.loads(await asyncio.wait_for(cri.stdout.readline(), 60) or b"{}")
+            assert ready == {"ready": True}, ready
+            result = {}
+            login = threading.Thread(target=lambda: result.update(r=_login(issuer, client)))
+            login.start()
+            paused = json.loads(await asyncio.wait_for(cri.stdout.readline(), 60) or b"{}")
+            assert paused == {"paused": 2}, (paused, (await cri.stderr.read()).decode())
+            assert await asyncio.wait_for(cri.wait(), 30) == 0
+            left = time.monotonic()
+            await asyncio.get_running_loop().run_in_executor(None, login.join, 30)
+            assert not login.is_alive(), "the login stayed paused after its debugger left"
+            waited = time.monotonic() - left
+            second = await asyncio.get_running_loop().run_in_executor(None, _login, issuer, client)
+            return result["r"], second, waited
+        finally:
+            proc.terminate()
+            await proc.wait()
+
+    first, second, waited = asyncio.run(main())
+    assert first.status_code == 200 and first.json()["id_token"]
+    assert second.status_code == 200
+    assert waited < 5
+    print(f"held login answered {waited * 1000:.0f} ms after its debugger left")
+
+
+def test_sigterm_ends_a_paused_serve_at_once_and_answers_the_held_login(tmp_path):
+    import threading
+
+    ws, client = _greeting_tenant(tmp_path)
+
+    async def main():
+        proc, inspector, issuer = await _serve_inspect(ws)
+        try:
+            async with websockets.connect(inspector, max_size=None) as cdp:
+                async def call(cid, method, params=None):
+                    await cdp.send(json.dumps({"id": cid, "method": method, "params": params or {}}))
+                await call(1, "Debugger.enable")
+                await call(2, "Debugger.setBreakpointByUrl", {"lineNumber": 2, "urlRegex": r"^actions/acme/greet/"})
+                result = {}
+                login = threading.Thread(target=lambda: result.update(r=_login(issuer, client)))
+                login.start()
+                while json.loads(await asyncio.wait_for(cdp.recv(), 60)).get("method") != "Debugger.paused":
+                    pass
+                sent = time.monotonic()
+                proc.terminate()
+                code = await asyncio.wait_for(proc.wait(), 10)
+                exited = time.monotonic() - sent
+                await asyncio.get_running_loop().run_in_executor(None, login.join, 10)
+                stderr = (await proc.stderr.read()).decode()
+            return code, exited, result.get("r"), stderr
+        finally:
+            if proc.returncode is None:
+                proc.kill()
+                await proc.wait()
+
+    code, exited, response, stderr = asyncio.run(main())
+    assert code == 0 and exited < 1.5, (code, exited, stderr)
+    assert response is not None and response.status_code == 403
+    assert response.json()["error"] == "access_denied", response.text
+    assert "stopping the debugged run" in stderr
+    print(f"paused serve exited {exited * 1000:.0f} ms after SIGTERM")
+
+
+def test_two_snapshots_on_one_line_both_record():
+    """The locals and an expression on the same line (V8 keeps one breakpoint per location)."""
+    p = subprocess.run([sys.executable, "-m", "emulator.cli", "run-action", str(ACTION), "--trigger", "post-login",
+                        "--snapshot", f"{ACTION}:13", "--snapshot", f"{ACTION}:13:total * 2",
+                        "--snapshot", f"{ACTION}:11:i"], capture_output=True, text=True, timeout=60)
+    assert p.returncode == 0, p.stderr
+    snaps = json.loads(p.stdout)["actions"][0]["snapshots"]
+    at13 = [s for s in snaps if s["line"] == 13]
+    assert len(at13) == 2
+    assert next(s for s in at13 if "locals" in s)["locals"]["total"] == 6
+    assert next(s for s in at13 if "expression" in s)["value"] == 12
+    assert [s["value"] for s in snaps if s["line"] == 11] == [0, 1, 2]
+
+
+def test_the_help_examples_for_inspect_and_event_work():
+    """`--inspect 9229` (a port as its own word, as the help shows) and an inline `--event '{...}'`."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    p = subprocess.run([sys.executable, "-m", "emulator.cli", "run-action", "--inspect", str(port), str(ACTION),
+                        "--trigger", "post-login", "--event", '{"user": {"app_metadata": {"explode": true}}}'],
+                       capture_output=True, text=True, timeout=60)
+    assert f"Debugger listening on ws://127.0.0.1:{port}/" in p.stderr
+    out = json.loads(p.stdout)
+    assert p.returncode == 1 and out["actions"][0]["error"]["message"].startswith("exploded for ")  # the event's flag

@@ -178,7 +178,6 @@ async def _runs_fine(session):
 
 def test_snapshots_record_locals_and_expressions_and_go_on():
     async def test(session):
-        session.auto_resume_foreign = True
         await session.set_breakpoint(str(ACTION), 13, kind="snapshot")
         await session.set_breakpoint(str(ACTION), 11, kind="snapshot", expression="({ i, total })")
         result = await start(session, {"user": {"email": "snap@example.com"}})
