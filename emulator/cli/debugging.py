@@ -101,10 +101,10 @@ def _target(file: str, tenant: str | None) -> dict:
 
 
 @asynccontextmanager
-async def debugging(args: argparse.Namespace, node: Path, *, tenant: str | None = None, first_file: str | None = None,
-                    pool=None):
+async def debugging(args: argparse.Namespace, node: Path, *, tenant: str | None = None, pool=None):
     """A DebugSession for this run when a debug flag was given (else None). `pool` routes the tenant's
-    runs to the debugging host while it lasts; `first_file` is where --inspect-brk stops."""
+    runs to the debugging host while it lasts. --inspect-brk stops at the first statement of the first
+    action's handler."""
     if not wanted(args):
         yield None
         return
@@ -130,9 +130,6 @@ async def debugging(args: argparse.Namespace, node: Path, *, tenant: str | None 
             await session.set_breakpoint(target["file"], snap.line, kind="snapshot", expression=snap.expression,
                                          url_regex=target.get("url_regex"))
         if brk:
-            entry = ({"file": str(Path(first_file).resolve())} if first_file
-                     else {"file": "(first action)", "url_regex": f"^actions/{re.escape(tenant or '')}/"})
-            await session.set_breakpoint(entry["file"], 1, kind="entry", url_regex=entry.get("url_regex"))
             print("Waiting for a debugger to attach (it must send Runtime.runIfWaitingForDebugger, as DevTools "
                   "and VS Code do)...", file=sys.stderr, flush=True)
             try:
@@ -141,6 +138,7 @@ async def debugging(args: argparse.Namespace, node: Path, *, tenant: str | None 
                 if session.stopped:  # Ctrl+C or SIGTERM before any debugger came: nothing ran
                     raise KeyboardInterrupt from None
                 raise
+            await session.break_on_entry()  # the first action's handler, at its first statement
         if pool is not None and tenant:
             pool.attach(tenant, session.host)
         yield session

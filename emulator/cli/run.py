@@ -172,7 +172,7 @@ async def run_action(args: argparse.Namespace) -> int:
     if pool.node != bundled_node():
         node_version(pool.node)  # a user-chosen binary: check it is a recent enough Node first
     try:
-        async with debugging(args, pool.node, first_file=args.files[0]) as session:
+        async with debugging(args, pool.node) as session:
             host = session.host if session else await pool.host("default")
             http = http_for_run(args)
             result = await run_chain(host, trigger.id, sources, event, deadline_ms=args.timeout_ms,

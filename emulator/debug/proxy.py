@@ -6,9 +6,9 @@ Each outside client (Chrome DevTools, VS Code, chrome-remote-interface, a script
 Node's inspector through here, so Node keeps each client's breakpoints apart as it always does; what the
 proxy adds is knowing who is attached. Node resumes a paused program when its last debugger leaves; the
 emulator's own session never leaves, so the session is told instead (`on_detached`) and resumes any pause
-it did not set itself. The proxy also answers Node's discovery endpoints (/json, /json/list,
-/json/version, /json/protocol), which chrome://inspect, VS Code's attach-by-port and
-chrome-remote-interface read.
+it did not set itself. On a port the user named, the proxy also answers Node's discovery endpoints
+(/json, /json/list, /json/version), which chrome://inspect, VS Code's attach-by-port and
+chrome-remote-interface read; /json/protocol always.
 """
 from __future__ import annotations
 
@@ -23,11 +23,15 @@ log = logging.getLogger(__name__)
 
 
 class InspectorProxy:
-    def __init__(self, upstream: str, *, title: str, node_version: str = ""):
+    def __init__(self, upstream: str, *, title: str, node_version: str = "", discoverable: bool = False):
         self.upstream = upstream  # ws://127.0.0.1:PORT/<uuid>, Node's own inspector
         self.target_id = upstream.rsplit("/", 1)[-1]
         self.title = title
         self.node_version = node_version
+        # /json names the target's secret path: only on a port the user named (chrome://inspect, VS Code's
+        # attach by port). On a free port the printed URL is the only way in, so that no other local
+        # process (an action scanning loopback among them) can find it.
+        self.discoverable = discoverable
         self.url = ""
         self.clients = 0
         self.on_attached: list[Callable[[int], None]] = []  # told the number of clients after each arrival
@@ -39,9 +43,10 @@ class InspectorProxy:
 
     async def start(self, address: str, port: int) -> str:
         app = web.Application()
-        app.router.add_get("/json", self._list)
-        app.router.add_get("/json/list", self._list)
-        app.router.add_get("/json/version", self._version)
+        if self.discoverable:
+            app.router.add_get("/json", self._list)
+            app.router.add_get("/json/list", self._list)
+            app.router.add_get("/json/version", self._version)
         app.router.add_get("/json/protocol", self._protocol)
         app.router.add_get("/" + self.target_id, self._client)
         self._runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=0.5)

@@ -29,6 +29,7 @@ from .values import Variable, describe, local_values, variables
 HARNESS_DIR = HARNESS.parent
 BRIDGE_URL = "node:actions-emulator/bridge"
 EXCEPTION_MODES = ("none", "uncaught", "all")
+MAX_AUTO_STEPS = 200  # steps taken on the user's behalf through Node's internals and the harness
 
 
 def script_url(filename: str) -> str:
@@ -99,6 +100,7 @@ class Pause:
     exception: Variable | None = None
     at: float = field(default_factory=time.perf_counter)
     owned: bool = False  # the emulator's own: its breakpoints, its steps, its exception setting
+    really_internal: bool = False  # V8 stopped in Node's internals or the harness (frames[0] is then a caller)
 
 
     @property
@@ -149,6 +151,10 @@ class DebugSession:
         self._stepping = False
         self._scripts: dict[str, str] = {}  # scriptId -> URL (call frames carry only the id)
         self._serial = 0
+        self._step_origin: tuple | None = None  # (url, line, stack depth) where the user's step began
+        self._auto_steps = 0
+        self._entry_armed = False
+        self._entry_bp: str | None = None
 
     # ---- lifecycle -------------------------------------------------------------------------------
     async def open(self) -> str:
@@ -159,7 +165,7 @@ class DebugSession:
             await self.host.close()
             raise UsageError(f"--inspect: {str(exc).removeprefix('Node host error: ')}") from None
         self.proxy = InspectorProxy(reply["url"], title=f"actions-emulator: tenant {self.tenant}",
-                                    node_version=self.host.node_version or "")
+                                    node_version=self.host.node_version or "", discoverable=bool(self.port))
         try:
             self.url = await self.proxy.start(self.address, self.port)
         except OSError as exc:
@@ -195,6 +201,35 @@ class DebugSession:
         assert self.url
         return ("devtools://devtools/bundled/js_app.html?experiments=true&v8only=true&ws="
                 + self.url.removeprefix("ws://"))
+
+    async def break_on_entry(self) -> None:
+        """Stop at the first statement of the next action handler called, once (--inspect-brk): the
+        harness hands the handler over before calling it (`_set_entry`)."""
+        self._entry_armed = True
+        self.host.on_entry = self._set_entry
+        await self.cdp.call("Runtime.evaluate", {
+            "expression": "globalThis[Symbol.for('actions-emulator.break-on-entry')] = true", "silent": True})
+
+    async def _set_entry(self, run_id: int) -> None:
+        try:
+            if self._entry_armed:
+                self._entry_armed = False
+                reply = await self.cdp.call("Runtime.evaluate", {
+                    "expression": "globalThis[Symbol.for('actions-emulator.entry-function')]", "silent": True})
+                object_id = reply.get("result", {}).get("objectId")
+                if object_id:
+                    bp = await self.cdp.call("Debugger.setBreakpointOnFunctionCall", {"objectId": object_id})
+                    self._entry_bp = bp["breakpointId"]
+        except CDPError:
+            pass  # the run goes on without the stop; the host is going away
+        finally:
+            self.host.entry_set(run_id)
+
+    async def _raw_call(self, method: str, params: dict) -> None:
+        try:
+            await self.cdp.call(method, params)
+        except CDPError:
+            pass
 
     async def wait_for_client(self) -> None:
         """Hold the host until an outside client (DevTools, VS Code, a script) sends
@@ -299,18 +334,26 @@ class DebugSession:
                                 column=cf["location"].get("columnNumber", 0) + 1, internal=is_internal(url),
                                 call_frame_id=cf["callFrameId"], scopes=_scopes(cf.get("scopeChain", [])),
                                 script_id=cf["location"]["scriptId"]))
+        really_internal = bool(frames) and frames[0].internal  # where V8 actually stopped
         frames.sort(key=lambda f: f.internal)  # user frames first, each group in call order
         hit_ids = set(params.get("hitBreakpoints", []))
         hit = [b for b in self.breakpoints.values() if b.id in hit_ids]
         # V8 says "other" both for a step and for a `debugger` statement: the session knows which.
         stepped, self._stepping = self._stepping, False
+        if stepped and not params.get("hitBreakpoints") and self._step_through(frames, really_internal):
+            return
         reason = {"other": "step" if stepped else "debugger", "promiseRejection": "exception"}.get(
             params.get("reason", ""), params.get("reason", ""))
         if hit:
             reason = "entry" if all(b.kind == "entry" for b in hit) else "breakpoint"
-        owned = (any(b.kind in ("user", "entry") for b in hit) or stepped
+        if self._entry_bp and self._entry_bp in params.get("hitBreakpoints", []):
+            # The first handler's first statement (break_on_entry): once.
+            self._spawn(self._raw_call("Debugger.removeBreakpoint", {"breakpointId": self._entry_bp}))
+            self._entry_bp = None
+            reason = "entry"
+        owned = (any(b.kind == "user" for b in hit) or stepped
                  or (reason == "exception" and self.exceptions != "none") or self.holds_pauses)
-        pause = Pause(reason=reason, frames=frames, hit=hit, owned=owned,
+        pause = Pause(reason=reason, frames=frames, hit=hit, owned=owned, really_internal=really_internal,
                       exception=describe(params["data"]) if reason == "exception" and params.get("data") else None)
         self.paused = pause
         snaps = [b for b in hit if b.kind == "snapshot"]
@@ -388,7 +431,44 @@ class DebugSession:
     async def _step(self, method: str) -> None:
         if self.paused is not None:
             self._stepping = True
+            top = self.paused.top
+            self._step_origin = (top.url, top.line, len(self.paused.frames)) if top else None
+            self._auto_steps = 0
         await self._control(method)
+
+    def _step_through(self, frames: list[Frame], really_internal: bool) -> bool:
+        """Keep a step in the user's code (True: the step goes on, nothing is shown). Stepping into an
+        `api.*` call, or out to the harness, can stop in Node's internals or the harness despite the
+        blackbox patterns: step out of them, and step on once more where the step began, until the step
+        reaches another place in the user's code (a bounded number of times)."""
+        user = [f for f in frames if not f.internal]
+        if not user:
+            self._auto_steps = 0
+            self.paused = None
+            self._spawn(self._raw("Debugger.resume"))  # stepped out of the action: it runs on
+            return True
+        if self._auto_steps >= MAX_AUTO_STEPS:
+            self._auto_steps = 0
+            return False
+        if really_internal:
+            method = "Debugger.stepOut"
+        elif self._auto_steps and self._step_origin == (user[0].url, user[0].line, len(frames)):
+            method = "Debugger.stepInto"  # back on the line where the step began: on to the next place
+        else:
+            self._auto_steps = 0
+            return False
+        self._auto_steps += 1
+        self._stepping = True
+        self.paused = None
+        self._spawn(self._raw(method))
+        return True
+
+    async def _raw(self, method: str) -> None:
+        if not (self.cdp.closed.is_set() or self.stopped):
+            try:
+                await self.cdp.call(method)
+            except CDPError:
+                pass  # the run ended meanwhile
 
     async def step_over(self) -> None:
         await self._step("Debugger.stepOver")

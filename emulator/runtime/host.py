@@ -126,6 +126,7 @@ class NodeHost:
 
     def __init__(self, tenant: str, node: Path, limits: HostLimits | None = None, *, debug: bool = False):
         self.tenant = tenant
+        self.on_entry = None  # a debugging host: async callable(run id) when a run waits at its handler's call
         self.node = node
         self.limits = limits or HostLimits()
         # A debugging host opens the inspector and leaves run deadlines to Python, whose clock stops
@@ -306,6 +307,10 @@ class NodeHost:
             elif pending.timer is None and self.debug:
                 self._expire(rid)
 
+    def entry_set(self, run_id: int) -> None:
+        """Let a debug run waiting at its handler's call go on (the entry breakpoint is set, or not)."""
+        self._write({"type": "entry_set", "run": run_id})
+
     @property
     def busy(self) -> bool:
         """Whether a run (or a request) is in progress on this host."""
@@ -388,6 +393,12 @@ class NodeHost:
         if kind == "ready":
             if not ready.done():
                 ready.set_result(msg)
+            return
+        if kind == "entry":  # a debug run is about to call its handler, and waits (--inspect-brk)
+            if self.on_entry is not None:
+                asyncio.ensure_future(self.on_entry(msg["run"]))
+            else:
+                self.entry_set(msg["run"])
             return
         pending = self._pending.get(rid)
         if kind == "note":

@@ -12,6 +12,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 import websockets
 
 from .test_cli_flow import sample_ws  # noqa: F401  (fixture)
@@ -94,12 +95,14 @@ async def _devtools_client(proc: asyncio.subprocess.Process) -> dict:
     return seen
 
 
-def test_inspect_brk_waits_for_a_devtools_client_and_stops_at_the_first_line():
+@pytest.mark.parametrize("runtime", ["node18", "node22"])
+def test_inspect_brk_stops_once_at_the_handlers_first_statement(runtime):
+    """Not in the helper defined above the handler, not twice: the first statement of the handler, once
+    (the client's next stop is its own breakpoint)."""
     async def main():
         proc = await asyncio.create_subprocess_exec(
-            # node18: on Node 22 --inspect-brk's first stop fires twice (issue 29, D2), still open
             sys.executable, "-m", "emulator.cli", "run-action", str(ACTION), "--trigger", "post-login",
-            "--runtime", "node18", "--inspect-brk", stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+            "--runtime", runtime, "--inspect-brk", stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
         try:
             seen = await _devtools_client(proc)
             out = await asyncio.wait_for(proc.stdout.read(), 30)
@@ -113,7 +116,7 @@ def test_inspect_brk_waits_for_a_devtools_client_and_stops_at_the_first_line():
     seen, out, code = asyncio.run(main())
     assert code == 0
     url, line = seen["first"]
-    assert url == ACTION.as_uri() and line <= 6  # before the first line of the action runs
+    assert url == ACTION.as_uri() and line == 7  # `const email = event.user.email;`, 0-based
     assert seen["second_line"] == 12 and seen["total"] == 6
     assert out["outcome"]["status"] == "completed"
 
@@ -233,9 +236,12 @@ def test_a_client_that_leaves_mid_pause_lets_the_held_login_finish(tmp_path):
     modules = npm_package("chrome-remote-interface", "0.33.3")
     ws, client = _greeting_tenant(tmp_path)
 
+    with socket.socket() as free:
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]
+
     async def main():
-        proc, inspector, issuer = await _serve_inspect(ws)
-        port = int(re.match(r"ws://[^:]+:(\d+)/", inspector).group(1))
+        proc, inspector, issuer = await _serve_inspect(ws, str(port))  # a named port: found on /json
         try:
             cri = await asyncio.create_subprocess_exec(
                 node22(), str(CLIENTS / "cri_pause_and_leave.js"), stdout=asyncio.subprocess.PIPE,
@@ -284,6 +290,11 @@ def test_sigterm_ends_a_paused_serve_at_once_and_answers_the_held_login(tmp_path
                 login.start()
                 while json.loads(await asyncio.wait_for(cdp.recv(), 60)).get("method") != "Debugger.paused":
                     pass
+                # On a free port the target is not published: the printed URL is the only way in.
+                import requests
+
+                listing = requests.get(inspector.replace("ws://", "http://").rsplit("/", 1)[0] + "/json/list", timeout=10)
+                assert listing.status_code == 404
                 sent = time.monotonic()
                 proc.terminate()
                 code = await asyncio.wait_for(proc.wait(), 10)

@@ -231,3 +231,20 @@ def test_a_debugged_action_is_recorded_after_its_awaits():
         assert [l["message"] for l in result.actions[0].logs] == ["after the awaits"]
         assert result.outcome.status == "denied"
     debug(test)
+
+
+def test_step_into_an_api_call_lands_on_the_next_user_line():
+    """`api.idToken.setCustomClaim` is the harness's code (and Node's async_hooks under it): stepping into
+    it steps through to the user's next line; stepping out of the handler lets the run go on."""
+    async def test(session):
+        await session.set_breakpoint(str(ACTION), 13)
+        run = start(session)
+        await session.wait_paused(10)
+        await session.step_into()
+        pause = await session.wait_paused(10)
+        assert pause.reason == "step" and pause.top.line == 14 and pause.top.file == str(ACTION)
+        assert session.paused.really_internal is False  # V8 itself stopped in the user's code
+        await session.step_out()  # out of the handler, into the harness: nothing to show, the run ends
+        result = await asyncio.wait_for(run, 10)
+        assert result.ok and session.paused is None
+    debug(test)

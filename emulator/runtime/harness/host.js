@@ -143,8 +143,14 @@ process.on('unhandledRejection', (err, promise) => {
 });
 
 /** In a debugging host the action runs here, in a realm of its own, so that one inspector target shows it. */
+const entryWaiters = new Map(); // run id -> what to do once Python set the entry breakpoint
+
 function runHere(trigger, spec, eventJson, shared, clock, deadlineAt) {
   const hooks = {
+    entry: (done) => {
+      entryWaiters.set(shared.runId, done);
+      send({ type: 'entry', run: shared.runId });
+    },
     record: () => {}, settle: () => {}, log: null,
     ignored: invoke.ignoredCall(rawStderrWrite, shared.runId, spec.name),
     restore: (only) => (only === undefined ? restoreRealm() : integrity.restore(only)),
@@ -249,6 +255,13 @@ async function handle(msg) {
       // A debug run's budget (running time only, kept by Python) is spent.
       const expire = invoke.expirers.get(msg.run);
       if (expire) expire();
+      return;
+    }
+    case 'entry_set': {
+      // --inspect-brk: the debugger has set its breakpoint on the handler's call; call it now.
+      const done = entryWaiters.get(msg.run);
+      entryWaiters.delete(msg.run);
+      if (done) done();
       return;
     }
     case 'inspect': {

@@ -41,6 +41,27 @@ const expirers = new Map();
 // V8 counts an exception leaving the action as uncaught; host.js finds its finish() here.
 const debugRuns = new WeakMap();
 
+// --inspect-brk: the emulator's debugger sets this flag on the debugging host's global (Runtime.evaluate),
+// and the next handler called stops at its first statement, once (entryGate).
+const BREAK_ON_ENTRY = Symbol.for('actions-emulator.break-on-entry');
+
+/**
+ * --inspect-brk: before the handler is called, hand it to the emulator's debugger (a global it reads with
+ * Runtime.evaluate) and wait until it has set a breakpoint on the function's call (V8's
+ * setBreakpointOnFunctionCall), which stops at the handler's first statement. `ask(done)` tells Python
+ * (host.js); `done` runs when Python answers.
+ */
+const ENTRY_FUNCTION = Symbol.for('actions-emulator.entry-function');
+
+function entryGate(fn, ask) {
+  delete globalThis[BREAK_ON_ENTRY];
+  globalThis[ENTRY_FUNCTION] = fn;
+  return new HPromise((resolve) => ask(() => {
+    delete globalThis[ENTRY_FUNCTION];
+    resolve();
+  }));
+}
+
 /** The chain state a run starts with: carried from an earlier partial run, or fresh. */
 function newShared(msg) {
   const base = msg.event || {};
@@ -167,14 +188,22 @@ async function runAction(trigger, spec, eventJson, shared, clock, deadlineAt, { 
         ctx.event = mod.realm.bridge.parse(eventJson);
         loadMs = loader.init(mod);
         const fn = loader.handler(mod, trigger.handlers, handlerName);
-        const pending = fn(ctx.event, buildApi(trigger, mod.realm, currentCtx));
-        if (external) {
-          // Debugging: "pause on uncaught exceptions" must stop where an exception leaves the action, so
-          // no rejection handler is attached here; the rejection reaches process 'unhandledRejection'.
-          debugRuns.set(apply(promiseThen, pending, [() => finish({ ok: true })]), finish);
-        } else {
-          apply(promiseThen, pending, [() => finish({ ok: true }), (err) => finish({ error: err })]);
-        }
+        const call = () => {
+          try {
+            const pending = fn(ctx.event, buildApi(trigger, mod.realm, currentCtx));
+            if (external) {
+              // Debugging: "pause on uncaught exceptions" must stop where an exception leaves the action,
+              // so no rejection handler is attached here; the rejection reaches 'unhandledRejection'.
+              debugRuns.set(apply(promiseThen, pending, [() => finish({ ok: true })]), finish);
+            } else {
+              apply(promiseThen, pending, [() => finish({ ok: true }), (err) => finish({ error: err })]);
+            }
+          } catch (err) {
+            finish({ error: err });
+          }
+        };
+        if (external && hooks.entry && globalThis[BREAK_ON_ENTRY]) apply(promiseThen, entryGate(fn, hooks.entry), [call]);
+        else call();
       } catch (err) {
         finish({ error: err });
       }

@@ -19,7 +19,8 @@ let nodeGlobals = null;
 
 function globalsToCopy() {
   if (!nodeGlobals) {
-    const bare = vm.runInContext('Object.getOwnPropertyNames(globalThis)', vm.createContext({}));
+    const bare = vm.runInContext('Object.getOwnPropertyNames(globalThis)', vm.createContext({}),
+      { filename: 'node:actions-emulator/globals' });
     nodeGlobals = Object.getOwnPropertyNames(globalThis).filter((n) => !bare.includes(n) && n !== 'global');
     nodeGlobals.push('console');
   }
@@ -124,7 +125,9 @@ function errorRecord(err) {
 /** Make the realm for one action version. `label` names it in a debugger's context list. */
 function create(label) {
   const context = vm.createContext({}, { name: label });
-  const global = vm.runInContext('globalThis', context);
+  // Harness scripts compiled at run time are named node:actions-emulator/…, so that a debugger's skip
+  // patterns for Node's internals (VS Code's <node_internals>) skip them too, not "evalmachine.<anonymous>".
+  const global = vm.runInContext('globalThis', context, { filename: 'node:actions-emulator/realm' });
   for (const name of globalsToCopy()) {
     const desc = Object.getOwnPropertyDescriptor(globalThis, name);
     if (desc) Object.defineProperty(global, name, desc);
