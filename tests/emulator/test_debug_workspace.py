@@ -47,3 +47,26 @@ def test_a_stored_breakpoint_pauses_a_login_inside_the_action(core):
     emu.set_breakpoints("acme", "post-login-1", [])
     assert flow(core, "login", {}).status == "success"
     assert "acme" not in emu.debuggers.sessions
+
+
+def test_ending_the_apps_debug_session_releases_its_pause(core):
+    """The app's session ends (its breakpoints removed, the app closing) while a login is paused in it:
+    the login goes on to its end instead of failing or hanging."""
+    tenant_with(core, {PL: [BODY]})
+    emu = core.emu
+    emu.debug_breakpoints = True
+    emu.set_breakpoints("acme", "post-login-1", [{"line": 3}])
+    pauses = []
+    emu.debuggers.on_pause.append(lambda tenant, session, pause: pauses.append(pause))
+
+    async def journey():
+        run = flows.start(emu, "acme", "login", {"password": PASSWORD, "email": "ann@example.com"})
+        task = asyncio.ensure_future(flows.run_to_end(emu, run, None))
+        while not pauses:
+            await asyncio.sleep(0.01)
+        await emu.debuggers.close("acme")
+        return await asyncio.wait_for(task, 10)
+
+    run = core.run(journey())
+    assert run.status == "success", run.error
+    assert "acme" not in emu.debuggers.sessions
