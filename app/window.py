@@ -85,6 +85,9 @@ class MainWindow(QMainWindow):
         self.debugger.show_requested.connect(self._show_debugger)
         # While the debugger holds a run, F5/F10 are its keys, not the Simulator's Run and Step.
         self.debugger.paused_changed.connect(lambda paused: self.simulator_view.set_step_keys(not paused))
+        # ...and the Simulator says where the debugger holds its journey, instead of the page it had.
+        self.debugger.paused_changed.connect(
+            lambda paused: self.simulator_view.show_debugger_pause(self.debugger.pause if paused else None))
         # The pane opens by itself at a pause and closes by itself once the run has gone on for a moment
         # without pausing again (a step pauses again at once: no flicker), giving the views their room back.
         self._debugger_hide = QTimer(self)

@@ -1,7 +1,9 @@
 """Timing data for charts: per-action durations over a tenant's recent executions, their distribution per
 version (five-number summaries), and one run's waterfall of states, triggers and actions on a time axis.
 
-Durations are the harness's per-action `total_ms` (load + run inside Node). A flow run's waterfall puts
+Durations are the harness's per-action `total_ms` (load + run inside Node). An action that ran in the
+debugger (`debug`) counts its own time only; the time the debugger held it is `paused_ms`, and such
+runs stay out of the distributions, which would otherwise chart a person's reading time. A flow run's waterfall puts
 its steps end to end on an "active time" axis: the time the emulator spent, without the time the run sat
 waiting for a person (an OTP, a redirect), which would otherwise dwarf every bar."""
 from __future__ import annotations
@@ -18,6 +20,7 @@ def action_durations(ws: Workspace, tenant: str, *, runs: int = 200, action: str
                     json_extract(r.value, '$.action_name') AS action,
                     json_extract(r.value, '$.emulator.version') AS version,
                     json_extract(r.value, '$.emulator.timings.total_ms') AS ms,
+                    json_extract(r.value, '$.emulator.timings.paused_ms') AS paused_ms,
                     json_extract(r.value, '$.emulator.error') IS NOT NULL AS failed
              FROM (SELECT id, created_at, trigger_id, result, rowid AS n FROM executions WHERE tenant = ?
                    ORDER BY created_at DESC, rowid DESC LIMIT ?) e, json_each(e.result, '$.results') r
@@ -29,7 +32,9 @@ def action_durations(ws: Workspace, tenant: str, *, runs: int = 200, action: str
     rows = [dict(r) for r in ws.db.query(sql.format(where=where), params)]
     flow_runs = flow_run_ids(ws, tenant, {r["execution_id"] for r in rows})
     for r in rows:
-        r["ms"] = float(r["ms"] or 0)
+        r["debug"] = r["paused_ms"] is not None
+        r["paused_ms"] = float(r["paused_ms"] or 0)
+        r["ms"] = max(0.0, float(r["ms"] or 0) - r["paused_ms"])
         r["failed"] = bool(r["failed"])
         r["flow_run"] = flow_runs.get(r["execution_id"])
     return rows
@@ -59,10 +64,11 @@ def five_numbers(values: list[float]) -> dict:
 
 
 def by_version(rows: list[dict]) -> dict[str, dict[int, dict]]:
-    """{action: {version: five numbers}} over the rows (draft runs have version None and are skipped)."""
+    """{action: {version: five numbers}} over the rows (draft runs have version None and are skipped, and
+    so are debug runs)."""
     grouped: dict[str, dict[int, list[float]]] = {}
     for r in rows:
-        if r["version"] is not None:
+        if r["version"] is not None and not r.get("debug"):
             grouped.setdefault(r["action"], {}).setdefault(int(r["version"]), []).append(r["ms"])
     return {a: {v: five_numbers(ms) for v, ms in sorted(vs.items())} for a, vs in sorted(grouped.items())}
 
@@ -79,7 +85,8 @@ def run_waterfall(run) -> list[dict]:
                          "failed": step.get("status") in ("denied", "failed")})
         inner = offset
         for a in step.get("actions", []):
-            bars.append({"kind": "action", "label": f"{a['trigger']} › {a['name']} v{a['version']}",
+            held = f" (debug run: the debugger held it {a['paused_ms']:.0f} ms)" if a.get("paused_ms") is not None else ""
+            bars.append({"kind": "action", "label": f"{a['trigger']} › {a['name']} v{a['version']}{held}",
                          "trigger": a["trigger"], "start_ms": inner, "ms": a["ms"], "failed": bool(a.get("failed"))})
             inner += a["ms"]
         offset += step["ms"]
@@ -91,8 +98,11 @@ def execution_waterfall(ws: Workspace, execution_id: str) -> list[dict]:
     doc = store.executions.get(ws, execution_id)
     bars, offset = [], 0.0
     for r in doc["results"]:
-        ms = float(r["emulator"]["timings"].get("total_ms", 0))
-        bars.append({"kind": "action", "label": f"{doc['trigger_id']} › {r['action_name']} v{r['emulator']['version']}",
+        t = r["emulator"]["timings"]
+        paused = float(t.get("paused_ms") or 0)
+        ms = max(0.0, float(t.get("total_ms", 0)) - paused)
+        held = f" (debug run: the debugger held it {paused:.0f} ms)" if t.get("debug") else ""
+        bars.append({"kind": "action", "label": f"{doc['trigger_id']} › {r['action_name']} v{r['emulator']['version']}{held}",
                      "trigger": doc["trigger_id"], "start_ms": offset, "ms": ms,
                      "failed": r["emulator"].get("error") is not None})
         offset += ms

@@ -143,7 +143,8 @@ class DurationsChart(_ChartView):
 
 def describe(row: dict) -> str:
     where = f"flow run {row['flow_run']}" if row.get("flow_run") else "a single run (Test panel or CLI)"
-    return (f"{row['action']} v{row['version']}: {row['ms']:.2f} ms{' (failed)' if row['failed'] else ''}\n"
+    debug = f" (debug run: own time; the debugger held it {row['paused_ms']:.0f} ms)" if row.get("debug") else ""
+    return (f"{row['action']} v{row['version']}: {row['ms']:.2f} ms{' (failed)' if row['failed'] else ''}{debug}\n"
             f"{row['trigger']} execution {row['execution_id']}\n{where}\nat {row['created_at']}")
 
 

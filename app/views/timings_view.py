@@ -106,7 +106,10 @@ class TimingsView(QWidget):
         self.durations.show_rows(self.rows)
         self.versions.show_stats(by_version(self.rows))
         runs = len({r["execution_id"] for r in self.rows})
-        self.summary.setText(f"{len(self.rows)} action runs in {runs} executions")
+        debug = sum(1 for r in self.rows if r.get("debug"))
+        self.summary.setText(f"{len(self.rows)} action runs in {runs} executions"
+                             + (f"; {debug} in the debugger (own time only, left out of the distributions)"
+                                if debug else ""))
         if self.rows and not self.waterfall.bars:
             self.show_waterfall(self.rows[-1])
         self.refreshed.emit(len(self.rows))

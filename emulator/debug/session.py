@@ -107,6 +107,18 @@ class Pause:
     def top(self) -> Frame | None:
         return self.frames[0] if self.frames else None
 
+    def describe(self) -> str:
+        """Where the run is, as a person names it: "add-roles v3 at line 12" for a workspace action's
+        script (actions/<tenant>/<action>/v<N>.js or draft.js), else the file's name and line."""
+        top = self.top
+        if top is None:
+            return "(no frame)"
+        m = re.fullmatch(r"actions/[^/]+/(.+)/(v(\d+)|draft)\.js", top.file)
+        if m:
+            version = f"v{m.group(3)}" if m.group(3) else "draft"
+            return f"{m.group(1)} {version} at line {top.line}"
+        return f"{Path(top.file).name} at line {top.line}"
+
 
 def _condition(bp: Breakpoint) -> str | None:
     """The JS a breakpoint's condition or logpoint becomes. A condition that throws is reported in the

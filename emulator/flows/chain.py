@@ -109,7 +109,10 @@ def _take_results(emu, run: FlowRun, result: ChainResult, srcs: list[dict]) -> l
         outcome = decide_outcome(cur.trigger, [action], [action.name])
         run.ctx.setdefault("step_actions", []).append({"trigger": cur.trigger, "name": action.name,
                                                        "version": src["version"],
-                                                       "ms": action.timings.get("total_ms", 0),
+                                                       # its own time: without the debugger's pauses
+                                                       "ms": max(0.0, action.timings.get("total_ms", 0)
+                                                                 - action.timings.get("paused_ms", 0)),
+                                                       "paused_ms": action.timings.get("paused_ms"),
                                                        "failed": action.error is not None or outcome.status == "denied"})
         effect = outcome.command if outcome.status in ("denied", "suspended") else None
         cur.index += 1

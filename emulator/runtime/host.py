@@ -109,6 +109,23 @@ class _Pending:
     timer: asyncio.TimerHandle | None = None
     budget_s: float = 0.0  # a debug run's running time left; its clock stops while the debugger pauses
     armed_at: float | None = None
+    # A debug run: when each of its actions ended, and the debugger's pauses ([start, end]), so that each
+    # action's paused time is told apart from its own (Timings).
+    started: float = 0.0
+    ends: list[float] = field(default_factory=list)
+    pauses: list[list] = field(default_factory=list)
+
+    def paused_ms(self) -> list[float]:
+        """Each action's paused time, by the pauses that fell between its start and its end."""
+        out, start = [], self.started
+        for end in self.ends:
+            total = 0.0
+            for p_start, p_end in self.pauses:
+                p_end = p_end if p_end is not None else end
+                total += max(0.0, min(end, p_end) - max(start, p_start))
+            out.append(round(total * 1000, 3))
+            start = end
+        return out
 
 
 class HostCrashed(Exception):
@@ -247,6 +264,7 @@ class NodeHost:
         pending = _Pending(loop.create_future())
         self._pending[rid] = pending
         if self.debug:
+            pending.started = time.monotonic()
             pending.budget_s = request["deadline_ms"] / 1000
             if not self._clock_paused:
                 self._arm(rid, pending)
@@ -261,6 +279,10 @@ class NodeHost:
             final = await pending.future
             if final.get("last"):
                 pending.actions.append(final["last"])
+                pending.ends.append(time.monotonic())
+            if self.debug:
+                for action, paused in zip(pending.actions, pending.paused_ms()):
+                    action["timings"] = {**(action.get("timings") or {}), "debug": True, "paused_ms": paused}
         finally:
             if pending.timer:
                 pending.timer.cancel()
@@ -290,6 +312,7 @@ class NodeHost:
         self._clock_paused = True
         now = time.monotonic()
         for pending in self._pending.values():
+            pending.pauses.append([now, None])
             if pending.timer:
                 pending.timer.cancel()
                 pending.timer = None
@@ -301,7 +324,10 @@ class NodeHost:
         if not self._clock_paused:
             return
         self._clock_paused = False
+        now = time.monotonic()
         for rid, pending in self._pending.items():
+            if pending.pauses and pending.pauses[-1][1] is None:
+                pending.pauses[-1][1] = now
             if pending.timer is None and pending.budget_s > 0 and self.debug:
                 self._arm(rid, pending)
             elif pending.timer is None and self.debug:
@@ -410,6 +436,7 @@ class NodeHost:
             return
         if kind == "action":
             pending.actions.append(msg["result"])
+            pending.ends.append(time.monotonic())
         elif kind in ("result", "pong", "event", "checked", "inspecting"):
             if not pending.future.done():
                 pending.future.set_result(msg)

@@ -93,6 +93,10 @@ def test_a_breakpoint_inside_an_action_holds_a_simulator_journey(win, aloop, qtb
     local = _wait_variables(aloop, pane, qtbot)
     assert local["roles"].startswith("Array(")
     assert sim.busy  # the journey waits in the Simulator while the debugger holds it
+    # ...and the Simulator says so, instead of a page for an answer it already gave.
+    assert sim.prompt.currentWidget() is sim.prompt.idle
+    assert sim.prompt.idle_label.text().startswith("Paused in add-role-claims v")
+    assert "at line 8 (debugger)" in sim.prompt.idle_label.text() and "(debugger)" in sim.status.text()
     run = wait_signal(aloop, sim.stepped, lambda: QTest.keyClick(win, Qt.Key.Key_F5))
     # It went on past add-role-claims to the sample's age check, which redirects Sam.
     assert run.status == "redirected", run.error

@@ -43,10 +43,18 @@ def test_a_stored_breakpoint_pauses_a_login_inside_the_action(core):
 
     run = core.run(journey())
     assert run.status == "success", run.error
+    # Timings: the action's own time, the debugger's hold apart, and no place in the distributions.
+    from emulator.timings import by_version
+
+    [row] = [r for r in emu.action_durations("acme") if r["action"] == "post-login-1"]
+    assert row["debug"] and row["paused_ms"] >= 1400 and row["ms"] < 1000, row
+    assert by_version([row]) == {}
     # Without breakpoints the next run goes to the tenant's normal host again.
     emu.set_breakpoints("acme", "post-login-1", [])
     assert flow(core, "login", {}).status == "success"
     assert "acme" not in emu.debuggers.sessions
+    plain = [r for r in emu.action_durations("acme") if r["action"] == "post-login-1"][-1]
+    assert not plain["debug"] and plain["paused_ms"] == 0
 
 
 def test_ending_the_apps_debug_session_releases_its_pause(core):

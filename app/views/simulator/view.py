@@ -202,6 +202,23 @@ class SimulatorView(QWidget):
     def _restyle_banner(self, *_: object) -> None:
         self.banner.setStyleSheet(banner_style())
 
+    def show_debugger_pause(self, pause) -> None:
+        """While the debugger holds this view's journey inside an action, say so (the event page, already
+        sent, would mislead); when it goes on, the usual pages come back."""
+        if pause is None:
+            if self.run is not None and not self.busy:
+                self.render()
+            elif self.run is not None:
+                self.status.setText(self.status.text().split(" · paused in ")[0])
+                self.prompt.show_wait(None, idle_text="Running…")
+            return
+        if self.run is None or self.run.done:
+            return  # the pause belongs to a Test run or a served login, not to this view's journey
+        where = pause.describe()
+        self.prompt.show_wait(None, idle_text=f"Paused in {where} (debugger). The Debugger pane continues (F5) "
+                                              f"or steps (F10, F11).")
+        self.status.setText(f"{self.status.text().split(' · paused in ')[0]} · paused in {where} (debugger)")
+
     def set_step_keys(self, on: bool) -> None:
         """F10 and F5 belong to the debugger while it holds a run."""
         for action in self.step_keys:
