@@ -43,7 +43,34 @@ def _pct(values: list[float], p: float) -> float:
     return values[min(len(values) - 1, int(p / 100 * len(values)))]
 
 
-async def run_flow_bench(runs: int, node: str | None = None) -> int:
+async def _coverage_cost(emu, n: int) -> dict:
+    """Single logins on a debugging host (where --coverage runs them), without and then with V8's precise
+    coverage, side by side; and how long the report of those logins takes to make."""
+    from .debug import DebugSession, coverage
+
+    host, _ = await emu.host_for_runtime("sample", "node22")
+    session = DebugSession(host.node, tenant="sample", limits=emu.pool.limits)
+    await session.open()
+    pools = [emu.pool, *emu.runtime_pools.values()]
+    for pool in pools:
+        pool.attach("sample", session.host)
+    try:
+        await run_batch(emu, "sample", "login", USER, 5, in_flight=1)  # the debugging host's first compiles
+        plain = await run_batch(emu, "sample", "login", USER, n, in_flight=1)
+        await coverage.start(session.cdp)
+        covered = await run_batch(emu, "sample", "login", USER, n, in_flight=1)
+        t0 = time.perf_counter()
+        report = await coverage.take(session.cdp)
+        take_ms = (time.perf_counter() - t0) * 1000
+    finally:
+        for pool in pools:
+            pool.detach("sample", session.host)
+        await session.close()
+    return {"plain": statistics.median(plain.ms), "covered": statistics.median(covered.ms), "take_ms": take_ms,
+            "files": len(report["files"]), "same": plain.statuses == covered.statuses, "n": n}
+
+
+async def run_flow_bench(runs: int, node: str | None = None, *, coverage: bool = False) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         emu = Emulator.open(Path(tmp) / "bench.sqlite", node=node)
         try:
@@ -71,6 +98,7 @@ async def run_flow_bench(runs: int, node: str | None = None) -> int:
             rows = emu.action_durations("sample", 200)
             read_ms = (time.perf_counter() - t1) * 1000
             chain_p50 = await _chain_p50(emu)
+            cost = await _coverage_cost(emu, max(20, runs // 4)) if coverage else None
         finally:
             await emu.close()
     rows_out = [
@@ -85,6 +113,14 @@ async def run_flow_bench(runs: int, node: str | None = None) -> int:
         ("event loop late max", f"{max(gaps, default=0):.1f} ms", "target < 100 ms"),
         ("timings data, last 200 runs", f"{read_ms:.0f} ms", f"{len(rows)} action runs"),
     ]
+    if cost:
+        rows_out += [
+            ("single login p50, debugging host", f"{cost['plain']:.1f} ms", f"{cost['n']} logins, where --coverage runs"),
+            ("... with --coverage", f"{cost['covered']:.1f} ms",
+             f"{cost['covered'] / cost['plain']:.2f}x; {cost['covered'] - cost['plain']:+.1f} ms a login"),
+            ("coverage report of those logins", f"{cost['take_ms']:.0f} ms", f"{cost['files']} action scripts"),
+            ("same outcomes with coverage", "yes" if cost["same"] else "NO", "coverage must not change results"),
+        ]
     width = max(len(r[0]) for r in rows_out)
     for name, value, note in rows_out:
         print(f"{name:<{width}}  {value:>16}  {note}")

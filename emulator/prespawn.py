@@ -119,7 +119,8 @@ def _discard_pending() -> None:
 
 
 # Flags after which run-action needs another host (a workspace's, a debugging one, another Node) or none.
-_NOT_ONE_SHOT = ("--tenant", "--action", "--inspect", "--inspect-brk", "--snapshot", "--node", "-h", "--help")
+_NOT_ONE_SHOT = ("--tenant", "--action", "--inspect", "--inspect-brk", "--snapshot", "--coverage", "--coverage-out", "--node",
+                 "-h", "--help")
 # Options before the command that take a value as the next word (`--workspace PATH run-action ...`).
 _VALUED = ("--workspace",)
 

@@ -1,11 +1,13 @@
-"""`--inspect`, `--inspect-brk` and `--snapshot` for run-action, run-trigger and flow.
+"""`--inspect`, `--inspect-brk`, `--snapshot` and `--coverage` for run-action, run-trigger, flow and compare.
 
 With `--inspect` the run happens on a debugging host whose inspector any DevTools client can attach to
 (the line Node prints, `Debugger listening on ws://...`, is printed on stderr, which VS Code's
 auto-attach and chrome://inspect recognise). `--inspect-brk` waits for a client and stops before the
 first line of the first action. `--snapshot FILE:LINE[:EXPR]` is the headless form: when the line is
 reached its local variables (or the expression) are recorded and the run goes on; the result lists them
-per action under `snapshots`.
+per action under `snapshots`. `--coverage` records which lines and blocks of each action version ran
+(debug/coverage.py): in the JSON result under `coverage`, as lcov with `--coverage-out FILE`, and as a
+short summary on stderr.
 """
 from __future__ import annotations
 
@@ -32,6 +34,16 @@ def add_debug_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--snapshot", action="append", default=[], metavar="FILE:LINE[:EXPR]",
                    help="record the local variables (or EXPR) each time FILE:LINE runs, and go on; FILE is an "
                         "action file, or a stored action's name (e.g. --snapshot add-roles:12:event.user.email)")
+    add_coverage_args(p)
+
+
+def add_coverage_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--coverage", action="store_true",
+                   help="record which lines and blocks of each action version ran, with their counts (in the JSON "
+                        "result under coverage, and a summary on stderr)")
+    p.add_argument("--coverage-out", metavar="FILE",
+                   help="also write the coverage as an lcov tracefile, which CI tools and genhtml read "
+                        "(implies --coverage)")
 
 
 PORT_LIKE = re.compile(r"(?:[\w.\-]+:|\[[0-9a-fA-F:]+\]:)?\d{1,5}")
@@ -85,7 +97,11 @@ def parse_address(value: str, flag: str) -> tuple[str, int]:
 
 def wanted(args: argparse.Namespace) -> bool:
     return bool(getattr(args, "inspect", None) is not None or getattr(args, "inspect_brk", None) is not None
-                or getattr(args, "snapshot", None))
+                or getattr(args, "snapshot", None) or coverage_wanted(args))
+
+
+def coverage_wanted(args: argparse.Namespace) -> bool:
+    return bool(getattr(args, "coverage", False) or getattr(args, "coverage_out", None))
 
 
 def _target(file: str, tenant: str | None) -> dict:
@@ -110,9 +126,9 @@ async def debugging(args: argparse.Namespace, node: Path, *, tenant: str | None 
         return
     from ..debug import DebugSession
 
-    snapshots = [parse_snapshot(s) for s in args.snapshot]
-    brk = args.inspect_brk is not None
-    flag, value = ("--inspect-brk", args.inspect_brk) if brk else ("--inspect", args.inspect)
+    snapshots = [parse_snapshot(s) for s in getattr(args, "snapshot", None) or []]
+    brk = getattr(args, "inspect_brk", None) is not None
+    flag, value = ("--inspect-brk", args.inspect_brk) if brk else ("--inspect", getattr(args, "inspect", None))
     address, port = parse_address(value or "", flag) if value is not None else ("127.0.0.1", 0)
     session = DebugSession(node, tenant=tenant or "default", address=address, port=port)
     await session.open()
@@ -139,18 +155,41 @@ async def debugging(args: argparse.Namespace, node: Path, *, tenant: str | None 
                     raise KeyboardInterrupt from None
                 raise
             await session.break_on_entry()  # the first action's handler, at its first statement
+        covering = coverage_wanted(args)
+        if covering:
+            from ..debug import coverage
+
+            await coverage.start(session.cdp)
         if pool is not None and tenant:
             pool.attach(tenant, session.host)
         yield session
         for bp in session.breakpoints.values():
             if bp.message:
                 print(f"actions-emulator: {bp.message}", file=sys.stderr)
+        if covering and not session.stopped:
+            await _report_coverage(args, session)
     finally:
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(sig)
         if pool is not None and tenant:
             pool.detach(tenant, session.host)
         await session.close()
+
+
+async def _report_coverage(args: argparse.Namespace, session) -> None:
+    """The coverage into the result the command emits (`session.report_into`), the lcov file, the summary."""
+    from ..debug import coverage
+
+    report = await coverage.take(session.cdp)
+    if session.report_into is not None:
+        session.report_into["coverage"] = report
+    if args.coverage_out:
+        try:
+            Path(args.coverage_out).write_text(coverage.lcov(report), encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"--coverage-out {args.coverage_out}: {exc.strerror or exc}") from None
+    for line in coverage.summary_lines(report):
+        print(line, file=sys.stderr)
 
 
 def stop_on_signal(session) -> None:
@@ -160,9 +199,11 @@ def stop_on_signal(session) -> None:
 
 
 def attach_snapshots(out: dict, session) -> dict:
-    """Add each action's snapshots (and the session's breakpoints) to a run's JSON (fields only added)."""
+    """Add each action's snapshots (and the session's breakpoints) to a run's JSON (fields only added);
+    with --coverage, `coverage` is added when the session ends."""
     if session is None:
         return out
+    session.report_into = out
     for action in out.get("actions", []):
         action["snapshots"] = [s for s in session.snapshots if s["file"] == action.get("file")]
     out["debug"] = {"url": session.url, "breakpoints": [b.to_json() for b in session.breakpoints.values()
@@ -174,6 +215,7 @@ def attach_flow_snapshots(out: dict, session, script_name) -> dict:
     """The same for a journey's report: each action of each execution gets the snapshots of its script."""
     if session is None:
         return out
+    session.report_into = out
     for executions in out.get("executions", {}).values():
         for execution in executions:
             for action in execution["actions"]:

@@ -70,6 +70,8 @@ EXAMPLES = {
     "--client": "--client 'My Web App'",
     "--connection": "--connection Username-Password-Authentication",
     "--continue": "--continue answer=yes",
+    "--coverage": "--coverage",
+    "--coverage-out": "--coverage-out coverage.info",
     "--days": "--days 10",
     "--dependency": "--dependency lodash@4.17.21",
     "--deploy": "--deploy",

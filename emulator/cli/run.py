@@ -14,7 +14,7 @@ from ..runtime import runtimes
 from ..runtime.node import SETTING as NODE_SETTING
 from ..runtime.node import bundled_node, node_version
 from .common import event_arg, event_secrets, open_emulator, read_text, secrets, tenant_arg, version_arg
-from .debugging import add_debug_args, attach_snapshots, debugging
+from .debugging import add_coverage_args, add_debug_args, attach_snapshots, debugging
 from . import summary
 from .output import emit, emit_json, json_arg
 
@@ -71,6 +71,7 @@ def add_parsers(sub) -> None:
     cmp_.add_argument("--event", action="append", default=[], metavar="FILE",
                       help="an event file (repeatable; default: the default event and every saved test event)")
     cmp_.add_argument("--node", metavar="PATH", help="Node binary to use instead of the bundled one")
+    add_coverage_args(cmp_)
     add_http_args(cmp_)
     json_arg(cmp_)
     cmp_.set_defaults(run=run_compare)
@@ -86,6 +87,8 @@ def add_parsers(sub) -> None:
     bench.add_argument("--quick", action="store_true", help="fewer iterations (a smoke run)")
     bench.add_argument("--flows", type=int, metavar="N",
                        help="instead: N sample logins end to end, as the app's batch runs them")
+    bench.add_argument("--coverage", action="store_true",
+                       help="with --flows: also what --coverage costs a login (on a debugging host, with and without)")
     bench.add_argument("--logs", type=int, metavar="N",
                        help="instead: open a workspace of N logs and list them with each filter "
                             "(e.g. --logs 100000)")
@@ -276,11 +279,15 @@ async def run_compare(args: argparse.Namespace) -> int:
     else:
         events = {"(default event)": None, **emu.test_events(args.tenant, args.action)}
     http = http_for_run(args, emu, args.tenant)
-    results = await compare_versions(emu, args.tenant, args.action, version_arg(args.a), version_arg(args.b),
-                                     events, http=http)
-    emit({"action": args.action, "a": args.a, "b": args.b,
-          "differing_events": [r.event_name for r in results if r.differences],
-          "events": [r.to_json() for r in results]}, args, summary.compare)
+    async with debugging(args, emu.pool.node, tenant=args.tenant, pool=emu.pool) as session:
+        results = await compare_versions(emu, args.tenant, args.action, version_arg(args.a), version_arg(args.b),
+                                         events, http=http)
+        out = {"action": args.action, "a": args.a, "b": args.b,
+               "differing_events": [r.event_name for r in results if r.differences],
+               "events": [r.to_json() for r in results]}
+        if session is not None:
+            session.report_into = out  # --coverage: each version's lines, over all the events
+    emit(out, args, summary.compare)
     return 1 if any(r.differences for r in results) else 0
 
 
@@ -324,7 +331,9 @@ async def run_bench(args: argparse.Namespace) -> int:
 
         if args.flows < 1:
             raise UsageError("--flows: give a number of runs of 1 or more")
-        return await run_flow_bench(args.flows, args.node)
+        return await run_flow_bench(args.flows, args.node, coverage=args.coverage)
+    if args.coverage:
+        raise UsageError("--coverage: give it with --flows N (the cost of coverage per login)")
     from ..bench import run_bench as bench
 
     return await bench(args.node, quick=args.quick)

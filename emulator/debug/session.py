@@ -151,6 +151,7 @@ class DebugSession:
         # The app shows every pause and has a Continue button; the CLI does not, so there a pause no outside
         # client can see (a `debugger` statement with nobody attached) goes on at once, as in plain Node.
         self.holds_pauses = False
+        self.report_into: dict | None = None  # the command's JSON result, where --coverage adds its report
         self.breakpoints: dict[str, Breakpoint] = {}
         self.paused: Pause | None = None
         self.snapshots: list[dict] = []
