@@ -76,6 +76,10 @@ async def _shoot(window: MainWindow, out: Path, suffix: str = "") -> list[Path]:
     window._debug_shot.save(str(out / f"debugger-paused{suffix}.png"))
     shots.append(out / f"debugger-paused{suffix}.png")
 
+    await _coverage(window)
+    await grab("actions-coverage")
+    view.coverage_button.setChecked(False)
+
     window.tabs.setCurrentWidget(window.bindings_view)
     await grab("flows-bindings")
     window.tabs.setCurrentWidget(window.tenant_view)
@@ -120,6 +124,27 @@ async def _debug(window: MainWindow) -> None:
     view.editor.toggle_breakpoint(8)
     window.debugger_dock.hide()  # as it does by itself a moment after the run went on
     window._debug_shot = path
+
+
+async def _coverage(window: MainWindow) -> None:
+    """Coverage on, a Test run of email-domain-policy with a competitor's e-mail (the deny branch), and the
+    editor's gutter shaded: what ran green, what did not red."""
+    view = window.actions_view
+    view.select("email-domain-policy")
+    view.coverage_button.setChecked(True)
+    view.tabs.setCurrentWidget(view.test)
+    event = view.test.current_event()
+    event["user"]["email"] = "spy@competitor.example"
+    view.test.event_editor.setPlainText(json.dumps(event, indent=2))
+    finished = asyncio.get_running_loop().create_future()
+    view.test_finished.connect(lambda r: finished.done() or finished.set_result(r))
+    view.test.run()
+    await asyncio.wait_for(finished, 60)
+    for _ in range(200):  # the report comes a moment after the run
+        if view.editor.coverage is not None:
+            break
+        await asyncio.sleep(0.05)
+    view.tabs.setCurrentIndex(0)
 
 
 async def _compare(window: MainWindow) -> None:

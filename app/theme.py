@@ -28,6 +28,8 @@ _COLORS = {
     "breakpoint": ("#c41a16", "#e51400"),
     "conditional": ("#d9822b", "#e8a33d"),
     "exec": ("#e8a600", "#ffcc00"),
+    "covered": ("#2da44e", "#3fb950"),  # a line the last run ran (Coverage)
+    "uncovered": ("#cf222e", "#f85149"),  # ... and one it did not
     "trigger": ("#7a5af8", "#a48bff"),
     "step": ("#8a9bb4", "#6b7a90"),
     "action": ("#0e7c86", "#2bb5c0"),

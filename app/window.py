@@ -106,6 +106,9 @@ class MainWindow(QMainWindow):
         self.ops.changed.connect(self._changed)
         self.ops.busy.connect(self._show_busy)
         self.actions_view.dirty_changed.connect(self._update_title)
+        # Coverage: a journey's or a batch's lines, once it is over (a step of a journey is not a run).
+        self.simulator_view.stepped.connect(lambda run: run.done and self.actions_view.spawn_coverage())
+        self.simulator_view.batch_finished.connect(lambda _result: self.actions_view.spawn_coverage())
         self.actions_view.deployed.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self._update_title()
         self.reload_tenants(self.settings.value("last_tenant", "", str))

@@ -17,7 +17,7 @@ from .changes import Changes
 from .modules_facade import ModulesFacade, module_script_name
 from .profiles_facade import ProfilesFacade
 from .management_facade import ManagementFacade
-from .errors import bad_request, not_found
+from .errors import EmulatorError, bad_request, not_found
 from .runtime import runtimes
 from .runtime.node import SETTING as NODE_SETTING
 from .runtime import DEFAULT_DEADLINE_MS, ActionSource, ChainResult, ModuleSource, DependencyCache, HostPool, build_event, run_chain
@@ -366,6 +366,40 @@ class Emulator(ModulesFacade, ProfilesFacade, ManagementFacade):
     # ---- the debugger's breakpoints (design §10) -------------------------------------------------------
     def breakpoints(self, tenant: str, action: str) -> list[dict]:
         return store.breakpoints.list_(self.ws, tenant, action)
+
+    def set_coverage(self, tenant: str, on: bool) -> None:
+        """Line coverage of the tenant's runs (the app's Coverage toggle): they run on its debugging host."""
+        self.debuggers.set_coverage(tenant, on)
+
+    def coverage_on(self, tenant: str) -> bool:
+        return tenant in self.debuggers.coverage
+
+    async def take_coverage(self, tenant: str) -> dict | None:
+        """What each action version of the tenant ran since the last take (see debug/coverage.py)."""
+        return await self.debuggers.take_coverage(tenant)
+
+    def coverage_lines(self, tenant: str, action: str, version: int | str) -> dict[int, int] | None:
+        """The latest report's line counts for one action version (None when it did not run)."""
+        from .debug import coverage
+
+        return coverage.lines_for(self.debuggers.last_coverage.get(tenant), action, version)
+
+    def coverage_for_code(self, tenant: str, action: str, code: str) -> tuple[dict[int, int], int | str] | None:
+        """The latest report's line counts for the version of `action` whose code is `code` (the editor's
+        text: the draft, or a deployed version a journey ran), and which version that was."""
+        from .debug import coverage
+
+        report = self.debuggers.last_coverage.get(tenant)
+        for f in (report or {}).get("files", []):
+            if f.get("action") != action:
+                continue
+            try:
+                same = store.actions.source(self.ws, tenant, action, f["version"])["code"] == code
+            except EmulatorError:
+                continue  # a version deleted since
+            if same:
+                return coverage.lines_for(report, action, f["version"]), f["version"]
+        return None
 
     def set_breakpoints(self, tenant: str, action: str, items: list[dict]) -> Changes:
         """Replace an action's breakpoints ({line, condition?, log?}); they apply from the next run."""

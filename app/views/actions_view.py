@@ -3,6 +3,8 @@ draft in the code editor (checked for syntax errors as you type), dependencies, 
 module pins, versions, and (for an action) the Test panel."""
 from __future__ import annotations
 
+import asyncio
+
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QInputDialog, QLabel,
                                QLineEdit, QMessageBox, QPushButton, QSplitter, QTabWidget, QTreeWidget, QTreeWidgetItem,
@@ -77,6 +79,12 @@ class ActionsView(QWidget):
         self.save_button, self.deploy_button = QPushButton("Save draft (Ctrl+S)"), QPushButton("Deploy (Ctrl+Shift+D)")
         self.save_button.clicked.connect(self.save_draft)
         self.deploy_button.clicked.connect(self.deploy)
+        self.coverage_button = QPushButton("Coverage")
+        self.coverage_button.setCheckable(True)
+        self.coverage_button.setToolTip("Shade the lines the last Test run, journey or batch ran: green ran, red "
+                                        "did not, the counts on hover. Runs go to a debugging host meanwhile.")
+        self.coverage_button.toggled.connect(self._coverage_toggled)
+        self.coverage_summary: str | None = None
         self.editor = EditorHost(ops.editors, "code")
         self.editor.textChanged.connect(self._edited)
         self.editor.enable_breakpoints(True)
@@ -112,6 +120,7 @@ class ActionsView(QWidget):
         right_layout = QVBoxLayout(right)
         header = QHBoxLayout()
         header.addWidget(self.title, 1)
+        header.addWidget(self.coverage_button)
         header.addWidget(self.save_button)
         header.addWidget(self.deploy_button)
         right_layout.addLayout(header)
@@ -140,6 +149,8 @@ class ActionsView(QWidget):
     # ---- the list ----------------------------------------------------------------------------------------
     def set_tenant(self, tenant: str | None) -> None:
         self.tenant, self.action = tenant, None
+        if tenant and self.coverage_button.isChecked():
+            self.ops.core.set_coverage(tenant, True)
         self.reload_tree()
 
     def _current_key(self) -> tuple[str, str | None]:
@@ -240,10 +251,40 @@ class ActionsView(QWidget):
         self.editor.set_errors({})
         self.editor.set_warnings([])
         self.check_status.setText("")
+        self.show_coverage()
         self._loading = False
         self._set_dirty(False)
         if action:
             self._check_timer.start()
+
+    # ---- coverage ---------------------------------------------------------------------------------------------
+    def _coverage_toggled(self, on: bool) -> None:
+        if self.tenant:
+            self.ops.core.set_coverage(self.tenant, on)
+        self.show_coverage()
+
+    async def refresh_coverage(self) -> None:
+        """Take what the runs since the last take covered (a Test run, a journey, a batch) and show it."""
+        if self.tenant and self.coverage_button.isChecked():
+            await self.ops.core.take_coverage(self.tenant)
+            self.show_coverage()
+
+    def show_coverage(self) -> None:
+        """The editor's shading for the code it shows, from the latest report (the draft, or the deployed
+        version with the same code); none where that code did not run."""
+        found = None
+        if self.coverage_button.isChecked() and self.tenant and self.action and self.kind.name == "action":
+            found = self.ops.core.coverage_for_code(self.tenant, self.action["name"], self.editor.toPlainText())
+        self.editor.set_coverage(found[0] if found else None)
+        self.coverage_button.setText("Coverage")
+        self.coverage_summary = None
+        if found:
+            lines = found[0]
+            ran = sum(1 for c in lines.values() if c > 0)
+            version = "the draft" if found[1] == "draft" else f"v{found[1]}"
+            self.coverage_summary = f"Coverage of {version}'s last run: {ran} of {len(lines)} lines ran."
+            self.coverage_button.setText(f"Coverage {ran}/{len(lines)}")
+            self.check_status.setText(self.coverage_summary)
 
     def _refresh_meta(self, action: dict) -> None:
         """Everything but the editor's text (which keeps its cursor and undo history)."""
@@ -416,6 +457,9 @@ class ActionsView(QWidget):
             self.action = None
             self.ops.call(self, self.ops.core.delete_action, self.tenant, name)
 
+    def spawn_coverage(self) -> None:
+        self._coverage_task = asyncio.ensure_future(self.refresh_coverage())
+
     def run_test(self, version, event: dict) -> None:
         """Run the saved draft (saving edits first) or a version; never deploys."""
         if not self.action or self.kind.name != "action":
@@ -433,6 +477,8 @@ class ActionsView(QWidget):
             if errors:
                 self.editor.set_errors(errors)
             self._update_context()  # the run may have installed the dependencies: their types now
+            if self.coverage_button.isChecked():
+                self.spawn_coverage()
             self.test_finished.emit(result)
 
         def failed(exc: Exception) -> None:

@@ -67,8 +67,13 @@ class CompareView(QWidget):
         outer.setStretchFactor(0, 1)
         outer.setStretchFactor(1, 1)
         outer.setSizes([300, 300])  # the diff view has no size of its own: give it half
+        # With Coverage on (the Actions view's toggle): the lines that ran on one version only.
+        self.coverage_label = QLabel()
+        self.coverage_label.setWordWrap(True)
+        self.coverage_label.hide()
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(self.coverage_label)
         layout.addWidget(outer)
 
     def set_tenant(self, tenant: str | None) -> None:
@@ -115,13 +120,20 @@ class CompareView(QWidget):
         self.run_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
 
+        self.coverage_label.hide()
+
         async def batch():
             try:
+                covering = self.ops.core.coverage_on(self.tenant)
+                if covering:
+                    await self.ops.core.take_coverage(self.tenant)  # what ran before is not this comparison's
                 for event_name, event in events.items():
                     left, _, _ = await self.ops.core.run_action(self.tenant, name, a, event)
                     right, _, _ = await self.ops.core.run_action(self.tenant, name, b, event)
                     self._add(compare(left, right, event_name))
                     self.progress.setValue(self.progress.value() + 1)
+                if covering:
+                    self._show_coverage(name, a, b, await self.ops.core.take_coverage(self.tenant))
             finally:
                 self.run_button.setEnabled(True)
                 self.cancel_button.setEnabled(False)
@@ -129,6 +141,26 @@ class CompareView(QWidget):
 
         self._task = asyncio.ensure_future(batch())
         return self._task
+
+    def _show_coverage(self, name: str, a, b, report: dict | None) -> None:
+        from emulator.debug.coverage import lines_for
+
+        deployed = self.ops.core.action(self.tenant, name)["deployed_version"]
+        a, b = (deployed if v == "deployed" else v for v in (a, b))
+        ran_a = {n for n, c in (lines_for(report, name, a) or {}).items() if c > 0}
+        ran_b = {n for n, c in (lines_for(report, name, b) or {}).items() if c > 0}
+        label = lambda v: "the draft" if v == "draft" else f"v{v}"  # noqa: E731
+        if a == b:
+            text = f"Coverage: {label(a)} ran {len(ran_a)} lines on these events."
+        else:
+            parts = [f"only {label(a)} (A) ran line{'s' if len(only) > 1 else ''} {', '.join(map(str, sorted(only)))}"
+                     for only in [ran_a - ran_b] if only]
+            parts += [f"only {label(b)} (B) ran line{'s' if len(only) > 1 else ''} {', '.join(map(str, sorted(only)))}"
+                      for only in [ran_b - ran_a] if only]
+            text = "Coverage: " + ("; ".join(parts) if parts else "both versions ran the same lines") + \
+                " (each version's own line numbers)."
+        self.coverage_label.setText(text)
+        self.coverage_label.show()
 
     def cancel(self) -> None:
         if self._task and not self._task.done():

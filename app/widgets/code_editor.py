@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtCore import QPoint, QPointF, QRect, QSize, QStringListModel, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QSize, QStringListModel, Qt, Signal
 from PySide6.QtGui import (QFontDatabase, QPainter, QPalette, QPolygonF, QTextCharFormat, QTextCursor,
                            QTextFormat)
 from PySide6.QtWidgets import QCompleter, QPlainTextEdit, QTextEdit, QToolTip, QWidget
@@ -40,8 +40,19 @@ class _LineNumbers(QWidget):
         if self.editor.breakpoints_enabled:
             self.editor.breakpoint_menu(self.editor.line_at_y(event.pos().y()), event.globalPos())
 
+    def event(self, event) -> bool:
+        if event.type() == QEvent.Type.ToolTip and self.editor.coverage is not None:
+            tip = self.editor.coverage_tip(self.editor.line_at_y(event.pos().y()))
+            if tip:
+                QToolTip.showText(event.globalPos(), tip, self)
+            else:
+                QToolTip.hideText()
+            return True
+        return super().event(event)
+
 
 MARK = 14  # the breakpoint column, left of the line numbers
+COVERAGE_BAR = 4  # the Coverage bar, at the gutter's left edge
 
 
 class CodeEditor(BreakpointEditing, QPlainTextEdit):
@@ -61,6 +72,7 @@ class CodeEditor(BreakpointEditing, QPlainTextEdit):
         self.breakpoints: dict[int, dict] = {}  # line -> {"condition": str|None, "log": str|None}
         self.breakpoints_enabled = False
         self.exec_line: int | None = None  # where a paused run stopped
+        self.coverage: dict[int, int] | None = None  # the last run's line counts (Coverage)
         self.completions: Completions | None = None
         self.warnings: list[dict] = []
         self.context: tuple = (None, (), {}, (), False)
@@ -79,7 +91,7 @@ class CodeEditor(BreakpointEditing, QPlainTextEdit):
 
     # ---- line numbers and error marks -------------------------------------------------------------------
     def gutter_width(self) -> int:
-        marks = MARK if self.breakpoints_enabled or self.exec_line else 0
+        marks = (MARK if self.breakpoints_enabled or self.exec_line else 0) + (COVERAGE_BAR if self.coverage else 0)
         return marks + 12 + self.fontMetrics().horizontalAdvance("9") * max(3, len(str(self.blockCount())))
 
     def _scroll_gutter(self, rect: QRect, dy: int) -> None:
@@ -111,9 +123,25 @@ class CodeEditor(BreakpointEditing, QPlainTextEdit):
             top += round(self.blockBoundingRect(block).height())
             block = block.next()
 
+    def set_coverage(self, lines: dict[int, int] | None) -> None:
+        """Shade the lines the last run ran (green) and did not (red), counts on hover; None clears."""
+        self.coverage = dict(lines) if lines else None
+        self.setViewportMargins(self.gutter_width(), 0, 0, 0)
+        self.gutter.update()
+
+    def coverage_tip(self, line: int) -> str | None:
+        count = (self.coverage or {}).get(line)
+        if count is None:
+            return None
+        return f"Coverage: ran {'once' if count == 1 else f'{count} times'} in the last run" if count else \
+            "Coverage: did not run in the last run"
+
     def _paint_marks(self, painter: QPainter, line: int, top: int, height: int) -> None:
+        if self.coverage and line in self.coverage:
+            painter.fillRect(0, top, COVERAGE_BAR, height,
+                             theme.color("covered" if self.coverage[line] > 0 else "uncovered"))
         d = min(MARK - 4, height - 4)
-        x, y = 2, top + (height - d) / 2
+        x, y = 2 + (COVERAGE_BAR if self.coverage else 0), top + (height - d) / 2
         bp = self.breakpoints.get(line)
         if bp is not None:
             painter.setPen(Qt.PenStyle.NoPen)
@@ -228,7 +256,7 @@ class CodeEditor(BreakpointEditing, QPlainTextEdit):
     def snapshot(self) -> dict:
         return {"text": self.toPlainText(), "context": self.context, "errors": self.errors, "warnings": self.warnings,
                 "breakpoints": self.breakpoints, "breakpoints_enabled": self.breakpoints_enabled,
-                "exec_line": self.exec_line, "read_only": self.isReadOnly()}
+                "exec_line": self.exec_line, "read_only": self.isReadOnly(), "coverage": self.coverage}
 
     # ---- completions and hover docs ------------------------------------------------------------------------
     def set_context(self, trigger_id: str | None, secrets: list[str] = (), libs: dict | None = None,

@@ -87,6 +87,7 @@ def restore(editor, state: dict) -> None:
         editor.enable_breakpoints(state["breakpoints_enabled"])
         editor.set_breakpoints([{"line": line, **bp} for line, bp in state["breakpoints"].items()])
         editor.set_exec_line(state["exec_line"])
+        editor.set_coverage(state.get("coverage"))
     editor.set_errors(state["errors"])
 
 

@@ -116,6 +116,14 @@ def _comment_only(stripped: str) -> bool:
     return stripped.startswith(("//", "/*", "*", "*/"))
 
 
+def lines_for(report: dict | None, action: str, version: int | str) -> dict[int, int] | None:
+    """One stored action version's line counts in a report ({line: count}), or None if it did not run."""
+    for f in (report or {}).get("files", []):
+        if f.get("action") == action and f.get("version") == version:
+            return {int(k): v for k, v in f["lines"].items()}
+    return None
+
+
 def lcov(report: dict) -> str:
     """The report as an lcov tracefile: TN, SF, FN/FNDA, BRDA, DA, and the totals, per file."""
     out = []

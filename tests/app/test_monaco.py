@@ -443,3 +443,26 @@ def test_a_modules_code_completes_its_own_secrets(win, aloop):
     assert "CRM_TOKEN" in _suggestions(aloop, editor, 1, 31)
     js(aloop, editor, "(ae.editor.trigger('test', 'hideSuggestWidget', {}), true)")
     view._set_dirty(False)
+
+
+def test_coverage_shades_monacos_gutter_with_the_counts_on_hover(win, aloop):
+    from .conftest import wait_signal
+
+    view = win.actions_view
+    view.select("add-role-claims")
+    editor = _ready(aloop, view.editor)
+    view.coverage_button.setChecked(True)
+    view.tabs.setCurrentWidget(view.test)
+    wait_signal(aloop, view.test_finished, lambda: aloop.call_soon(view.test.run))
+    _until(aloop, lambda: view.editor.coverage is not None)
+    view.tabs.setCurrentIndex(0)  # back to the code: a hidden editor draws no gutter
+    hit = js_until(aloop, editor, "document.querySelectorAll('.ae-cov-hit').length || null")
+    assert hit > 0
+    ran = [line for line, count in view.editor.coverage.items() if count > 0]
+    js(aloop, editor, f"(ae.editor.setPosition({{lineNumber: {ran[0]}, column: 3}}),"
+                      " ae.editor.trigger('test', 'editor.action.showHover', {}), true)")
+    text = js_until(aloop, editor, "(() => { const h = document.querySelector('.monaco-hover-content');"
+                                   " return h && h.textContent.includes('Coverage:') ? h.textContent : null; })()")
+    assert "Coverage: ran" in text
+    view.coverage_button.setChecked(False)
+    js_until(aloop, editor, "document.querySelectorAll('.ae-cov-hit').length === 0")

@@ -236,7 +236,7 @@ def test_the_readme_screenshots_script_still_works(tmp_path):
                          timeout=120, env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"})
     assert out.returncode == 0, out.stderr
     shots = sorted(p.name for p in tmp_path.glob("*.png"))
-    names = ["actions-editor", "compare-versions", "debugger-paused", "flows-bindings", "simulator-breakpoint",
+    names = ["actions-coverage", "actions-editor", "compare-versions", "debugger-paused", "flows-bindings", "simulator-breakpoint",
              "tenant-users", "test-panel", "timings-charts", "versions-diff"]
     # Every screenshot in the light theme, and again in the dark one.
     assert shots == sorted([f"{n}.png" for n in names] + [f"{n}-dark.png" for n in names])
@@ -496,3 +496,45 @@ def test_a_test_run_uses_the_actions_runtime_unless_a_debugger_holds_the_tenant(
     view.settings.runtime.setCurrentIndex(view.settings.runtime.findData("node18"))
     result = wait_signal(aloop, view.test_finished, view.test.run)
     assert result.node_version == "v18.4.0"
+
+
+def _until(aloop, cond, timeout=20):
+    import asyncio
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not cond():
+        assert time.monotonic() < deadline, "timed out"
+        aloop.run_until_complete(asyncio.sleep(0.02))
+
+
+def test_coverage_shades_the_lines_a_test_run_ran(win, aloop):
+    view = _new_action(win)
+    view.editor.setPlainText("exports.onExecutePostLogin = async (event, api) => {\n"
+                             "  if (event.user.app_metadata.vip) {\n"
+                             "    api.idToken.setCustomClaim('tier', 'gold');\n"
+                             "  }\n"
+                             "  api.idToken.setCustomClaim('done', true);\n};\n")
+    view.coverage_button.setChecked(True)
+    wait_signal(aloop, view.test_finished, view.test.run)
+    _until(aloop, lambda: view.editor.coverage is not None)
+    cov = view.editor.coverage
+    assert (cov[2], cov[3], cov[5]) == (1, 0, 1)  # the default event has no vip flag
+    assert view.editor.coverage_tip(3) == "Coverage: did not run in the last run"
+    assert view.editor.coverage_tip(5) == "Coverage: ran once in the last run"
+    assert view.coverage_summary == "Coverage of the draft's last run: 4 of 6 lines ran."  # not 3 nor its brace
+    assert view.coverage_button.text() == "Coverage 4/6"
+    view.coverage_button.setChecked(False)
+    assert view.editor.coverage is None
+
+
+def test_compare_with_coverage_names_the_lines_one_version_ran(win, aloop):
+    compare = win.compare_view
+    win.core.save_test_event("sample", "email-domain-policy", "competitor", {"user": {"email": "spy@competitor.example"}})
+    win.actions_view.coverage_button.setChecked(True)
+    compare.action_box.setCurrentText("email-domain-policy")
+    wait_signal(aloop, compare.finished, compare.start)
+    assert compare.coverage_label.isVisibleTo(compare)
+    text = compare.coverage_label.text()
+    print(text)
+    assert text.startswith("Coverage: only v") and "(each version's own line numbers)" in text, text

@@ -83,3 +83,35 @@ def test_a_journey_covers_every_action_it_ran(sample_ws):  # noqa: F811
     for f in out["coverage"]["files"]:
         if f["action"] in ran:
             assert f["summary"]["lines"]["covered"] > 0
+
+
+def test_the_apps_coverage_covers_each_run_until_it_is_turned_off(core):
+    """The facade behind the app's Coverage toggle: a Test run of the draft, then another, each taken
+    apart; off again, runs go back to the tenant's normal host."""
+    from emulator.debug.coverage import lines_for
+
+    from .conftest import tenant_with
+
+    # act() puts the body from line 2: the if, the claim inside it (line 3), a claim after it (line 5).
+    tenant_with(core, {"post-login": ["if (event.user.app_metadata.vip) {\n  api.idToken.setCustomClaim('t', 1);\n}\n"
+                                      "api.idToken.setCustomClaim('done', 1);"]})
+    emu = core.emu
+    emu.debug_breakpoints = True  # as the app sets it
+    emu.set_coverage("acme", True)
+
+    async def runs():
+        await emu.run_action("acme", "post-login-1", "draft", {"user": {"app_metadata": {"vip": True}}})
+        first = await emu.take_coverage("acme")
+        await emu.run_action("acme", "post-login-1", "draft", {"user": {"app_metadata": {}}})
+        second = await emu.take_coverage("acme")
+        return first, second
+
+    first, second = core.run(runs())
+    vip, plain = lines_for(first, "post-login-1", "draft"), lines_for(second, "post-login-1", "draft")
+    assert (vip[2], vip[3], vip[5]) == (1, 1, 1)
+    assert (plain[2], plain[3], plain[5]) == (1, 0, 1)  # counts start again at each take
+    assert emu.coverage_lines("acme", "post-login-1", "draft") == plain
+    emu.set_coverage("acme", False)
+    assert emu.coverage_lines("acme", "post-login-1", "draft") is None
+    core.run(emu.run_action("acme", "post-login-1", "draft", {}))
+    assert "acme" not in emu.debuggers.sessions

@@ -66,6 +66,7 @@ class MonacoCodeEditor(_TextMixin, BreakpointEditing, MonacoView):
         self.breakpoints: dict[int, dict] = {}
         self.breakpoints_enabled = False
         self.exec_line: int | None = None
+        self.coverage: dict[int, int] | None = None
         self.warnings: list[dict] = []
         self.context: tuple = (None, (), {}, (), False)
 
@@ -118,6 +119,11 @@ class MonacoCodeEditor(_TextMixin, BreakpointEditing, MonacoView):
         self.send("glyphs", on=self.breakpoints_enabled or bool(line))
         self.send("exec", line=line)
 
+    def set_coverage(self, lines: dict[int, int] | None) -> None:
+        """Shade the lines the last run ran (green) and did not (red), with the counts on hover; None clears."""
+        self.coverage = dict(lines) if lines else None
+        self.send("coverage", items=[{"line": k, "count": v} for k, v in sorted((lines or {}).items())])
+
     def enable_hover_evaluation(self, on: bool = True) -> None:
         self.send("hoverEval", on=on)
 
@@ -137,7 +143,7 @@ class MonacoCodeEditor(_TextMixin, BreakpointEditing, MonacoView):
     def snapshot(self) -> dict:
         return {"text": self._text, "context": self.context, "errors": self.errors, "warnings": self.warnings,
                 "breakpoints": self.breakpoints, "breakpoints_enabled": self.breakpoints_enabled,
-                "exec_line": self.exec_line, "read_only": self.read_only}
+                "exec_line": self.exec_line, "read_only": self.read_only, "coverage": self.coverage}
 
 
 class MonacoJsonEditor(_TextMixin, MonacoView):

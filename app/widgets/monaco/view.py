@@ -72,7 +72,7 @@ def theme_message() -> dict:
                                  ("regexp", "string"), ("keyword.json", "keyword"))]
     css_vars = {"base": _hex(p.color(r.Base)), "breakpoint": theme.css("breakpoint"),
                 "conditional": theme.css("conditional"), "exec": theme.css("exec"),
-                "exec-line": _hex(line)}
+                "exec-line": _hex(line), "covered": theme.css("covered"), "uncovered": theme.css("uncovered")}
     return {"dark": theme.is_dark(), "colors": colors, "rules": rules, "vars": css_vars}
 
 

@@ -5,6 +5,7 @@
 (function () {
   const mode = new URLSearchParams(location.search).get('mode') || 'code';
   const state = { editor: null, diff: null, applying: false, decorations: null, breakpoints: [], exec: null,
+                  coverage: [],
                   hoverEval: false, hovers: new Map(), nextHover: 1, bridge: null, pending: [] };
   const EXPR = /[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*/g;
   window.MonacoEnvironment = { getWorkerUrl: () => 'ae-editor://app/monaco/vs/base/worker/workerMain.js' };
@@ -41,6 +42,15 @@
       options: { glyphMarginClassName: b.log ? 'ae-bp-log' : (b.condition ? 'ae-bp-cond' : 'ae-bp'),
                  glyphMarginHoverMessage: { value: b.log ? `Logpoint: ${b.log}` : (b.condition ? `Breakpoint if ${b.condition}` : 'Breakpoint') } },
     }));
+    const lines = model() ? model().getLineCount() : 0;
+    for (const c of state.coverage) {
+      if (c.line > lines) continue;
+      const times = c.count === 1 ? 'once' : `${c.count} times`;
+      items.push({ range: new monaco.Range(c.line, 1, c.line, 1),
+                   options: { isWholeLine: true, linesDecorationsClassName: c.count > 0 ? 'ae-cov-hit' : 'ae-cov-miss',
+                              hoverMessage: { value: c.count > 0 ? `Coverage: ran ${times} in the last run`
+                                                                  : 'Coverage: did not run in the last run' } } });
+    }
     if (state.exec) {
       items.push({ range: new monaco.Range(state.exec, 1, state.exec, 1),
                    options: { isWholeLine: true, className: 'ae-exec-line', glyphMarginClassName: 'ae-exec' } });
@@ -77,6 +87,7 @@
     },
     markers(c) { markers(c.owner, c.items); },
     breakpoints(c) { state.breakpoints = c.items; redecorate(); },
+    coverage(c) { state.coverage = c.items || []; redecorate(); },
     glyphs(c) { state.editor.updateOptions({ glyphMargin: c.on }); },
     exec(c) {
       state.exec = c.line || null;
@@ -191,6 +202,7 @@
     get diff() { return state.diff; },
     tokens(line) { return monaco.editor.tokenize(model().getLineContent(line), model().getLanguageId())[0]; },
     markers() { return monaco.editor.getModelMarkers({ resource: model().uri }); },
+    coverage() { return state.coverage; },
   };
 
   require(['vs/editor/editor.main'], () => {
