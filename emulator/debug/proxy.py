@@ -128,8 +128,14 @@ class InspectorProxy:
 async def _pump_both(client: web.WebSocketResponse, upstream: aiohttp.ClientWebSocketResponse) -> None:
     """Copy messages both ways until either side closes."""
 
+    from .cdp import quick_ack
+
+    upstream_socket = upstream.get_extra_info("socket")
+
     async def pump(source, send) -> None:
         async for msg in source:
+            if source is upstream:
+                quick_ack(upstream_socket)  # see cdp.quick_ack: 40 ms a pause otherwise
             if msg.type == aiohttp.WSMsgType.TEXT:
                 await send(msg.data)
             elif msg.type == aiohttp.WSMsgType.BINARY:

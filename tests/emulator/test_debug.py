@@ -248,3 +248,25 @@ def test_step_into_an_api_call_lands_on_the_next_user_line():
         result = await asyncio.wait_for(run, 10)
         assert result.ok and session.paused is None
     debug(test)
+
+
+@pytest.mark.skipif(not hasattr(__import__("socket"), "TCP_QUICKACK"), reason="TCP_QUICKACK is Linux's")
+def test_a_step_answers_in_milliseconds_not_a_delayed_ack():
+    """Node's inspector sends a step's reply and its Debugger.paused as two packets; without an immediate
+    ACK the second waited ~40 ms (measured: 44 ms a step before, 1-2 ms after)."""
+    import statistics
+
+    async def test(session):
+        await session.set_breakpoint(str(ACTION), 8)
+        run = start(session)
+        await session.wait_paused(10)
+        times = []
+        for _ in range(3):
+            t0 = time.perf_counter()
+            await session.step_over()
+            await session.wait_paused(10)
+            times.append((time.perf_counter() - t0) * 1000)
+        await session.resume()
+        await run
+        return statistics.median(times)
+    assert debug(test) < 25
