@@ -270,3 +270,18 @@ def test_a_step_answers_in_milliseconds_not_a_delayed_ack():
         await run
         return statistics.median(times)
     assert debug(test) < 25
+
+
+def test_every_harness_script_is_under_the_readmes_skip_patterns():
+    """VS Code's skipFiles in the README: `<node_internals>/**` (node:…) and `**/emulator/runtime/harness/**`.
+    Every script a run loads is the user's, one of those, or has no URL; none is evalmachine.<anonymous>."""
+    from emulator.debug.session import HARNESS_DIR
+
+    async def test(session):
+        assert (await start(session)).ok
+        return set(session._scripts.values())
+    urls = debug(test)
+    strays = [u for u in urls if u and not u.startswith("node:") and not u.startswith(HARNESS_DIR.as_uri())
+              and u != ACTION.as_uri()]
+    assert strays == []
+    assert "node:actions-emulator/realm" in urls
