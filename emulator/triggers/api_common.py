@@ -145,3 +145,11 @@ __all__ = [
     "ANY", "STRING", "URL", "HTTP_URL", "cache", "user_metadata", "validation_error", "access_deny", "notification",
     "authentication_challenge", "redirect", "prompt_render", "_scope_rule",
 ]
+
+
+def flagged(path: str, args: tuple = (), doc: str = "") -> ApiMethod:
+    """A method Auth0's runtime has behind a feature flag (Early Access): it throws `Method not
+    implemented.` before looking at its arguments, as Auth0's does while the flag is off."""
+    return ApiMethod(path, args, "void", guards=("not_implemented",),
+                     doc=(doc + " " if doc else "") + "Early Access in Auth0, behind a feature flag: throws "
+                                                     "`Method not implemented.` until it is generally available.")

@@ -17,10 +17,7 @@ AUDIENCE = "https://api.example.com"
 
 def default_event() -> dict[str, Any]:
     """Every field of Auth0's example credentials-exchange event, in this emulator's sample world."""
-    client = e.client() | {"authentication": {"type": "self_signed_tls_client_auth", "certificate": {
-        "raw": "-----BEGIN CERTIFICATE-----\nMIIB...\n-----END CERTIFICATE-----",
-        "subject": "CN=worker.example.com", "subjectAltName": "DNS:worker.example.com",
-        "thumbprint256": "qrvM3e7_ABEiM0RVZneImaq7zN3u_wARIjNEVWZ3iJk"}}}
+    client = e.client() | {"authentication": e.mtls_client_authentication("worker.example.com")}
     request = e.request(body=True) | {"method": "POST", "body": {
         "client_id": client["client_id"], "client_secret": "********", "audience": AUDIENCE,
         "grant_type": "client_credentials"}}

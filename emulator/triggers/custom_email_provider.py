@@ -31,7 +31,8 @@ def default_event() -> dict[str, Any]:
         "tenant": e.tenant_settings(),
         "transaction": {"correlation_id": "c0rr3l4t10n-1d"},
         "user": {k: v for k, v in e.full_user().items()
-                 if k not in ("identities", "created_at", "updated_at", "phone_number", "phone_verified")},
+                 if k not in ("identities", "created_at", "updated_at", "phone_number", "phone_verified")}
+                | {"profile_id": "prof_5f7c8ec7c33c6c004bbafe82"},
         "secrets": {},
         "configuration": {},
     }

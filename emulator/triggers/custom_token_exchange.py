@@ -18,9 +18,9 @@ SAMPLE_TOKEN_TYPE = "urn:acme:legacy-session-token"
 
 def default_event() -> dict[str, Any]:
     """Every field of Auth0's example custom-token-exchange event, in this emulator's sample world."""
-    actor = e.full_user() | {"last_password_reset": "2026-10-01T08:00:00.000Z"}
+    actor = e.full_user(factors=True) | {"last_password_reset": "2026-10-01T08:00:00.000Z"}
     return {
-        "client": e.cimd_client(),
+        "client": e.cimd_client() | {"authentication": e.mtls_client_authentication()},
         "custom_domain": e.custom_domain(),
         "organization": e.organization(),
         "request": e.request(body=True) | {"method": "POST", "body": {
@@ -74,6 +74,8 @@ TRIGGER = Trigger(
         ApiMethod("user.setUserMetadata", (Arg("key"), Arg("value")), "void",
                   codec=_codec(schemas.CTE_SET_METADATA, ("key", "value"), "setUserMetadata"),
                   doc="Set a user_metadata key of the user tokens are issued for (null deletes it)."),
+        c.flagged("transaction.setMetadata", (Arg("key", c.ANY, True), Arg("value", c.ANY, True)),
+                  "Set a value in event.transaction.metadata."),
         *c.cache(),
     ),
     default_event=default_event,

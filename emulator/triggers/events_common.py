@@ -44,6 +44,7 @@ def request(*, query: bool = False, body: bool = False, asn: bool = False) -> di
         req["query"] = {
             "client_id": "wq3Yc1Bz8VnJ9sKx2LmP4TdR6hFg0AeU", "response_type": "code", "scope": "openid profile email",
             "redirect_uri": "https://app.example.com/callback", "state": "dGVzdC1zdGF0ZQ", "prompt": "login",
+            "protocol": "oauth2", "connection": "Username-Password-Authentication",
         }
     if body:
         req["body"] = {}
@@ -60,6 +61,14 @@ def cimd_client() -> dict[str, Any]:
                        "external_metadata_type": "cimd"}
 
 
+def mtls_client_authentication(host: str = "app.example.com") -> dict[str, Any]:
+    """How a client authenticated with mutual TLS (a self-signed certificate), as Auth0's examples show it."""
+    return {"type": "self_signed_tls_client_auth", "certificate": {
+        "raw": "-----BEGIN CERTIFICATE-----\nMIIB...\n-----END CERTIFICATE-----",
+        "subject": f"CN={host}", "subjectAltName": f"DNS:{host}",
+        "thumbprint256": "qrvM3e7_ABEiM0RVZneImaq7zN3u_wARIjNEVWZ3iJk"}}
+
+
 def connection() -> dict[str, Any]:
     return {"id": "con_fpe5kj482KO1eOzQ", "name": "Username-Password-Authentication", "strategy": "auth0",
             "metadata": {}}
@@ -74,9 +83,15 @@ def transaction_base() -> dict[str, Any]:
     }
 
 
+# The identity provider's access token Auth0's example identities carry (a journey's real database users
+# have none: flows/events.py builds their identities from the directory).
+IDP_ACCESS_TOKEN = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiI1ZjdjOGVjN2MzM2M2YzAwNGJiYWZlODIifQ.c2FtcGxlLWlkcC10b2tlbg"
+
+
 def identity() -> dict[str, Any]:
     return {"connection": "Username-Password-Authentication", "isSocial": False, "provider": "auth0",
-            "user_id": USER_ID.split("|", 1)[1], "userId": USER_ID.split("|", 1)[1], "profileData": {}}
+            "user_id": USER_ID.split("|", 1)[1], "userId": USER_ID.split("|", 1)[1], "profileData": {},
+            "accessToken": IDP_ACCESS_TOKEN}
 
 
 def full_user(*, factors: bool = False) -> dict[str, Any]:
@@ -132,6 +147,7 @@ def risk_assessment(full: bool = True) -> dict[str, Any]:
             "UntrustedIP": {"confidence": "high", "code": "not_found_on_deny_list"},
             "NewDevice": {"confidence": "high", "code": "match", "details": {"device": "known", "useragent": "known"}},
             "ImpossibleTravel": {"confidence": "high", "code": "minimal_travel_from_last_login"},
+            "AgentDetection": {"confidence": "neutral", "code": "verified_agent", "details": {"provider": "openai"}},
         },
         "supplemental": {"akamai": akamai()},
     }

@@ -21,7 +21,10 @@ def default_event() -> dict[str, Any]:
         "custom_domain": e.custom_domain(),
         "organization": e.organization(),
         "prompt": {"id": "form_1234567890", "fields": {}, "vars": {}},
-        "request": e.request(query=True, body=True),
+        # Auth0's example request carries a body with these four fields (and the authorize query).
+        "request": e.request(query=True, body=True) | {"body": {
+            "client_id": e.client()["client_id"], "client_secret": "********",
+            "audience": "https://dev-tenant.us.auth0.com/api/v2/", "grant_type": "client_credentials"}},
         "stats": {"logins_count": 12},
         "tenant": e.tenant(),
         "transaction": transaction,

@@ -116,6 +116,10 @@ def _api() -> tuple[ApiMethod, ...]:
                   behavior="transaction.setMetadata",
                   doc="Set a value shared by all post-login actions of this transaction; visible at once in "
                       "event.transaction.metadata."),
+        c.flagged("transaction.addTargetScope", (Arg("scope", c.ANY, True),), "Add a scope to the access token."),
+        c.flagged("transaction.removeTargetScope", (Arg("scope", c.ANY, True),), "Remove a scope from the access token."),
+        c.flagged("transaction.setTargetScopes", (Arg("scopes", c.ANY, True),), "Replace the access token's scopes."),
+        c.flagged("transaction.clearTargetScopes", (), "Issue the access token with no scope."),
         *c.user_metadata(),
         c.validation_error(),
         *_saml(),
@@ -156,10 +160,7 @@ def default_event() -> dict[str, Any]:
                            "riskAssessment": e.risk_assessment()},
         "authorization": {"roles": []},
         "client": client | {
-            "authentication": {"type": "self_signed_tls_client_auth", "certificate": {
-                "raw": "-----BEGIN CERTIFICATE-----\nMIIB...\n-----END CERTIFICATE-----",
-                "subject": "CN=app.example.com", "subjectAltName": "DNS:app.example.com",
-                "thumbprint256": "qrvM3e7_ABEiM0RVZneImaq7zN3u_wARIjNEVWZ3iJk"}},
+            "authentication": e.mtls_client_authentication(),
             "external_client_id": "https://app.example.com/oauth-client.json", "external_metadata_type": "cimd",
             "refresh_token": {"policies": [{"audience": "https://api.example.com", "scope": ["read:orders"]}]},
         },

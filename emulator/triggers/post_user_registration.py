@@ -13,6 +13,8 @@ def default_event() -> dict[str, Any]:
                                                                 "user_agent")}
     transaction = e.transaction_base() | {"id": "nZniEmn3ejOpcV46_ac1CxJCuO_gAuwR"}
     user = e.full_user() | {"last_password_reset": "2026-10-01T08:00:00.000Z"}
+    # Auth0's example user also carries the tenant's id and the phone in camelCase (the signup's own fields).
+    user |= {"tenant": e.tenant()["id"], "phoneNumber": user["phone_number"]}
     return {
         "authentication": {"riskAssessment": e.risk_assessment(full=False)},
         "connection": e.connection(),

@@ -63,7 +63,8 @@ class ApiMethod:
     behavior: name of a harness function that computes a return value or keeps per-execution state.
     effect: STOP or SUSPEND when the command changes the course of the chain.
     guards: named preconditions checked before the arguments (harness/api.js GUARDS: "continue_only",
-        "once", "render_conflict", "redirect_conflict", "refresh_token_offline").
+        "once", "render_conflict", "redirect_conflict", "refresh_token_offline", "not_implemented": a
+        method Auth0's runtime has behind a feature flag, which throws `Method not implemented.`).
     codec: Auth0's schema check, run after the argument rules and before the behaviour.
     """
 

@@ -20,7 +20,9 @@ def default_event() -> dict[str, Any]:
         "security_context": e.security_context(),
         "tenant": e.tenant(),
         "transaction": {"correlation_id": "c0rr3l4t10n-1d"},
-        "user": e.full_user(factors=True) | {"last_password_reset": "2026-10-01T08:00:00.000Z"},
+        # A code goes out to an enrolled (or enrolling) phone: Guardian is among the user's factors.
+        "user": e.full_user(factors=True) | {"last_password_reset": "2026-10-01T08:00:00.000Z",
+                                             "multifactor": ["guardian"]},
         "secrets": {},
         "configuration": {},
     }

@@ -33,6 +33,11 @@ const GUARDS = {
   redirect_conflict(ctx) {
     return ctx.interaction === 'render' ? ctx.abort(CONFLICT) : undefined;
   },
+  // In Auth0's runtime behind a feature flag (Early Access): without it the method throws this, whatever
+  // its arguments (the flag is off for every tenant until Auth0 makes the method generally available).
+  not_implemented() {
+    throw new Error('Method not implemented.');
+  },
   // Auth0 refuses most refresh-token calls on an online token before looking at the arguments.
   refresh_token_offline(ctx, method) {
     const rt = ctx.event.refresh_token;
