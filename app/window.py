@@ -110,6 +110,7 @@ class MainWindow(QMainWindow):
         self.simulator_view.stepped.connect(lambda run: run.done and self.actions_view.spawn_coverage())
         self.simulator_view.batch_finished.connect(lambda _result: self.actions_view.spawn_coverage())
         self.actions_view.deployed.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.bindings_view.notice.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self._update_title()
         self.reload_tenants(self.settings.value("last_tenant", "", str))
         geometry = self.settings.value("geometry")

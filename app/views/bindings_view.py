@@ -28,8 +28,11 @@ class TriggerBindings(QGroupBox):
 
     def __init__(self, ops, trigger):
         super().__init__(trigger.id)
-        self.setToolTip(f"{trigger.doc}\n{'Blocking' if trigger.blocking else 'Async'}; at most "
-                        f"{trigger.max_bindings} actions.")
+        bindable = trigger.max_bindings > 0
+        limit = f"at most {trigger.max_bindings}" if bindable else "not bound here"
+        self.setToolTip(f"{trigger.doc}\n{'Blocking' if trigger.blocking else 'Async'}; "
+                        + (f"at most {trigger.max_bindings} actions." if bindable else
+                           "its actions are attached elsewhere (Custom Token Exchange profiles), not bound in a flow."))
         self.ops, self.trigger, self.tenant = ops, trigger, None
         self.list = QListWidget()
         self.list.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
@@ -37,7 +40,9 @@ class TriggerBindings(QGroupBox):
         self.list.model().rowsMoved.connect(lambda *_: self.apply())
         self.candidates = QComboBox()
         add, remove = QPushButton("Add"), QPushButton("Remove")
+        self.add_button, self.remove_button = add, remove
         up, down = QPushButton("↑"), QPushButton("↓")
+        self._arrows = (up, down)
         add.clicked.connect(self.add_selected)
         remove.clicked.connect(self.remove_selected)
         up.clicked.connect(lambda: self.move(-1))
@@ -54,25 +59,30 @@ class TriggerBindings(QGroupBox):
             row.addWidget(w)
         layout = QVBoxLayout(self)
         layout.setSpacing(2)
-        layout.addWidget(_terminal(f"Start · {'blocking' if trigger.blocking else 'async'}, at most "
-                                   f"{trigger.max_bindings}"))
+        layout.addWidget(_terminal(f"Start · {'blocking' if trigger.blocking else 'async'}, {limit}"))
         layout.addWidget(self.list)
         layout.addWidget(_terminal("Complete"))
         layout.addLayout(row)
         layout.addWidget(self.message)
         self.list.setMinimumHeight(60)
+        self.list.currentRowChanged.connect(lambda _row: self._enable())
+        self.bindable = bindable
+        if not bindable:
+            self.message.setStyleSheet("")
+            self.message.setText("Attached through Custom Token Exchange profiles (token-exchange-profiles), "
+                                 "not bound here.")
 
     def load(self, tenant: str) -> None:
         self.tenant = tenant
         bound = self.ops.core.bindings(tenant, self.trigger.id)[self.trigger.id]
+        # Only the list's own signals are held: the model's must reach the view, or it draws the rows it
+        # knew before (a row added by Add went undrawn). Refilling emits no rowsMoved, so apply() stays quiet.
         self.list.blockSignals(True)
-        self.list.model().blockSignals(True)
         self.list.clear()
         for b in bound:
             item = QListWidgetItem(f"{b['action']['name']}  (v{b['action']['deployed_version']})")
             item.setData(Qt.ItemDataRole.UserRole, b["action"]["name"])
             self.list.addItem(item)
-        self.list.model().blockSignals(False)
         self.list.blockSignals(False)
         names = {b["action"]["name"] for b in bound}
         self.candidates.clear()
@@ -82,6 +92,15 @@ class TriggerBindings(QGroupBox):
                 state = "" if a["deployed_version"] else " (not deployed)"
                 self.candidates.addItem(a["name"] + state, a["name"])
         self.candidates.setPlaceholderText("none to add")
+        self._enable()
+
+    def _enable(self) -> None:
+        """Add only with something to add, Remove and the arrows only with a row chosen."""
+        self.add_button.setEnabled(self.bindable and self.candidates.count() > 0)
+        chosen = self.bindable and self.list.currentRow() >= 0
+        for button in (self.remove_button, *self._arrows):
+            button.setEnabled(chosen)
+        self.candidates.setEnabled(self.bindable)
 
     def names(self) -> list[str]:
         return [self.list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.list.count())]
@@ -121,6 +140,7 @@ class TriggerBindings(QGroupBox):
 
 class BindingsView(QScrollArea):
     changed = Signal()
+    notice = Signal(str)  # what a change did, for the status bar
 
     def __init__(self, ops):
         super().__init__()
@@ -150,6 +170,8 @@ class BindingsView(QScrollArea):
 
     def _applied(self, trigger_id: str) -> None:
         self.ops.changed.emit(Changes(bindings=frozenset([(self.tenant, trigger_id)])))
+        names = self.boxes[trigger_id].names()
+        self.notice.emit(f"{trigger_id} now runs: {', '.join(names)}" if names else f"{trigger_id} runs no action")
 
     def apply_changes(self, changes) -> None:
         if not self.tenant:

@@ -538,3 +538,33 @@ def test_compare_with_coverage_names_the_lines_one_version_ran(win, aloop):
     text = compare.coverage_label.text()
     print(text)
     assert text.startswith("Coverage: only v") and "(each version's own line numbers)" in text, text
+
+
+def test_an_added_binding_is_drawn_and_the_deploy_notice_updates(win, aloop):
+    view = _new_action(win, "late-binding")
+    view.deploy()
+    assert "(not bound in a flow)" in win.statusBar().currentMessage()
+    win.tabs.setCurrentWidget(win.bindings_view)
+    box = win.bindings_view.boxes["post-login"]
+    box.candidates.setCurrentIndex(box.candidates.findData("late-binding"))
+    box.add_selected()
+    assert box.names()[-1] == "late-binding"
+    last = box.list.item(box.list.count() - 1)
+    rect = box.list.visualItemRect(last)
+    assert rect.isValid() and rect.height() > 0  # the view knows the new row: it draws it
+    assert box.list.indexAt(rect.center()).row() == box.list.count() - 1
+    assert "(not bound in a flow)" not in win.statusBar().currentMessage()
+    assert "late-binding" in win.statusBar().currentMessage()
+
+
+def test_flows_say_which_trigger_cannot_be_bound_and_disable_what_cannot_be_done(win):
+    cte = win.bindings_view.boxes["custom-token-exchange"]
+    assert not cte.add_button.isEnabled() and not cte.remove_button.isEnabled()
+    assert "not bound here" in cte.message.text() and "at most 0" not in cte.toolTip()
+    post_login = win.bindings_view.boxes["post-login"]
+    assert not post_login.remove_button.isEnabled()  # no row chosen yet
+    post_login.list.setCurrentRow(0)
+    assert post_login.remove_button.isEnabled()
+    # A trigger with every one of its actions bound has nothing to add.
+    signup = win.bindings_view.boxes["pre-user-registration"]
+    assert signup.add_button.isEnabled() == (signup.candidates.count() > 0)

@@ -48,12 +48,31 @@ class Isolate {
     });
     this.ready.catch(() => {});
     port1.on('message', (msg) => this.receive(msg));
+    port1.on('close', () => { this.portClosed = true; });
     this.worker.postMessage({ port: port2 }, [port2]);
     this.worker.on('error', (err) => this.lost(err && err.code === 'ERR_WORKER_OUT_OF_MEMORY'
       ? `The action exceeded the memory limit (${options.heap_mb} MB JavaScript heap); its isolate was discarded.`
       : `The action's isolate failed: ${err && err.message}; it was discarded.`));
-    this.worker.on('exit', (code) => this.lost(null, code));
+    // The isolate's last messages (an api call it recorded just before it ended) may still be queued on
+    // the port when 'exit' comes: end its invocations once the port has delivered them and closed.
+    this.worker.on('exit', (code) => this.afterDrain(() => this.lost(null, code)));
     this.heap = null;
+  }
+
+  afterDrain(then) {
+    let done = false;
+    const go = () => {
+      if (!done) {
+        done = true;
+        then();
+      }
+    };
+    if (this.portClosed) {
+      setImmediate(go);
+      return;
+    }
+    this.port.once('close', go);
+    setTimeout(go, 200).unref(); // a port that never says it closed: do not wait for ever
   }
 
   receive(msg) {
