@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 
 from .. import lazy
 from ..errors import UsageError
@@ -36,6 +37,11 @@ def _answer_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--new-password", help="the new password typed on the reset page")
     p.add_argument("--continue", dest="cont", action="append", default=[], metavar="KEY=VALUE",
                    help="a value the user comes back to /continue with (repeatable)")
+    p.add_argument("--continue-claim", dest="cont_claims", action="append", default=[], metavar="KEY=VALUE",
+                   help="back from a redirect with a session token carrying this claim (JSON values allowed; "
+                        "repeatable), signed with the redirecting action's secret, as its page would sign it")
+    p.add_argument("--continue-secret", metavar="NAME",
+                   help="which of the redirecting action's secrets signs that token (default: its only one)")
     p.add_argument("--field", action="append", default=[], metavar="KEY=VALUE", help="a form field (prompt.render)")
     p.add_argument("--auto", action="store_true",
                    help="play the user: read OTPs and reset links from the outbox, come back from redirects")
@@ -121,10 +127,22 @@ def _pairs(values: list[str], flag: str) -> dict:
     return out
 
 
+def _json_pairs(values: list[str], flag: str) -> dict:
+    """KEY=VALUE pairs whose values may be JSON (true, 42, {...}); anything else stays text."""
+    out = {}
+    for key, value in _pairs(values, flag).items():
+        try:
+            out[key] = json.loads(value)
+        except ValueError:
+            out[key] = value
+    return out
+
+
 def _answers(args) -> flows.Answers:
     return flows.Answers(otp=args.otp, phone=args.phone, new_password=args.new_password,
                          continue_query=_pairs(args.cont, "--continue"), form_fields=_pairs(args.field, "--field"),
-                         auto=args.auto)
+                         continue_claims=_json_pairs(args.cont_claims, "--continue-claim"),
+                         continue_secret=args.continue_secret, auto=args.auto)
 
 
 ACTION_FAILED, JOURNEY_FAILED = 1, 4  # the exit codes (cli/__init__.py, README)
@@ -143,6 +161,10 @@ def exit_code(out: dict) -> int:
 
 def _exit(out: dict, args=None) -> int:
     emit(out, args, summary.flow)
+    missing = (out.get("waiting") or {}).get("missing")
+    if missing and getattr(args, "auto", False):  # --auto could not answer: say what it needs, and fail
+        print(f"actions-emulator: {missing}", file=sys.stderr)
+        return JOURNEY_FAILED
     return exit_code(out)
 
 
@@ -220,12 +242,7 @@ def jwks(args) -> int:
 def redirect_token(args) -> int:
     """What the page an action redirected to would send back: an HS256 token with the run's state."""
     emu = open_emulator(args)
-    claims = {}
-    for key, value in _pairs(args.claims, "--claim").items():
-        try:
-            claims[key] = json.loads(value)
-        except json.JSONDecodeError:
-            claims[key] = value
+    claims = _json_pairs(args.claims, "--claim")
     print(redirect.session_token(emu, flows.load(emu.ws, args.run_id), claims, secret=args.secret))
     return 0
 

@@ -70,6 +70,8 @@ EXAMPLES = {
     "--client": "--client 'My Web App'",
     "--connection": "--connection Username-Password-Authentication",
     "--continue": "--continue answer=yes",
+    "--continue-claim": "--continue-claim age_verified=true",
+    "--continue-secret": "--continue-secret SESSION_TOKEN_SECRET",
     "--coverage": "--coverage",
     "--coverage-out": "--coverage-out coverage.info",
     "--days": "--days 10",

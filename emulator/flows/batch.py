@@ -34,7 +34,8 @@ class BatchResult:
         self.run_ids.append(run.id)
         if run.status != SUCCESS and len(self.failures) < 20:
             error = run.error or {}
-            text = error.get("error_description") or error.get("description") or error.get("message") or ""
+            text = (error.get("error_description") or error.get("description") or error.get("message")
+                    or (run.waiting or {}).get("missing") or "")
             self.failures.append((run.id, run.status, text))
 
 
@@ -49,9 +50,12 @@ def _inputs_for(kind: str, inputs: dict, i: int, batch_id: str) -> dict:
 async def run_batch(emu, tenant: str, kind: str, inputs: dict, count: int, *, client: str | None = None,
                     connection: str | None = None, deterministic: bool = False, seed: int = 42,
                     on_progress: Callable[[int, FlowRun], None] | None = None,
-                    result: BatchResult | None = None, in_flight: int = IN_FLIGHT) -> BatchResult:
-    """Run the journey `count` times. `result` (if given) fills as runs finish, so a caller that cancels
-    still has what was done."""
+                    result: BatchResult | None = None, in_flight: int = IN_FLIGHT,
+                    answers: Answers | None = None) -> BatchResult:
+    """Run the journey `count` times, each playing the user (`answers`, default Answers(auto=True): a
+    redirect's session-token claims given once serve every run). `result` (if given) fills as runs
+    finish, so a caller that cancels still has what was done."""
+    answers = answers or Answers(auto=True)
     if not 1 <= count <= MAX_RUNS:
         raise UsageError(f"a batch is 1 to {MAX_RUNS} runs, not {count}")
     result = result if result is not None else BatchResult()
@@ -63,7 +67,7 @@ async def run_batch(emu, tenant: str, kind: str, inputs: dict, count: int, *, cl
             t0 = time.perf_counter()
             run = start(emu, tenant, kind, _inputs_for(kind, inputs, i, batch_id), client=client,
                         connection=connection, deterministic=deterministic, seed=seed + i)
-            run = await run_to_end(emu, run, Answers(auto=True))
+            run = await run_to_end(emu, run, answers)
             result.add(run, (time.perf_counter() - t0) * 1000)
             if on_progress:
                 on_progress(result.runs, run)

@@ -16,7 +16,7 @@ from typing import Callable
 from .. import store
 from ..clock import FixedClock, Ids
 from ..errors import UsageError, bad_request
-from . import chain, client_credentials, login, mfa, password_reset, signup, token_exchange
+from . import chain, client_credentials, login, mfa, password_reset, redirect, signup, token_exchange
 from .run import RUNNING, FlowRun, save
 
 CLIENT_CREDENTIALS, TOKEN_EXCHANGE = "client_credentials", "token_exchange"
@@ -41,6 +41,10 @@ class Answers:
     continue_query: dict = field(default_factory=dict)
     continue_body: dict = field(default_factory=dict)
     form_fields: dict = field(default_factory=dict)
+    # Back from a redirect whose page signs a session token (api.redirect.validateToken): its claims, signed
+    # with the redirecting action's secret (this one, or its only one), as `redirect-token` signs them.
+    continue_claims: dict = field(default_factory=dict)
+    continue_secret: str | None = None
     auto: bool = False  # read OTPs and reset links from the outbox; come back from redirects
 
 
@@ -138,6 +142,12 @@ def answer_for(emu, run: FlowRun, answers: Answers) -> dict | None:
         if not phone and answers.auto and run.ctx.get("user_id"):
             phone = store.directory.get_user(emu.ws, run.tenant, run.ctx["user_id"]).get("phone_number")
         return {"phone": phone} if phone else None
+    if need == "continue" and answers.continue_claims:
+        return _signed_return(emu, run, answers)
+    if need == "continue" and answers.auto and redirect.expects_session_token(run):
+        # The page would sign a token the action validates: coming back without one can only fail.
+        run.waiting = {**run.waiting, "missing": redirect.missing_token_message(emu, run)}
+        return None
     if need == "continue" and (answers.auto or answers.continue_query or answers.continue_body):
         return {"query": answers.continue_query, "body": answers.continue_body}
     if need == "form" and (answers.auto or answers.form_fields):
@@ -150,6 +160,13 @@ def answer_for(emu, run: FlowRun, answers: Answers) -> dict | None:
     if need == "new_password" and (answers.new_password or run.inputs.get("new_password")):
         return {"new_password": answers.new_password or run.inputs["new_password"]}
     return None
+
+
+def _signed_return(emu, run: FlowRun, answers: Answers) -> dict:
+    """Back from the redirect with a session token of these claims, signed with the action's secret."""
+    token = redirect.session_token(emu, run, answers.continue_claims,
+                                   secret_name=answers.continue_secret or redirect.only_secret_name(emu, run))
+    return {"query": {**answers.continue_query, redirect.token_parameter(run): token}, "body": answers.continue_body}
 
 
 async def run_to_end(emu, run: FlowRun, answers: Answers | None = None,

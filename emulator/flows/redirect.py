@@ -4,6 +4,7 @@ the run's own clock, so a deterministic run (whose clock is fixed) accepts it.""
 from __future__ import annotations
 
 import time
+from urllib.parse import parse_qs, urlsplit
 
 from .. import store, tokens
 from ..errors import UsageError
@@ -42,3 +43,37 @@ def session_token(emu, run: FlowRun, claims: dict, *, secret: str | None = None,
     payload = {"iss": tokens.domain(run.tenant), "sub": run.ctx["user_id"], "state": run.id, "iat": now,
                "exp": now + TTL_S, **claims}
     return sign_hs256(payload, secret)
+
+
+TOKEN_PARAMETER = "session_token"  # validateToken's default tokenParameterName, and what pages send
+
+
+def token_parameter(run: FlowRun) -> str:
+    """The parameter the redirect sent its token in (and so expects it back in): session_token by default."""
+    query = parse_qs(urlsplit((run.waiting or {}).get("url", "")).query)
+    return next((k for k in query if k == TOKEN_PARAMETER or k.endswith("_token")), TOKEN_PARAMETER)
+
+
+def expects_session_token(run: FlowRun) -> bool:
+    """Whether the redirect carried a session token (api.redirect.encodeToken): its page signs one back."""
+    query = parse_qs(urlsplit((run.waiting or {}).get("url", "")).query)
+    return any(k == TOKEN_PARAMETER or k.endswith("_token") for k in query)
+
+
+def only_secret_name(emu, run: FlowRun) -> str:
+    secrets = redirecting_action_secrets(emu, run)
+    if len(secrets) != 1:
+        names = ", ".join(sorted(secrets)) or "none"
+        raise UsageError(f"the redirecting action has {len(secrets)} secrets ({names}): say which signs the "
+                         f"session token (--continue-secret NAME)")
+    return next(iter(secrets))
+
+
+def missing_token_message(emu, run: FlowRun) -> str:
+    """One line: what --auto (or a batch) needs to come back from this redirect."""
+    cur = run.cursor
+    action = cur.actions[cur.index]["name"] if cur is not None else "the action"
+    secrets = ", ".join(sorted(redirecting_action_secrets(emu, run))) or "its secret"
+    return (f"{action} redirected with a session token its onContinue validates: give the claims its page would "
+            f"sign, e.g. --continue-claim age_verified=true (signed with {secrets}), or answer once in the "
+            f"Simulator before a batch")

@@ -412,3 +412,23 @@ def test_detail_trees_show_dates_copy_values_and_elide_in_the_middle(qtbot):
     json_tree.copy_value(token)  # a container copies as JSON
     assert json.loads(QGuiApplication.clipboard().text())["exp"] == 1_800_000_000
     assert json_tree.path_of(exp) == "id_token.exp"
+
+
+def test_a_batch_comes_back_from_a_redirect_with_the_answer_given_once(win, aloop):
+    """sam.lee is sent to an age check whose page signs a session token: a batch cannot make one up, and
+    says what it needs; once the user has answered the redirect in the Simulator, batches use that answer."""
+    sim = win.simulator_view
+    _as(sim, SAM, SAM_PASSWORD)
+    sim.batch_count.setValue(2)
+    result = wait_signal(aloop, sim.batch_finished, sim.start_batch, timeout=120)
+    assert result.statuses == {"redirected": 2}
+    assert "answer once in the Simulator before a batch" in sim.prompt.title.text()
+    run = _run(aloop, sim)  # the user answers the redirect once, by hand
+    sim.prompt.claims.setPlainText('{"age_verified": true}')
+    sim.prompt.sign_button.click()
+    assert wait_signal(aloop, sim.stepped, sim.prompt.continue_button.click).status == "success", run.error
+    sam = next(u for u in win.core.users("sample") if u["email"] == SAM)
+    win.core.update_user("sample", sam["user_id"], app_metadata={"age_verified": None})  # redirected again
+    assert not next(u for u in win.core.users("sample") if u["email"] == SAM)["app_metadata"].get("age_verified")
+    result = wait_signal(aloop, sim.batch_finished, sim.start_batch, timeout=120)
+    assert result.statuses == {"success": 2}, result.failures

@@ -105,3 +105,18 @@ def test_sms_mfa_journey_for_a_user_no_action_asks_mfa_of(sample_ws):
     done = json.loads(ok(cli(sample_ws, "flow", "resume", waiting["run_id"], "--phone", "+15550100", "--auto")))
     assert done["status"] == "success" and done["flow"] == "sms_mfa"
     assert [l["type"] for l in done["logs"]][-3:] == ["gd_send_sms", "gd_enrollment_complete", "s"]
+
+
+def test_auto_comes_back_from_a_token_redirect_with_the_claims_given(sample_ws):
+    """sam.lee's age check validates a session token: --auto alone says what it needs (one line, exit 4);
+    with --continue-claim it signs the token with the action's secret, as the page would."""
+    args = ["flow", "login", "--tenant", "sample", "--email", "sam.lee@example.org", "--password", "Battery-Staple-7",
+            "--auto"]
+    bare = cli(sample_ws, *args)
+    assert bare.returncode == 4
+    assert json.loads(bare.stdout)["status"] == "redirected"
+    [line] = bare.stderr.strip().splitlines()
+    assert line.startswith("actions-emulator: verify-age-redirect redirected with a session token") and \
+        "--continue-claim age_verified=true" in line and "SESSION_TOKEN_SECRET" in line
+    done = json.loads(ok(cli(sample_ws, *args, "--continue-claim", "age_verified=true")))
+    assert done["status"] == "success"

@@ -18,6 +18,7 @@ from emulator.changes import Changes
 from emulator.errors import EmulatorError
 from emulator.flows import engine
 from emulator.flows.batch import BatchResult, run_batch
+from emulator.flows.engine import Answers
 
 # Runs of a batch in flight at once in the app: two keep Node busy while Qt still gets the loop back
 # between steps often enough to redraw (four, as the CLI's bench runs, made repaints late here).
@@ -59,6 +60,7 @@ class SimulatorView(QWidget):
         self.run = None
         self._task: asyncio.Task | None = None
         self._batch: asyncio.Task | None = None
+        self.redirect_answer: tuple[str, dict] | None = None  # (secret name, claims) the user signed once
         self.setup = RunSetup(ops)
         self.setup.kind_changed.connect(self._kind_changed)
         self.setup.deterministic.toggled.connect(self._show_banner)
@@ -290,6 +292,8 @@ class SimulatorView(QWidget):
         token = self.ops.call(self, self.ops.core.redirect_token, self.run, claims, secret_name=secret_name)
         if token:
             self.prompt.set_session_token(token)
+            # The answer given once: a batch comes back from the same redirect with these claims.
+            self.redirect_answer = (secret_name, claims)
 
     def _auto_answer(self) -> None:
         answer = self.ops.core.auto_answer(self.run) if self.run else None
@@ -370,9 +374,11 @@ class SimulatorView(QWidget):
 
         async def batch():
             try:
+                secret, claims = self.redirect_answer or (None, {})
                 await run_batch(self.ops.core, self.tenant, p["kind"], p["inputs"], count, client=p["client"],
                                 deterministic=p["deterministic"], seed=p["seed"], on_progress=progress,
-                                result=self.batch_result, in_flight=APP_IN_FLIGHT)
+                                result=self.batch_result, in_flight=APP_IN_FLIGHT,
+                                answers=Answers(auto=True, continue_claims=claims, continue_secret=secret))
             except EmulatorError as exc:
                 self.batch_label.setText(f"Not done: {exc}")
             finally:
