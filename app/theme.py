@@ -4,6 +4,8 @@ the few meanings a palette has no role for (error, warning, success, diff lines,
 each with a light and a dark value. Views that draw colours themselves listen to `notifier.changed`."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 
@@ -84,6 +86,21 @@ def mode() -> str:
     return _mode
 
 
+CHECK = Path(__file__).parent / "resources" / "check-dark.svg"
+
+
+def dark_stylesheet() -> str:
+    """What the dark palette alone leaves invisible: Fusion outlines an unchecked box with the window colour
+    darkened, which on a dark window is no outline at all."""
+    check = CHECK.as_posix()
+    return (f"QCheckBox::indicator, QTreeView::indicator, QListView::indicator {{ width: 13px; height: 13px;"
+            f" border: 1px solid #8b8b8b; border-radius: 2px; background: #1e1e1e; }}"
+            f"QCheckBox::indicator:hover {{ border-color: #c8c8c8; }}"
+            f"QCheckBox::indicator:checked, QTreeView::indicator:checked, QListView::indicator:checked"
+            f" {{ background: #0e639c; border-color: #0e639c; image: url({check}); }}"
+            f"QCheckBox::indicator:disabled {{ border-color: #555555; background: #252526; }}")
+
+
 def apply(app, requested: str = "system") -> None:
     """Use the theme `requested` ("system", "light" or "dark"); announce it when it changed."""
     global _mode
@@ -101,6 +118,7 @@ def apply(app, requested: str = "system") -> None:
     else:
         app.setStyle("Fusion")
         app.setPalette(app.style().standardPalette())
+    app.setStyleSheet(dark_stylesheet() if dark else "")
     if not getattr(apply, "_watching", False):
         hints.colorSchemeChanged.connect(lambda _scheme: apply(app, _mode) if _mode == "system" else None)
         apply._watching = True

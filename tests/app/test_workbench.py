@@ -568,3 +568,23 @@ def test_flows_say_which_trigger_cannot_be_bound_and_disable_what_cannot_be_done
     # A trigger with every one of its actions bound has nothing to add.
     signup = win.bindings_view.boxes["pre-user-registration"]
     assert signup.add_button.isEnabled() == (signup.candidates.count() > 0)
+
+
+def test_in_the_dark_theme_an_unchecked_checkbox_is_visible(win, qtbot):
+    from PySide6.QtWidgets import QApplication, QCheckBox
+
+    app = QApplication.instance()
+    try:
+        theme.apply(app, "dark")
+        box = QCheckBox("Serve")
+        qtbot.addWidget(box)
+        box.resize(120, 24)
+        box.show()
+        image = box.grab().toImage()
+        background = box.palette().color(box.backgroundRole()).lightness()
+        # The indicator's outline stands out from the window (Fusion's own is the window colour darkened).
+        contrast = max(abs(image.pixelColor(x, y).lightness() - background)
+                       for x in range(0, 20) for y in range(image.height()))
+        assert contrast > 60, contrast
+    finally:
+        theme.apply(app, "light")
