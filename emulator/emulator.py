@@ -5,6 +5,8 @@ management writes are logged as Auth0 does (`sapi`), and failed action execution
 """
 from __future__ import annotations
 
+import functools
+import json
 import os
 from pathlib import Path
 from typing import Any, Callable
@@ -30,6 +32,12 @@ deploy_cli = lazy.module("emulator.deploy_cli")  # import and export only: not p
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 SAMPLE_TENANT_DIR = FIXTURES / "sample-tenant"
+
+
+@functools.cache
+def _sample_passwords() -> dict[str, str]:
+    users = json.loads((SAMPLE_TENANT_DIR / "users" / "users.json").read_text(encoding="utf-8"))
+    return {u["email"]: u["password"] for u in users if u.get("email") and u.get("password")}
 SAMPLE_TENANT = "sample"
 
 Progress = Callable[[str], None]
@@ -370,6 +378,12 @@ class Emulator(ModulesFacade, ProfilesFacade, ManagementFacade):
     def set_coverage(self, tenant: str, on: bool) -> None:
         """Line coverage of the tenant's runs (the app's Coverage toggle): they run on its debugging host."""
         self.debuggers.set_coverage(tenant, on)
+
+    @staticmethod
+    def sample_password(email: str) -> str | None:
+        """The password the bundled sample tenant gives this user (fixtures/sample-tenant/users), for the
+        Simulator's hint; None for anyone else."""
+        return _sample_passwords().get(email)
 
     def coverage_on(self, tenant: str) -> bool:
         return tenant in self.debuggers.coverage

@@ -45,10 +45,11 @@ class ActionKind:
 
     def title(self, entity: dict) -> str:
         trig = entity["supported_triggers"][0]
-        deployed = f"deployed v{entity['deployed_version']}" if entity["deployed_version"] else "never deployed"
+        deployed = f"action deployed v{entity['deployed_version']}" if entity["deployed_version"] else "never deployed"
         pending = "" if entity["all_changes_deployed"] or not entity["deployed_version"] else ", the draft has changes"
         modules = ", ".join(f"{m['module_name']}@{m['module_version_number']}" for m in entity["modules"])
-        return (f"<b>{entity['name']}</b> · {trig['id']} {trig['version']} · {entity['runtime']} · {deployed}{pending}"
+        # The trigger's own version in its words ("post-login trigger v3"), apart from the action's versions.
+        return (f"<b>{entity['name']}</b> · {trig['id']} trigger {trig['version']} · {entity['runtime']} · {deployed}{pending}"
                 + (f" · modules {modules}" if modules else ""))
 
     def tree_state(self, entity: dict) -> str:

@@ -432,3 +432,13 @@ def test_a_batch_comes_back_from_a_redirect_with_the_answer_given_once(win, aloo
     assert not next(u for u in win.core.users("sample") if u["email"] == SAM)["app_metadata"].get("age_verified")
     result = wait_signal(aloop, sim.batch_finished, sim.start_batch, timeout=120)
     assert result.statuses == {"success": 2}, result.failures
+
+
+def test_picking_a_sample_user_hints_at_its_password(win):
+    setup = win.simulator_view.setup
+    setup.user_box.setCurrentText(SAM)
+    assert setup.password.placeholderText() == f"the sample's password for this user: {SAM_PASSWORD}"
+    win.core.create_user("sample", email="someone@example.net", password="Whatever-123")
+    setup.reload_users()
+    setup.user_box.setCurrentText("someone@example.net")
+    assert setup.password.placeholderText() == "the password the user types"

@@ -71,7 +71,7 @@ def test_create_type_complete_save_deploy(win, qtbot, aloop):
     assert win.core.action("sample", "my-claims")["deployed_version"] is None
     qtbot.keyClick(editor, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     assert win.core.action("sample", "my-claims")["deployed_version"] == 1
-    assert "deployed v1" in view.title.text()
+    assert "action deployed v1" in view.title.text() and "post-login trigger v3" in view.title.text()
 
 
 def test_hover_docs_come_from_the_registry(win):

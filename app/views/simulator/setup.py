@@ -108,6 +108,10 @@ class RunSetup(QWidget):
         if email and email != NEW_USER:
             self.email.setText(email)
             self.password.setText(self._passwords.get(email, ""))
+        # The bundled sample's users come with known passwords: say which (unless changed since).
+        known = self.ops.core.sample_password(email) if email and email != NEW_USER else None
+        self.password.setPlaceholderText(f"the sample's password for this user: {known}" if known
+                                         else "the password the user types")
 
     def params(self) -> dict:
         """Arguments for Emulator.start_flow (the run's inputs, application and mode)."""
