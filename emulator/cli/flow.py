@@ -51,7 +51,7 @@ def add_parsers(sub) -> None:
     flow = sub.add_parser("flow", help="run a signup, login, SMS MFA login or password reset with the tenant's actions")
     verbs = flow.add_subparsers(dest="verb", required=True)
     for verb in KIND:
-        p = verbs.add_parser(verb, help=HELP.get(verb, f"a {verb.replace('-', ' ')} journey") + "; prints its outcome as JSON")
+        p = verbs.add_parser(verb, help=HELP.get(verb, f"a {verb.replace('-', ' ')} journey") + "; prints its outcome (a summary at a terminal, JSON when piped or with --json)")
         tenant_arg(p)
         p.add_argument("--email", required=KIND[verb] not in NO_EMAIL,
                        help="the user (not for client-credentials or token-exchange)")
@@ -82,7 +82,7 @@ def add_parsers(sub) -> None:
     _answer_args(p)
     json_arg(p)
     p.set_defaults(run=flow_resume)
-    p = verbs.add_parser("show", help="a stored run as JSON")
+    p = verbs.add_parser("show", help="a stored run (a summary at a terminal, JSON when piped or with --json)")
     p.add_argument("run_id", metavar="RUN_ID")
     json_arg(p)
     p.set_defaults(run=flow_show)

@@ -20,7 +20,8 @@ from .output import emit, emit_json, json_arg
 
 
 def add_parsers(sub) -> None:
-    run = sub.add_parser("run-action", help="run action files (or a stored action) and print the result as JSON")
+    run = sub.add_parser("run-action", help="run action files (or a stored action) and print the result (a summary at a "
+                                               "terminal, JSON when piped or with --json)")
     run.add_argument("files", metavar="FILE", nargs="*", help="action source files, run in this order as one chain")
     run.add_argument("--trigger", metavar="ID", help=f"one of: {', '.join(triggers.ids())} (with FILEs)")
     run.add_argument("--tenant", metavar="NAME", help="run a stored action of this tenant (with --action)")

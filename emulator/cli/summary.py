@@ -8,6 +8,8 @@ import sys
 from typing import Any
 
 MAX_VALUE = 60  # characters of an argument or a claim shown before eliding
+MAX_LOG = 400  # a console line is what the user came to read: shown whole up to this
+MASK = "••••••"
 
 
 def wants_summary(args) -> bool:
@@ -19,15 +21,24 @@ def _short(value: Any) -> str:
     return text if len(text) <= MAX_VALUE else text[: MAX_VALUE - 1] + "…"
 
 
+def _masked(value: Any) -> Any:
+    """An argument with its secrets hidden (redirect.encodeToken({secret, ...}) and the like)."""
+    if isinstance(value, dict):
+        return {k: MASK if "secret" in str(k).lower() and isinstance(v, str) else _masked(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_masked(v) for v in value]
+    return value
+
+
 def _call(cmd: dict) -> str:
-    text = f"{cmd['name']}({', '.join(_short(a) for a in cmd.get('args', []))})"
+    text = f"{cmd['name']}({', '.join(_short(_masked(a)) for a in cmd.get('args', []))})"
     if cmd.get("error"):
         text += f"  -> threw: {cmd['error']}"
     return text
 
 
 def _error(err: dict, file: str | None) -> str:
-    where = f"  at {file or '?'}:{err['line']}:{err.get('column') or 0}" if err.get("line") else ""
+    where = f"  at {file or 'the action'}:{err['line']}:{err.get('column') or 0}" if err.get("line") else ""
     return f"{err.get('name') or 'Error'}: {err.get('message')}{where} [{err.get('class') or err.get('error_class')}]"
 
 
@@ -40,14 +51,18 @@ def _actions(actions: list[dict], indent: str = "  ") -> list[str]:
         for cmd in a.get("commands", []):
             lines.append(f"{indent}         {_call(cmd)}")
         for log in a.get("logs", [])[:5]:
-            lines.append(f"{indent}         {log['level']}: {_short(log['message'])[1:-1]}")
+            message = str(log["message"])
+            message = message if len(message) <= MAX_LOG else message[: MAX_LOG - 1] + "…"
+            lines.append(f"{indent}         {log['level']}: {message}")
         if len(a.get("logs", [])) > 5:
             lines.append(f"{indent}         … {len(a['logs']) - 5} more console lines")
         for call in a.get("http", []):
             lines.append(f"{indent}         HTTP {call.get('method')} {call.get('url')} -> "
                          f"{call.get('status', call.get('error', '?'))}")
         if a.get("error"):
-            lines.append(f"{indent}         {_error(a['error'], a.get('file'))}")
+            # A stored action has no file: its name and version say where.
+            where = a.get("file") or (f"{a['name']} v{a['version']}" if a.get("version") is not None else a["name"])
+            lines.append(f"{indent}         {_error(a['error'], where)}")
     return lines
 
 
@@ -79,6 +94,8 @@ def flow(out: dict) -> str:
     if waiting:
         lines.append(f"waiting for {waiting['for']}: flow resume {out['run_id']} …"
                      + (f" (go to {waiting['url']})" if waiting.get("url") else ""))
+        if waiting.get("missing"):
+            lines.append(f"  {waiting['missing']}")
     tokens = out.get("tokens")
     if tokens:
         lines.append(f"scope: {tokens.get('scope') or '-'}")

@@ -124,3 +124,20 @@ def test_the_default_tenant(ws, tmp_path):
     assert r.returncode == 2 and "--tenant is required (tenants: sample, second;" in r.stderr
     r = piped("--workspace", ws, "actions", "list", "--json", env={"ACTIONS_EMULATOR_TENANT": "second"})
     assert r.returncode == 0 and json.loads(r.stdout) == []
+
+
+def test_summaries_show_console_lines_whole_name_where_a_stored_action_failed_and_mask_secrets():
+    from emulator.cli import summary
+
+    long_line = "x" * 150
+    out = {"flow": "login", "status": "failed", "run_id": "r1", "executions": {"post-login": [{
+        "outcome": {"status": "failed"},
+        "actions": [{"name": "redirecting", "version": 3, "handler": "onExecutePostLogin", "timings": {"total_ms": 1.0},
+                     "commands": [{"name": "redirect.encodeToken",
+                                   "args": [{"secret": "s3cr3t-value", "payload": {"a": 1}}]}],
+                     "logs": [{"level": "log", "message": long_line}], "http": [],
+                     "error": {"name": "Error", "message": "boom", "line": 11, "column": 9, "class": "action_error"}}]}]}}
+    text = summary.flow(out)
+    assert long_line in text  # not elided at 60 characters
+    assert "at redirecting v3:11:9" in text and "?:" not in text
+    assert "s3cr3t-value" not in text and '"secret":"••••••"' in text
