@@ -24,6 +24,7 @@ LABELS = {
 KIND_LABELS = {"login": "Login", "signup": "Signup", "password_reset": "Password reset", login.SMS_MFA: "SMS MFA",
                "client_credentials": "Client credentials (machine)", "token_exchange": "Custom token exchange"}
 NEEDS_PASSWORD = ("login", "signup", login.SMS_MFA)
+MFA_WAITS = ("phone", "otp", "associate", "challenge")  # what a run waits for during the second factor
 # Triggers whose chains a journey steps one action at a time (and so can stop at a breakpoint). Async
 # triggers and send-phone-message run whole, in one step.
 STEPPED = {"login": (triggers.LOGIN_POST_IDENTIFIER, triggers.POST_LOGIN),
@@ -50,9 +51,16 @@ def stepper(run: FlowRun) -> list[dict]:
         return [{"state": s, "label": LABELS.get(s, s),
                  "mark": "done" if i < at else "failed" if i == at else "skipped"} for i, s in enumerate(states)]
     current = states.index(run.state) if run.state in states else len(states)
-    return [{"state": s, "label": LABELS.get(s, s),
-             "mark": "done" if i < current else "current" if i == current else "todo"}
-            for i, s in enumerate(states)]
+    marks = [{"state": s, "label": LABELS.get(s, s),
+              "mark": "done" if i < current else "current" if i == current else "todo"}
+             for i, s in enumerate(states)]
+    # An action's challengeWith/enrollWith asks for the second factor in the middle of its chain: the
+    # phone and the code belong to the SMS step, which is under way too (the chain goes on after it).
+    if (run.waiting or {}).get("for") in MFA_WAITS and run.state != login.MFA:
+        for m in marks:
+            if m["state"] == login.MFA:
+                m["mark"] = "current"
+    return marks
 
 
 def chain(run: FlowRun) -> dict | None:

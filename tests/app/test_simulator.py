@@ -108,6 +108,10 @@ def test_step_a_login_through_a_breakpoint_edit_the_event_then_answer_the_otp_fr
     roles = next(id_token.child(i) for i in range(id_token.childCount())
                  if id_token.child(i).text(0) == "https://example.com/roles")
     assert [roles.child(i).text(1) for i in range(roles.childCount())] == ["auditor"]  # the edited event's
+    # The claim's name is shown whole, not elided in the middle.
+    tree = sim.details.result
+    name_room = tree.columnWidth(0) - 2 * tree.indentation()  # the claim sits one level down
+    assert name_room > tree.fontMetrics().horizontalAdvance("https://example.com/roles") + 8
     logs = [result["Tenant logs"].child(i).text(0) for i in range(result["Tenant logs"].childCount())]
     assert logs[-1] == "s" and {"gd_send_sms", "gd_auth_failed", "gd_enrollment_complete"} <= set(logs)
     assert sim.prompt.currentWidget() is sim.prompt.done and "SUCCESS" in sim.prompt.title.text()

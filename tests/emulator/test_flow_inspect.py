@@ -168,3 +168,17 @@ def test_a_log_line_links_to_its_run_executions_and_failed_action(core):
     assert core.emu.log_links("acme", flow_line)["run"] == run.id
     assert core.emu.log_links("acme", {"log_id": "nope", "details": {}}) == {"executions": [], "action": None,
                                                                             "run": None}
+
+
+def test_an_actions_enrolment_shows_the_sms_step_under_way(core):
+    """api.authentication.enrollWith in the middle of post-login: while the run asks for the phone and the
+    code, the SMS second factor is under way (with post-login, which goes on after it)."""
+    tenant_with(core, {PL: ["api.authentication.enrollWith({type: 'phone'});"]})
+    run = flows.start(core.emu, "acme", "login", {"email": "ann@example.com", "password": PASSWORD})
+    run = core.run(flows.run_to_end(core.emu, run))
+    assert run.waiting["for"] == "phone"
+    marks = {s["state"]: s["mark"] for s in core.emu.flow_view(run)["stepper"]}
+    assert marks["post_login"] == "current" and marks["mfa"] == "current" and marks["tokens"] == "todo"
+    run = core.run(flows.step(core.emu, run, {"phone": "+15550100"}))
+    assert run.waiting["for"] == "otp"
+    assert {s["state"]: s["mark"] for s in core.emu.flow_view(run)["stepper"]}["mfa"] == "current"

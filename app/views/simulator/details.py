@@ -106,6 +106,14 @@ class RunDetails(QTabWidget):
         for line in report["logs"]:
             logs.addChild(QTreeWidgetItem([line["type"], line.get("description") or ""]))
         logs.setExpanded(True)
+        self._fit_names(self.result)
+
+    @staticmethod
+    def _fit_names(tree) -> None:
+        """Claim names are what a person checks in a result: the name column takes their whole width (up to
+        two thirds of the pane), rather than eliding them in the middle."""
+        wanted = tree.sizeHintForColumn(0) + tree.indentation()
+        tree.setColumnWidth(0, max(170, min(wanted, tree.viewport().width() * 2 // 3 or wanted)))
 
     def show_outbox(self, messages: list[dict]) -> None:
         self.messages = messages
