@@ -120,8 +120,11 @@ class MainWindow(QMainWindow):
 
     def _show_debugger(self) -> None:
         self._debugger_hide.stop()
+        opening = not self.debugger_dock.isVisible()
         self.debugger_dock.show()
         self.debugger_dock.raise_()
+        if opening:  # a third of the window: the view above keeps its room (and can be dragged back)
+            self.resizeDocks([self.debugger_dock], [max(240, self.height() // 3)], Qt.Orientation.Vertical)
 
     def _show_busy(self, text: str) -> None:
         if text:

@@ -399,19 +399,19 @@ class Emulator(ModulesFacade, ProfilesFacade, ManagementFacade):
         return coverage.lines_for(self.debuggers.last_coverage.get(tenant), action, version)
 
     def coverage_for_code(self, tenant: str, action: str, code: str) -> tuple[dict[int, int], int | str] | None:
-        """The latest report's line counts for the version of `action` whose code is `code` (the editor's
-        text: the draft, or a deployed version a journey ran), and which version that was."""
+        """The latest report's line counts for the code the editor shows: the draft's (the editor holds the
+        draft), else a deployed version's with the same code (what a journey ran), and which it was."""
         from .debug import coverage
 
         report = self.debuggers.last_coverage.get(tenant)
-        for f in (report or {}).get("files", []):
-            if f.get("action") != action:
-                continue
+        files = [f for f in (report or {}).get("files", []) if f.get("action") == action]
+        same = lambda a, b: a.replace("\r\n", "\n").rstrip() == b.replace("\r\n", "\n").rstrip()  # noqa: E731
+        for f in sorted(files, key=lambda f: f["version"] != "draft"):  # the draft first
             try:
-                same = store.actions.source(self.ws, tenant, action, f["version"])["code"] == code
+                stored = store.actions.source(self.ws, tenant, action, f["version"])["code"]
             except EmulatorError:
                 continue  # a version deleted since
-            if same:
+            if f["version"] == "draft" or same(stored, code):
                 return coverage.lines_for(report, action, f["version"]), f["version"]
         return None
 

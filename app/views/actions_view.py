@@ -477,8 +477,7 @@ class ActionsView(QWidget):
             if errors:
                 self.editor.set_errors(errors)
             self._update_context()  # the run may have installed the dependencies: their types now
-            if self.coverage_button.isChecked():
-                self.spawn_coverage()
+            self.show_coverage()  # taken by run_and_cover, in the run's own task
             self.test_finished.emit(result)
 
         def failed(exc: Exception) -> None:
@@ -486,10 +485,16 @@ class ActionsView(QWidget):
             QMessageBox.warning(self, "Run failed", str(exc))
             self.test_finished.emit(exc)
 
-        self.ops.run(f"Running {self.action['name']} ({version})…",
-                     self.ops.core.run_action(self.tenant, self.action["name"], version, event,
-                                              progress=self.ops.busy.emit),  # e.g. "installing lodash@4 with npm"
-                     done, failed)
+        tenant, name = self.tenant, self.action["name"]
+
+        async def run_and_cover():
+            outcome = await self.ops.core.run_action(tenant, name, version, event,
+                                                     progress=self.ops.busy.emit)  # e.g. "installing lodash@4 with npm"
+            if self.coverage_button.isChecked():
+                await self.ops.core.take_coverage(tenant)  # what this run covered, before anything else runs
+            return outcome
+
+        self.ops.run(f"Running {name} ({version})…", run_and_cover(), done, failed)
 
     def _jump(self, line: int) -> None:
         self.tabs.setCurrentIndex(0)

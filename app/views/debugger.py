@@ -9,7 +9,7 @@ import asyncio
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QPalette, QShortcut
-from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem,
                                QPlainTextEdit, QPushButton, QSplitter, QTabWidget, QTreeWidget,
                                QTreeWidgetItem, QVBoxLayout, QWidget)
 
@@ -60,6 +60,9 @@ class DebuggerPane(QWidget):
         self.watch_input.returnPressed.connect(self._add_watch)
         self.stack = QListWidget()
         self.stack.currentRowChanged.connect(self._select_frame)
+        # Your frames first; Node's and the emulator's behind this (they are rarely what you look for).
+        self.show_internal = QCheckBox("Show Node's and the emulator's frames")
+        self.show_internal.toggled.connect(lambda _on: self._hide_internal())
         self.console = QPlainTextEdit()
         self.console.setReadOnly(True)
         self.console_input = QLineEdit()
@@ -93,7 +96,12 @@ class DebuggerPane(QWidget):
         self.side = QTabWidget()
         self.side.addTab(self.variables, "Variables")
         self.side.addTab(watch, "Watch")
-        self.side.addTab(self.stack, "Call stack")
+        stack = QWidget()
+        sl = QVBoxLayout(stack)
+        sl.setContentsMargins(0, 0, 0, 0)
+        sl.addWidget(self.stack)
+        sl.addWidget(self.show_internal)
+        self.side.addTab(stack, "Call stack")
         self.side.addTab(console, "Console")
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.source)
@@ -138,6 +146,10 @@ class DebuggerPane(QWidget):
             self.stack.addItem(item)
         self.stack.setCurrentRow(0)
         self.stack.blockSignals(False)
+        internal = sum(1 for f in pause.frames if f.internal)
+        self.show_internal.setText(f"Show Node's and the emulator's frames ({internal})")
+        self.show_internal.setEnabled(bool(internal))
+        self._hide_internal()
         self._select_frame(0)
         self.show_requested.emit()
 
@@ -161,6 +173,15 @@ class DebuggerPane(QWidget):
     @property
     def paused(self) -> bool:
         return self.pause is not None
+
+    def _hide_internal(self) -> None:
+        """Rows stay in frame order (a row is its frame's index); internal ones are hidden unless asked for."""
+        if self.pause is None:
+            return
+        for i, frame in enumerate(self.pause.frames):
+            item = self.stack.item(i)
+            if item is not None:
+                item.setHidden(frame.internal and not self.show_internal.isChecked())
 
     def _select_frame(self, index: int) -> None:
         if self.pause is None or index < 0 or index >= len(self.pause.frames):

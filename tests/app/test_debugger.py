@@ -71,6 +71,15 @@ def test_a_gutter_breakpoint_stops_a_test_run_and_f10_moves_the_marker(win, aloo
     local = _wait_variables(aloop, pane, qtbot)
     assert local["who"] == "'jane.doe@example.com'" and "greeting" in local
     assert pane.stack.item(0).text().startswith("exports.onExecutePostLogin")
+    # Only the user's frames show, the harness's and Node's behind the toggle.
+    shown = [pane.stack.item(i) for i in range(pane.stack.count()) if not pane.stack.item(i).isHidden()]
+    assert [i.text().split()[0] for i in shown] == ["exports.onExecutePostLogin"]
+    assert pane.stack.count() > 1 and pane.show_internal.text().endswith(f"({pane.stack.count() - 1})")
+    pane.show_internal.setChecked(True)
+    assert not any(pane.stack.item(i).isHidden() for i in range(pane.stack.count()))
+    pane.show_internal.setChecked(False)
+    # The dock leaves the view above it most of the window.
+    assert win.debugger_dock.height() <= win.height() // 2
     wait_signal(aloop, pane.paused_changed, lambda: QTest.keyClick(win, Qt.Key.Key_F10), value=True)
     _until(aloop, lambda: pane.source.exec_line == 4)
     local = _wait_variables(aloop, pane, qtbot)
