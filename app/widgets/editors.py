@@ -34,6 +34,10 @@ class EditorKit(QObject):
         self.problem: str | None = None
         if self.prefer == "monaco" and assets.disabled():
             self.problem = "turned off by ACTIONS_EMULATOR_MONACO=off"
+        elif self.prefer == "monaco" and assets.root_without_sandbox():
+            self.folder = None
+            self.problem = ("running as root, where QtWebEngine will not start with its sandbox; run as a normal "
+                            "user, or set QTWEBENGINE_CHROMIUM_FLAGS=--no-sandbox")
 
     @property
     def monaco(self) -> bool:

@@ -466,3 +466,18 @@ def test_coverage_shades_monacos_gutter_with_the_counts_on_hover(win, aloop):
     assert "Coverage: ran" in text
     view.coverage_button.setChecked(False)
     js_until(aloop, editor, "document.querySelectorAll('.ae-cov-hit').length === 0")
+
+
+def test_as_root_without_the_sandbox_flag_the_app_keeps_its_own_editor_and_says_why(monkeypatch, tmp_path,
+                                                                                     monaco_folder, aloop):
+    """Chromium will not start as root with its sandbox: the app must not exit, it uses its editor."""
+    import os
+
+    monkeypatch.setattr(os, "geteuid", lambda: 0, raising=False)
+    monkeypatch.delenv("QTWEBENGINE_CHROMIUM_FLAGS", raising=False)
+    monkeypatch.delenv("QTWEBENGINE_DISABLE_SANDBOX", raising=False)
+    kit = EditorKit("monaco", cache=DependencyCache(tmp_path / "empty"))
+    assert not kit.monaco and "running as root" in kit.describe() and "--no-sandbox" in kit.describe()
+    assert aloop.run_until_complete(kit.obtain()) is False  # no install attempt, no Monaco view
+    monkeypatch.setenv("QTWEBENGINE_CHROMIUM_FLAGS", "--no-sandbox")
+    assert EditorKit("monaco", cache=DependencyCache(tmp_path / "empty")).problem is None

@@ -20,6 +20,15 @@ def disabled() -> bool:
     return os.environ.get("ACTIONS_EMULATOR_MONACO", "").lower() == "off"
 
 
+def root_without_sandbox() -> bool:
+    """Chromium (QtWebEngine, Monaco's host) refuses to start as root with its sandbox on, and takes the
+    app down with it: as root, without --no-sandbox, the app keeps its own editor instead."""
+    geteuid = getattr(os, "geteuid", None)
+    return bool(geteuid and geteuid() == 0
+                and "--no-sandbox" not in os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "")
+                and not os.environ.get("QTWEBENGINE_DISABLE_SANDBOX"))
+
+
 def find(cache: DependencyCache | None = None) -> Path | None:
     """Monaco's `min` folder if it is here already (no network), else None."""
     if disabled():
