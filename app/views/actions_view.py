@@ -104,6 +104,7 @@ class ActionsView(QWidget):
         code_layout.addWidget(self.editor)
         code_layout.addWidget(self.check_status)
         self.tabs.addTab(code, "Code")
+        self.code_tab = code
         self.tabs.addTab(self.settings, "Dependencies && secrets")
         self.tabs.addTab(self.versions, "Versions")
         self.tabs.addTab(self.test, "Test")
@@ -341,6 +342,13 @@ class ActionsView(QWidget):
         if dirty != self._dirty:
             self._dirty = dirty
             self.dirty_changed.emit(dirty)
+        # Unsaved edits show where you look: a dot on the Code tab and on the action in the tree.
+        self.tabs.setTabText(self.tabs.indexOf(self.code_tab), "Code ●" if dirty else "Code")
+        self.tabs.setTabToolTip(self.tabs.indexOf(self.code_tab), "Unsaved edits: Ctrl+S saves the draft" if dirty else "")
+        item = self.tree.currentItem()
+        if item is not None and self.action and item.data(0, NAME_ROLE) == self.action["name"]:
+            name = self.action["name"]
+            item.setText(0, f"{name} ●" if dirty else name)
 
     @property
     def dirty(self) -> bool:

@@ -588,3 +588,14 @@ def test_in_the_dark_theme_an_unchecked_checkbox_is_visible(win, qtbot):
         assert contrast > 60, contrast
     finally:
         theme.apply(app, "light")
+
+
+def test_unsaved_edits_are_marked_on_the_code_tab_and_the_action(win):
+    view = win.actions_view
+    view.select("add-role-claims")
+    assert view.tabs.tabText(0) == "Code"
+    view.editor.setPlainText(view.editor.toPlainText() + "\n// an edit\n")
+    assert view.dirty and view.tabs.tabText(0) == "Code ●"
+    assert view.tree.currentItem().text(0) == "add-role-claims ●"
+    assert view.save_draft()
+    assert view.tabs.tabText(0) == "Code" and view.tree.currentItem().text(0) == "add-role-claims"
