@@ -47,6 +47,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workspace", metavar="PATH", help="workspace file (default: in your user data folder)")
     parser.add_argument("--node", metavar="PATH", help="Node binary to use instead of the bundled one")
     args = parser.parse_args(argv)
+    from . import quiet
+
+    quiet.install()
     prepare_webengine()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Actions Emulator")
