@@ -19,6 +19,8 @@ from typing import Callable
 import aiohttp
 from aiohttp import web
 
+from .cdp import quick_ack
+
 log = logging.getLogger(__name__)
 
 
@@ -127,8 +129,6 @@ class InspectorProxy:
 
 async def _pump_both(client: web.WebSocketResponse, upstream: aiohttp.ClientWebSocketResponse) -> None:
     """Copy messages both ways until either side closes."""
-
-    from .cdp import quick_ack
 
     upstream_socket = upstream.get_extra_info("socket")
 

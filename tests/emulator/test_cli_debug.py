@@ -182,28 +182,40 @@ async def _serve_inspect(ws: Path, *extra: str):
     return proc, inspector, issuer
 
 
+def _call(cdp):
+    async def call(cid, method, params=None):
+        await cdp.send(json.dumps({"id": cid, "method": method, "params": params or {}}))
+    return call
+
+
+async def _held_login(cdp, issuer: str, client: dict):
+    """A DevTools-like client's breakpoint on greet.js line 3, and a real login held there: the login's
+    thread, where its response will be, and the Debugger.paused message."""
+    import threading
+
+    call = _call(cdp)
+    await call(1, "Debugger.enable")
+    await call(2, "Debugger.setBreakpointByUrl", {"lineNumber": 2, "urlRegex": r"^actions/acme/greet/"})
+    result: dict = {}
+    login = threading.Thread(target=lambda: result.update(r=_login(issuer, client)))
+    login.start()
+    while True:
+        msg = json.loads(await asyncio.wait_for(cdp.recv(), 60))
+        if msg.get("method") == "Debugger.paused":
+            return login, result, msg
+
+
 def test_serve_inspect_holds_a_real_login_at_a_devtools_breakpoint(tmp_path):
     """`serve --inspect`: a DevTools client sets a breakpoint in a stored action; a real /oauth/token login
     stops there and finishes when the client resumes."""
-    import threading
-
     ws, client = _greeting_tenant(tmp_path)
 
     async def main():
         proc, inspector, issuer = await _serve_inspect(ws)
         try:
             async with websockets.connect(inspector, max_size=None) as cdp:
-                async def call(cid, method, params=None):
-                    await cdp.send(json.dumps({"id": cid, "method": method, "params": params or {}}))
-                await call(1, "Debugger.enable")
-                await call(2, "Debugger.setBreakpointByUrl", {"lineNumber": 2, "urlRegex": r"^actions/acme/greet/"})
-                result = {}
-                login = threading.Thread(target=lambda: result.update(r=_login(issuer, client)))
-                login.start()
-                while True:
-                    msg = json.loads(await asyncio.wait_for(cdp.recv(), 60))
-                    if msg.get("method") == "Debugger.paused":
-                        break
+                call = _call(cdp)
+                login, result, msg = await _held_login(cdp, issuer, client)
                 frame = msg["params"]["callFrames"][0]
                 await call(3, "Debugger.evaluateOnCallFrame", {"callFrameId": frame["callFrameId"],
                                                                "expression": "greeting", "returnByValue": True})
@@ -273,23 +285,13 @@ def test_a_client_that_leaves_mid_pause_lets_the_held_login_finish(tmp_path):
 
 
 def test_sigterm_ends_a_paused_serve_at_once_and_answers_the_held_login(tmp_path):
-    import threading
-
     ws, client = _greeting_tenant(tmp_path)
 
     async def main():
         proc, inspector, issuer = await _serve_inspect(ws)
         try:
             async with websockets.connect(inspector, max_size=None) as cdp:
-                async def call(cid, method, params=None):
-                    await cdp.send(json.dumps({"id": cid, "method": method, "params": params or {}}))
-                await call(1, "Debugger.enable")
-                await call(2, "Debugger.setBreakpointByUrl", {"lineNumber": 2, "urlRegex": r"^actions/acme/greet/"})
-                result = {}
-                login = threading.Thread(target=lambda: result.update(r=_login(issuer, client)))
-                login.start()
-                while json.loads(await asyncio.wait_for(cdp.recv(), 60)).get("method") != "Debugger.paused":
-                    pass
+                login, result, _ = await _held_login(cdp, issuer, client)
                 # On a free port the target is not published: the printed URL is the only way in.
                 import requests
 
