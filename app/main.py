@@ -15,11 +15,11 @@ from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-import qasync
 from emulator.errors import EmulatorError
 from emulator.runtime import DEFAULT_DEADLINE_MS
 
 from . import theme
+from .event_loop import EventLoop
 from .startup import open_core
 from .window import MainWindow
 
@@ -64,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     except EmulatorError as exc:
         QMessageBox.critical(None, "Actions Emulator", str(exc))
         return 2
-    loop = qasync.QEventLoop(app)
+    loop = EventLoop(app)
     asyncio.set_event_loop(loop)
     window = MainWindow(core, settings)
     window.show()

@@ -18,9 +18,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QSettings  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-import qasync  # noqa: E402
-
 from . import theme  # noqa: E402
+from .event_loop import EventLoop  # noqa: E402
 from .main import prepare_webengine  # noqa: E402
 from .startup import open_core  # noqa: E402
 from .widgets.monaco.view import MonacoView  # noqa: E402
@@ -198,7 +197,7 @@ def main(argv: list[str] | None = None) -> int:
     out.mkdir(parents=True, exist_ok=True)
     prepare_webengine()
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    loop = qasync.QEventLoop(app)
+    loop = EventLoop(app)
     asyncio.set_event_loop(loop)
     shots = []
     with loop:

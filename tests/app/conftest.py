@@ -28,15 +28,16 @@ _prepare_webengine()
 @pytest.fixture
 def aloop(qapp, monkeypatch):
     import pytestqt.plugin
-    import qasync
 
-    loop = qasync.QEventLoop(qapp, already_running=False)
+    from app.event_loop import EventLoop
+
+    loop = EventLoop(qapp, already_running=False)
     asyncio.set_event_loop(loop)
 
     def process_events():
-        # pytest-qt pumps Qt's events between a test's phases, outside run_until_complete. qasync then
-        # runs whatever asyncio step is due (a host warming up, a server task) with no running loop,
-        # and asyncio.get_running_loop() inside it raises. The app never pumps events that way.
+        # pytest-qt pumps Qt's events between a test's phases, outside run_until_complete. qasync would
+        # then run whatever asyncio step is due (a host warming up, a server task) with no running loop.
+        # The app never pumps events that way; app.event_loop covers the pump qasync itself does.
         if loop.is_closed() or loop.is_running():
             return qapp.processEvents()
         asyncio._set_running_loop(loop)
