@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from . import flows, lazy, timings, triggers
-from .flows import inspect, redirect
+from .flows import events as flow_events, inspect, redirect
 from .flows.report import report
 from .flows.run import run_for
 from .changes import Changes
@@ -540,6 +540,12 @@ class Emulator(ModulesFacade, ProfilesFacade, ManagementFacade):
     def delete_test_event(self, tenant: str, action: str, name: str) -> Changes:
         store.test_events.delete(self.ws, tenant, action, name)
         return Changes(actions=frozenset([(tenant, action)]))
+
+    def event_as_user(self, tenant: str, trigger_id: str, user_id: str, event: dict) -> dict:
+        """`event` with a tenant user's stored profile (metadata, roles, factors) where the trigger's event
+        has a user, as a journey for that user would send it."""
+        store.tenants.require(self.ws, tenant)
+        return flow_events.as_user(self.ws, tenant, trigger_id, user_id, event)
 
     # ---- flows (journeys), the outbox, timings --------------------------------------------------------
     def start_flow(self, tenant: str, kind: str, inputs: dict, **kw: Any) -> tuple[flows.FlowRun, Changes]:

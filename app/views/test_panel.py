@@ -40,6 +40,10 @@ class TestPanel(QWidget):
         self.scratch: dict[tuple, str] = {}  # (tenant, action, event name) -> edited text not saved
         self._shown_name: str | None = None
         self._shown_original = ""
+        # Fill the event from a real tenant user (metadata, roles, factors), as the Simulator's journeys do.
+        self.as_user = QComboBox()
+        self.as_user.setToolTip("Fill event.user from a tenant user, as a journey for that user would")
+        self.as_user.activated.connect(self._fill_user)
         self.version = QComboBox()
         self.run_button = QPushButton("Run  (Ctrl+Enter)")
         self.run_button.clicked.connect(self.run)
@@ -52,7 +56,8 @@ class TestPanel(QWidget):
         self.results.itemDoubleClicked.connect(self._activated)
 
         top = QHBoxLayout()
-        for w in (QLabel("Event:"), self.saved, save_as, self.revert, delete, QLabel("Run:"), self.version,
+        for w in (QLabel("Event:"), self.saved, save_as, self.revert, delete, QLabel("As:"), self.as_user,
+                  QLabel("Run:"), self.version,
                   self.run_button):
             top.addWidget(w)
         editor = QWidget()
@@ -82,8 +87,36 @@ class TestPanel(QWidget):
         self.version.addItem("draft", "draft")
         for v in self.ops.core.versions(tenant, self.action):
             self.version.addItem(f"v{v['number']}{' (deployed)' if v['deployed'] else ''}", v["number"])
+        self._fill_users()
         self._fill_saved(select=keep)
         self.results.clear()
+
+    def _fill_users(self) -> None:
+        self.as_user.clear()
+        self.as_user.addItem("example user", None)
+        has_user = "user" in triggers.get(self.trigger_id).default_event()
+        if has_user:
+            for user in self.ops.core.users(self.tenant):
+                self.as_user.addItem(user.get("email") or user.get("username") or user["user_id"], user["user_id"])
+        self.as_user.setEnabled(has_user and self.as_user.count() > 1)
+
+    def _fill_user(self, index: int) -> None:
+        """Put the chosen user into the shown event (an edit, kept until saved or reverted); "example user"
+        puts back the shown event's own user."""
+        user_id = self.as_user.itemData(index)
+        event = self.current_event()
+        if event is None or not self.action:
+            return
+        if user_id is None:
+            original = json.loads(self._shown_original)
+            for key in ("user", "authorization"):
+                if key in original:
+                    event[key] = original[key]
+        else:
+            event = self.ops.call(self, self.ops.core.event_as_user, self.tenant, self.trigger_id, user_id, event)
+            if event is None:
+                return
+        self.event_editor.setPlainText(json.dumps(event, indent=2))
 
     def _fill_saved(self, select: str | None = None) -> None:
         self.saved.blockSignals(True)
@@ -114,6 +147,7 @@ class TestPanel(QWidget):
         events = self.ops.core.test_events(self.tenant, self.action)
         event = events.get(name) or triggers.get(self.trigger_id).default_event()
         self._shown_name, self._shown_original = name, json.dumps(event, indent=2)
+        self.as_user.setCurrentIndex(0)
         self.event_editor.setPlainText(self.scratch.get(self._key(name), self._shown_original))
         self._validate()
 

@@ -8,7 +8,6 @@ import copy
 from .. import store, tokens, triggers
 from ..runtime import build_event, deep_merge
 from ..triggers.events_common import SITUATIONAL, SITUATIONAL_PARTS, device
-from . import mfa
 from .run import FlowRun
 
 # Auth0's default session lifetimes: 3 days idle, 7 days in all.
@@ -16,16 +15,42 @@ SESSION_IDLE_MS, SESSION_ABSOLUTE_MS = 3 * 86400_000, 7 * 86400_000
 
 def user_profile(emu, run: FlowRun) -> dict:
     """The user as actions see `event.user` (full profile, metadata, identities, enrolled factors)."""
-    u = store.directory.get_user(emu.ws, run.tenant, run.ctx["user_id"])
+    return stored_profile(emu.ws, run.tenant, run.ctx["user_id"])
+
+
+def stored_profile(ws, tenant: str, user_id: str) -> dict:
+    """A stored user's whole profile as `event.user` carries it."""
+    u = store.directory.get_user(ws, tenant, user_id)
     profile = {k: v for k, v in u.items() if k not in ("roles", "connection") and v is not None}
     provider = u["user_id"].split("|", 1)[0]
     profile.setdefault("email_verified", False)
     bare_id = u["user_id"].split("|", 1)[-1]
     profile["identities"] = [{"connection": u["connection"], "provider": provider, "isSocial": False,
                               "user_id": bare_id, "userId": bare_id, "profileData": {}}]
-    profile["multifactor"] = ["guardian"] if mfa.confirmed_phone(emu, run) else []
-    profile["enrolledFactors"] = mfa.enrolled_factors(emu, run)
+    factors = store.authenticators.confirmed(ws, tenant, u["user_id"])
+    profile["multifactor"] = ["guardian"] if store.authenticators.confirmed_phone(ws, tenant, u["user_id"]) else []
+    profile["enrolledFactors"] = [{"type": "phone", "options": {"phone_number": r["phone_number"]}} for r in factors]
     return profile
+
+
+def _trigger_user(trigger, profile: dict) -> dict:
+    """The part of a profile a trigger's `event.user` has (some triggers carry only a few fields)."""
+    keep = trigger.user_fields
+    if keep and "id" in keep:
+        profile = {**profile, "id": profile["user_id"].split("|", 1)[-1]}
+    return {k: v for k, v in profile.items() if k in keep} if keep else profile
+
+
+def as_user(ws, tenant: str, trigger_id: str, user_id: str, event: dict) -> dict:
+    """`event` with the stored user in it, as a journey would send it for that user: `event.user`, and
+    `event.authorization` where the trigger has one. The rest of the event is left as it was."""
+    trigger = triggers.get(trigger_id)
+    event = copy.deepcopy(event)
+    if "user" in event:
+        event["user"] = _trigger_user(trigger, stored_profile(ws, tenant, user_id))
+    if "authorization" in event:
+        event["authorization"] = {"roles": store.directory.get_user(ws, tenant, user_id)["roles"]}
+    return event
 
 
 def _without_situational(event: dict) -> dict:
@@ -70,11 +95,7 @@ def build(emu, run: FlowRun, trigger_id: str, extra: dict | None = None) -> dict
         event["connection"] = {"id": conn["id"], "name": conn["name"], "strategy": conn["strategy"],
                                "metadata": conn.get("metadata", {})}
     if "user" in event and ctx.get("user_id"):
-        profile = user_profile(emu, run)
-        keep = trigger.user_fields
-        if keep and "id" in keep:
-            profile["id"] = profile["user_id"].split("|", 1)[-1]
-        event["user"] = {k: v for k, v in profile.items() if k in keep} if keep else profile
+        event["user"] = _trigger_user(trigger, user_profile(emu, run))
     if "authorization" in event and ctx.get("user_id"):
         event["authorization"] = {"roles": store.directory.get_user(emu.ws, run.tenant, ctx["user_id"])["roles"]}
     if "authentication" in event and ctx.get("methods") is not None:

@@ -150,9 +150,3 @@ def verify(emu, run: FlowRun, otp: str) -> bool:
     run.ctx["mfa"] = {"satisfied": True}
     run.waiting = None
     return True
-
-
-def enrolled_factors(emu, run: FlowRun) -> list[dict]:
-    return [{"type": "phone", "options": {"phone_number": r["phone_number"]}}
-            for r in store.authenticators.confirmed(emu.ws, run.tenant, run.ctx["user_id"])]
-
