@@ -18,6 +18,7 @@ from emulator.store.logs import is_failure
 from .. import theme
 
 LIMIT = 500
+LEVELS = ("log", "info", "warn", "error", "debug", "trace", "stdout", "stderr")  # what the harness records
 # (key, heading, width): fixed widths, so User and Application stay on screen at 1280 px; the
 # description takes what is left. Long values are elided in the middle, whole on hover.
 COLUMNS = [("date", "Date", 190), ("type", "Type", 80), ("description", "Description", 0),
@@ -84,6 +85,16 @@ class LogsView(QWidget):
         self.links.setWordWrap(True)
         self.links.linkActivated.connect(self._follow)
         self.console = _table(["Time", "Trigger", "Action", "Level", "Message"])
+        # The console reads as a terminal does: oldest at the top, newest at the bottom, whatever run it
+        # came from; filtered by level and action.
+        self.level_box = QComboBox()
+        self.level_box.addItem("all levels", None)
+        for level in LEVELS:
+            self.level_box.addItem(level, level)
+        self.console_action = QComboBox()
+        self.console_action.addItem("all actions", None)
+        for box in (self.level_box, self.console_action):
+            box.currentIndexChanged.connect(lambda _: self._refresh_console())
 
         filters = QHBoxLayout()
         for w in (self.type_box, self.trigger_box, self.user, self.action, self.search, export):
@@ -104,7 +115,16 @@ class LogsView(QWidget):
         tl.addWidget(split)
         self.tabs = QTabWidget()
         self.tabs.addTab(tenant_logs, "Tenant logs")
-        self.tabs.addTab(self.console, "Console output")
+        console = QWidget()
+        cl = QVBoxLayout(console)
+        cl.setContentsMargins(0, 0, 0, 0)
+        console_filters = QHBoxLayout()
+        for w in (QLabel("Level:"), self.level_box, QLabel("Action:"), self.console_action):
+            console_filters.addWidget(w)
+        console_filters.addStretch()
+        cl.addLayout(console_filters)
+        cl.addWidget(self.console)
+        self.tabs.addTab(console, "Console output")
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
         self._debounce = QTimer(self, singleShot=True, interval=250)
@@ -164,19 +184,56 @@ class LogsView(QWidget):
         self._refresh_console()
         self.refreshed.emit(len(self.records))
 
-    def _refresh_console(self) -> None:
-        self.console.setRowCount(0)
+    def console_lines(self) -> list[dict]:
+        """The recent executions' console lines, oldest first, as the console's filters leave them."""
         if not self.tenant:
+            return []
+        lines = []
+        executions = self.ops.core.executions(self.tenant, limit=50)
+        for age, execution in enumerate(executions):
+            for step, result in enumerate(execution["results"]):
+                for n, entry in enumerate(result["emulator"]["logs"]):
+                    # Runs are listed newest first and lines within a run oldest first: ordered by the
+                    # line's own time, then (within one millisecond) by run, action in its chain, line.
+                    lines.append({"time": entry["time"], "n": (-age, step, n), "trigger_id": execution["trigger_id"],
+                                  "action": result["action_name"], "level": entry["level"],
+                                  "message": entry["message"]})
+        lines.sort(key=lambda line: (line["time"], line["n"]))
+        level, action = self.level_box.currentData(), self.console_action.currentData()
+        return [line for line in lines if (level is None or line["level"] == level)
+                and (action is None or line["action"] == action)]
+
+    def _refresh_console(self) -> None:
+        lines = self.console_lines()
+        self._fill_console_actions()
+        self.console.setRowCount(0)
+        for line in lines:
+            row = self.console.rowCount()
+            self.console.insertRow(row)
+            values = (self.ops.core.ws.clock.iso(line["time"]), line["trigger_id"], line["action"], line["level"],
+                      line["message"])
+            for col, value in enumerate(values):
+                item = QTableWidgetItem(value)
+                if line["level"] in ("error", "stderr", "warn"):
+                    item.setForeground(theme.color("warning" if line["level"] == "warn" else "error"))
+                self.console.setItem(row, col, item)
+        self.console.scrollToBottom()
+
+    def _fill_console_actions(self) -> None:
+        """The action filter offers the tenant's actions; the chosen one stays chosen."""
+        names = sorted(a["name"] for a in self.ops.core.actions(self.tenant)) if self.tenant else []
+        shown = [self.console_action.itemText(i) for i in range(1, self.console_action.count())]
+        if names == shown:
             return
-        for execution in self.ops.core.executions(self.tenant, limit=50):
-            for result in execution["results"]:
-                for entry in result["emulator"]["logs"]:
-                    row = self.console.rowCount()
-                    self.console.insertRow(row)
-                    values = (self.ops.core.ws.clock.iso(entry["time"]), execution["trigger_id"], result["action_name"],
-                              entry["level"], entry["message"])
-                    for col, value in enumerate(values):
-                        self.console.setItem(row, col, QTableWidgetItem(value))
+        chosen = self.console_action.currentData()
+        self.console_action.blockSignals(True)
+        self.console_action.clear()
+        self.console_action.addItem("all actions", None)
+        for name in names:
+            self.console_action.addItem(name, name)
+        index = self.console_action.findData(chosen)
+        self.console_action.setCurrentIndex(max(index, 0))
+        self.console_action.blockSignals(False)
 
     def _poll_new(self) -> None:
         if not self.tenant:
