@@ -18,8 +18,11 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QSettings  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
+from emulator.errors import EmulatorError  # noqa: E402
+
 from . import theme  # noqa: E402
 from .event_loop import EventLoop  # noqa: E402
+from .widgets.monaco import assets  # noqa: E402
 from .main import prepare_webengine  # noqa: E402
 from .startup import open_core  # noqa: E402
 from .widgets.monaco.view import MonacoView  # noqa: E402
@@ -190,11 +193,24 @@ def _session(app, loop, out: Path, suffix: str) -> list[Path]:
     return shots
 
 
+def _editor() -> str:
+    """Monaco, installed first if need be, so no screenshot shows the fallback editor just because Monaco
+    was still installing; when it cannot be had, the screenshots say which editor they show."""
+    if assets.disabled() or assets.root_without_sandbox():
+        return "the app's own editor (Monaco is off here)"
+    try:
+        folder = assets.ensure_sync()
+    except (EmulatorError, OSError) as exc:
+        return f"the app's own editor (Monaco could not be installed: {exc})"
+    return f"Monaco {assets.VERSION} ({folder})"
+
+
 def main(argv: list[str] | None = None) -> int:
     args = argv if argv is not None else sys.argv[1:]
     out = Path(args[0] if args else "packaging/screenshots")
     themes = args[1:] or ["light", "dark"]
     out.mkdir(parents=True, exist_ok=True)
+    print(f"Editor in these screenshots: {_editor()}", file=sys.stderr, flush=True)
     prepare_webengine()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     loop = EventLoop(app)

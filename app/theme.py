@@ -35,6 +35,13 @@ _COLORS = {
     "trigger": ("#7a5af8", "#a48bff"),
     "step": ("#8a9bb4", "#6b7a90"),
     "action": ("#0e7c86", "#2bb5c0"),
+    # How a run or an action ended (widgets/badges.py): one palette for every view.
+    "status_ok": ("#1a7f37", "#3fb950"),
+    "status_denied": ("#bc4c00", "#f0883e"),
+    "status_failed": ("#cf222e", "#f85149"),
+    "status_suspended": ("#8250df", "#bc8cff"),
+    "status_waiting": ("#9a6700", "#d29922"),
+    "status_neutral": ("#57606a", "#8b949e"),
 }
 # A distinct colour per chart series (Tableau 20's order: neighbours differ in hue and lightness).
 SERIES = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f",

@@ -10,6 +10,7 @@ from PySide6.QtGui import QColor, QCursor, QPainter, QPalette
 from PySide6.QtWidgets import QToolTip
 
 from .. import theme
+from ..widgets import empty_hint
 
 KIND_COLORS = ("trigger", "step", "action", "failed")  # bar sets, coloured by the theme
 ROW_PX = 24  # the waterfall's row height: it grows (and scrolls) with the run instead of squeezing rows
@@ -34,8 +35,9 @@ def _log_axis(low: float, high: float) -> QLogValueAxis:
 class _ChartView(QChartView):
     """A chart view that owns its chart and can be emptied and refilled."""
 
-    def __init__(self, title: str):
+    def __init__(self, title: str, empty: str = ""):
         super().__init__()
+        self.empty = empty  # said in the middle while the chart has no series
         self.chart_ = QChart()
         self.chart_.setTitle(title)
         self.chart_.setAnimationOptions(QChart.AnimationOption.NoAnimation)  # redraws stay cheap during batches
@@ -64,6 +66,11 @@ class _ChartView(QChartView):
             if isinstance(series, QLineSeries):
                 series.setColor(QColor(theme.SERIES[i % len(theme.SERIES)]))
 
+    def paintEvent(self, event) -> None:  # noqa: N802
+        super().paintEvent(event)
+        if self.empty and not self.chart_.series():
+            empty_hint.paint(self.viewport(), self.empty)
+
     def clear(self) -> None:
         self.chart_.removeAllSeries()
         for axis in self.chart_.axes():
@@ -85,7 +92,9 @@ class DurationsChart(_ChartView):
     point_hovered = Signal(dict)
 
     def __init__(self):
-        super().__init__("Per-action duration over recent runs")
+        super().__init__("Per-action duration over recent runs",
+                         "Each action's run time over the tenant's recent runs appears here: run a test, a "
+                         "journey or a Simulator batch.")
         # Names in full, one per line, beside the chart (below it, they were cut to "add-ro…").
         self.chart_.legend().setAlignment(Qt.AlignmentFlag.AlignRight)
         self.rows_by_series: dict[str, dict[int, dict]] = {}
@@ -152,7 +161,9 @@ class WaterfallChart(_ChartView):
     """One run's bars: an invisible offset bar, then the duration, coloured by kind."""
 
     def __init__(self):
-        super().__init__("Waterfall (click a point above to pick a run)")
+        super().__init__("Waterfall (click a point above to pick a run)",
+                         "One run's actions and steps as bars, where each started and how long it took: "
+                         "click a point in the chart above.")
         self.bars: list[dict] = []
 
     def show_bars(self, title: str, bars: list[dict]) -> None:

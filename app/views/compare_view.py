@@ -16,6 +16,7 @@ from emulator.compare import COMPARED, compare
 
 from .. import theme
 from ..widgets.editors import EditorHost
+from ..widgets.empty_hint import hint
 
 
 def _diff_brush() -> QBrush:
@@ -44,7 +45,10 @@ class CompareView(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.currentCellChanged.connect(lambda row, *_: self.show_side_by_side(row))
+        hint(self.table, "Pick an action and two versions, then Compare: every saved test event runs on both "
+                         "and each row says whether they behave the same.")
         self.sides = QTreeWidget()
+        hint(self.sides, "Select an event on the left to see both versions' commands, logs and timings here.")
         self.sides.setHeaderLabels(["Field", "A", "B"])
         header = self.sides.header()
         header.setStretchLastSection(False)

@@ -10,6 +10,7 @@ class ActionKind:
     commit_label = "Deploy (Ctrl+Shift+D)"
     current_label = "Deployed"
     rollback_label = "Roll back to selected version"
+    no_versions = "No versions yet: Deploy (Ctrl+Shift+D) makes v1 from the draft."
 
     def __init__(self, core):
         self.core = core
@@ -62,6 +63,7 @@ class ModuleKind:
     commit_label = "Publish (Ctrl+Shift+D)"
     current_label = "Latest"
     rollback_label = "Copy selected version into the draft"
+    no_versions = "No versions yet: Publish (Ctrl+Shift+D) makes v1 from the draft."
 
     def __init__(self, core):
         self.core = core

@@ -16,6 +16,7 @@ from emulator import triggers
 from emulator.store.logs import is_failure
 
 from .. import theme
+from ..widgets.empty_hint import hint
 
 LIMIT = 500
 LEVELS = ("log", "info", "warn", "error", "debug", "trace", "stdout", "stderr")  # what the harness records
@@ -69,8 +70,8 @@ class LogsView(QWidget):
         for trigger_id in triggers.ids():
             self.trigger_box.addItem(trigger_id, trigger_id)
         self.user, self.action, self.search = QLineEdit(), QLineEdit(), QLineEdit()
-        for line, hint in ((self.user, "user id or e-mail"), (self.action, "action"), (self.search, "search")):
-            line.setPlaceholderText(hint)
+        for line, placeholder in ((self.user, "user id or e-mail"), (self.action, "action"), (self.search, "search")):
+            line.setPlaceholderText(placeholder)
             line.textChanged.connect(lambda _: self._debounce.start())
         self.type_box.currentIndexChanged.connect(lambda _: self.refresh())
         self.trigger_box.currentIndexChanged.connect(lambda _: self.refresh())
@@ -78,6 +79,9 @@ class LogsView(QWidget):
         export.clicked.connect(self.export_dialog)
         self.table = _table([h for _, h, _w in COLUMNS], [w for _k, _h, w in COLUMNS])
         self.table.currentCellChanged.connect(lambda row, *_: self._detail(row))
+        hint(self.table, lambda: "No log line matches these filters." if any(self.filters().values()) else
+             "The tenant's logs (Auth0's types: s, f, fp, sapi…) appear here as logins, signups and API calls "
+             "happen, here or in the CLI and `serve` on this workspace.")
         self.detail = QPlainTextEdit(readOnly=True)
         self.detail.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         # Where the selected line leads: its run, its executions, the failed action's version.
@@ -93,6 +97,9 @@ class LogsView(QWidget):
             self.level_box.addItem(level, level)
         self.console_action = QComboBox()
         self.console_action.addItem("all actions", None)
+        hint(self.console, lambda: "No console line matches these filters." if self.level_box.currentData()
+             or self.console_action.currentData() else
+             "What actions print (console.log, warn, error) appears here, oldest first, from every run.")
         for box in (self.level_box, self.console_action):
             box.currentIndexChanged.connect(lambda _: self._refresh_console())
 

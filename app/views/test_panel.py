@@ -15,6 +15,8 @@ from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QInputDialog, QLabel, QPu
 from emulator import triggers
 
 from .. import theme
+from ..widgets import badges
+from ..widgets.empty_hint import hint
 from ..widgets.editors import EditorHost
 
 DEFAULT = "(default event)"
@@ -54,6 +56,9 @@ class TestPanel(QWidget):
         self.results.setHeaderLabels(["Result", ""])
         self.results.setColumnWidth(0, 260)
         self.results.itemDoubleClicked.connect(self._activated)
+        badges.install(self.results)
+        hint(self.results, "Run (Ctrl+Enter) runs this event through the action: its outcome, commands, "
+                           "console output, HTTP calls and timings appear here. Running never deploys.")
 
         top = QHBoxLayout()
         for w in (QLabel("Event:"), self.saved, save_as, self.revert, delete, QLabel("As:"), self.as_user,
@@ -212,6 +217,7 @@ class TestPanel(QWidget):
         self.results.clear()
         outcome = result.outcome
         head = QTreeWidgetItem(["Outcome", f"{outcome.status} in {result.total_ms:.1f} ms (Node {result.node_version})"])
+        badges.mark(head, outcome.status, 1)
         self.results.addTopLevelItem(head)
         for action in result.actions:
             commands = QTreeWidgetItem(["Commands", str(len(action.commands))])

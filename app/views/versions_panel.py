@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeade
 from PySide6.QtCore import Qt
 
 from ..widgets.editors import EditorHost
+from ..widgets.empty_hint import hint
 
 
 class VersionsPanel(QWidget):
@@ -21,6 +22,7 @@ class VersionsPanel(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        hint(self.table, lambda: self.kind.no_versions if self.kind else "")
         self.rollback_button = QPushButton("Roll back to selected version")
         self.rollback_button.clicked.connect(self.rollback_selected)
         self.a, self.b = QComboBox(), QComboBox()

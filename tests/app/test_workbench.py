@@ -233,8 +233,10 @@ def test_the_readme_screenshots_script_still_works(tmp_path):
     import sys
 
     out = subprocess.run([sys.executable, "-m", "app.screenshots", str(tmp_path)], capture_output=True, text=True,
-                         timeout=120, env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"})
+                         timeout=300, env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"})
     assert out.returncode == 0, out.stderr
+    # Monaco is installed first (tests/app/test_monaco.py has it cached), so the shots show it and say so.
+    assert "Editor in these screenshots: Monaco " in out.stderr, out.stderr
     shots = sorted(p.name for p in tmp_path.glob("*.png"))
     names = ["actions-coverage", "actions-editor", "compare-versions", "debugger-paused", "flows-bindings", "simulator-breakpoint",
              "tenant-users", "test-panel", "timings-charts", "versions-diff"]

@@ -10,7 +10,8 @@ from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem, QTabWidget, QTreeWidgetItem
 
 from ... import theme
-from ...widgets import json_tree
+from ...widgets import badges, json_tree
+from ...widgets.empty_hint import hint
 
 
 
@@ -22,6 +23,10 @@ class RunDetails(QTabWidget):
         self.action = json_tree.tree(("Last action", ""))
         self.state = json_tree.tree(("State so far", ""))
         self.result = json_tree.tree(("Result", ""))
+        badges.install(self.result)
+        hint(self.result, "When a run ends, its outcome, the tokens it issued (decoded, signature checked) "
+                          "and the tenant's log lines appear here.")
+        hint(self.state, "What the journey carries (user, session, claims, a denial) appears here as it runs.")
         # The message first (it holds the code, or the link), whole on hover; then to whom and when (the
         # channel and provider on hover): the pane is narrow at 1280 px, the message gets the room.
         self.outbox = QTableWidget(0, 3)
@@ -38,6 +43,8 @@ class RunDetails(QTabWidget):
         self.outbox.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.outbox.cellDoubleClicked.connect(lambda row, _: self.outbox_activated.emit(self.messages[row]))
         self.messages: list[dict] = []
+        hint(self.outbox, "E-mails and SMS the tenant sends (codes, links) appear here; double-click one to "
+                          "answer the run with it.")
         for widget, title in ((self.action, "Last action"), (self.state, "State so far"), (self.result, "Result"),
                               (self.outbox, "Outbox")):
             self.addTab(widget, title)
@@ -84,6 +91,7 @@ class RunDetails(QTabWidget):
         self.result.clear()
         outcome = json_tree.add(self.result, "Outcome", report["status"] + (" (deterministic)"
                                                                             if report["deterministic"] else ""))
+        badges.mark(outcome, report["status"], 1)
         if report.get("error"):
             item = json_tree.add(self.result, "Error", report["error"], expand=1)
             item.setForeground(0, QBrush(theme.color("error")))

@@ -7,6 +7,8 @@ from PySide6.QtGui import QBrush, QColor, QFont, QPalette
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from ... import theme
+from ...widgets import badges
+from ...widgets.empty_hint import hint
 
 MARKS = {"done": "✓", "current": "▶", "next": "▶", "todo": "○", "failed": "✗", "skipped": "–"}
 CURRENT_ALPHA = 70  # the current row: the palette's highlight, faint, so its text stays readable in any theme
@@ -77,6 +79,9 @@ class RunList(QListWidget):
     def __init__(self):
         super().__init__()
         self.itemActivated.connect(lambda item: self.reopen.emit(item.data(Qt.ItemDataRole.UserRole)))
+        badges.install(self)
+        hint(self, "The tenant's journeys appear here, newest first: from this view, `serve` or the CLI. "
+                   "Click one to reopen it.")
         self.itemClicked.connect(lambda item: self.reopen.emit(item.data(Qt.ItemDataRole.UserRole)))
 
     def show_runs(self, runs: list[dict], kinds: dict[str, str], current: str | None) -> None:
@@ -89,6 +94,7 @@ class RunList(QListWidget):
                                    f"{took}\n        {who}" if who else
                                    f"{r['created_at'][11:19]}  {kinds.get(r['kind'], r['kind'])}  {r['status']}{took}")
             item.setData(Qt.ItemDataRole.UserRole, r["id"])
+            badges.mark(item, r["status"])
             item.setToolTip(f"run {r['id']}, created {r['created_at']}, last step {r['updated_at']}")
             self.addItem(item)
             if r["id"] == current:

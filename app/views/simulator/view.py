@@ -25,6 +25,7 @@ from emulator.flows.engine import Answers
 APP_IN_FLIGHT = 2
 
 from ... import theme
+from ...widgets.badges import Badge
 from .details import RunDetails
 from .prompt import PromptPanel
 from .setup import Breakpoints, RunSetup
@@ -80,6 +81,7 @@ class SimulatorView(QWidget):
         theme.notifier.changed.connect(self._restyle_banner)  # a bound method: gone with the view
         self.banner.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)  # one line, not half the view
         self.status = QLabel("No run yet.")
+        self.status_badge = Badge()  # the run's status as every view shows it
         self.step_button, self.run_button = QPushButton("Step  (F10)"), QPushButton("Run  (F5)")
         self.rerun_button, self.new_button = QPushButton("Re-run"), QPushButton("New run")
         self.step_button.clicked.connect(lambda: self.advance(False))
@@ -131,7 +133,10 @@ class SimulatorView(QWidget):
         middle = QWidget()
         ml = QVBoxLayout(middle)
         ml.setContentsMargins(0, 0, 0, 0)
-        ml.addWidget(self.status)
+        status_row = QHBoxLayout()
+        status_row.addWidget(self.status_badge)
+        status_row.addWidget(self.status, 1)
+        ml.addLayout(status_row)
         ml.addWidget(self.stepper)  # as tall as its rows
         ml.addWidget(_scrolling(self.prompt), 1)
         split = QSplitter()
@@ -315,12 +320,14 @@ class SimulatorView(QWidget):
         if run is None:
             self.stepper.show_view(None)
             self.prompt.show_wait(None)
+            self.status_badge.set_status(None)
             self.status.setText("No run yet: Step (F10) or Run (F5) starts one.")
             return
         view = core.flow_view(run)
         self.stepper.show_view(view)
         self.details.show_view(view)
         waiting = run.waiting or {}
+        self.status_badge.set_status(run.status)
         self.status.setText(f"{kinds.get(run.kind, run.kind)} run {run.id[:8]} · {run.status}"
                             + (f" · waiting for {waiting['for']}" if waiting else ""))
         if run.done:
