@@ -9,6 +9,7 @@ class ActionKind:
     name = "action"
     commit_label = "Deploy (Ctrl+Shift+D)"
     current_label = "Deployed"
+    current_word = "deployed"
     rollback_label = "Roll back to selected version"
     no_versions = "No versions yet: Deploy (Ctrl+Shift+D) makes v1 from the draft."
 
@@ -19,8 +20,9 @@ class ActionKind:
         return self.core.action(tenant, name)
 
     def versions(self, tenant: str, name: str) -> list[dict]:
-        """[{number, current, created_at}], newest first."""
-        return [{"number": v["number"], "current": v["deployed"], "created_at": v["created_at"]}
+        """[{number, current, created_at, code, runtime, dependencies}], newest first."""
+        return [{"number": v["number"], "current": v["deployed"], "created_at": v["created_at"], "code": v["code"],
+                 "runtime": v.get("runtime") or "", "dependencies": v.get("dependencies") or []}
                 for v in self.core.versions(tenant, name)]
 
     def diff_choices(self, entity: dict, versions: list[dict]) -> tuple[list[tuple[str, object]], str]:
@@ -62,6 +64,7 @@ class ModuleKind:
     name = "module"
     commit_label = "Publish (Ctrl+Shift+D)"
     current_label = "Latest"
+    current_word = "latest"
     rollback_label = "Copy selected version into the draft"
     no_versions = "No versions yet: Publish (Ctrl+Shift+D) makes v1 from the draft."
 
@@ -73,7 +76,8 @@ class ModuleKind:
 
     def versions(self, tenant: str, name: str) -> list[dict]:
         versions = self.core.module_versions(tenant, name)
-        return [{"number": v["version_number"], "current": i == 0, "created_at": v["created_at"]}
+        return [{"number": v["version_number"], "current": i == 0, "created_at": v["created_at"],
+                 "code": v.get("code") or "", "runtime": "", "dependencies": v.get("dependencies") or []}
                 for i, v in enumerate(versions)]
 
     def diff_choices(self, entity: dict, versions: list[dict]) -> tuple[list[tuple[str, object]], str]:

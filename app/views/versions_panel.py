@@ -3,12 +3,36 @@ copy as a new number; a module copies it into its draft) and diff any two of dra
 and the numbered versions."""
 from __future__ import annotations
 
+import difflib
+
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QPushButton,
                                QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 from PySide6.QtCore import Qt
 
+from ..widgets import badges
 from ..widgets.editors import EditorHost
 from ..widgets.empty_hint import hint
+
+
+COLUMNS = ["Version", "State", "Changes", "Runtime", "Dependencies", "Created"]
+
+
+def _changed(before: str, after: str) -> str:
+    """Lines added and removed since the version before."""
+    if not before:
+        return "first version"
+    added = removed = 0
+    for line in difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0):
+        if line.startswith("+") and not line.startswith("+++"):
+            added += 1
+        elif line.startswith("-") and not line.startswith("---"):
+            removed += 1
+    return f"+{added} −{removed} lines" if added or removed else "same code"
+
+
+def _when(iso: str) -> str:
+    """`2026-12-08T03:41:57.021Z` as `2026-12-08 03:41:57 UTC` (whole on hover)."""
+    return iso[:19].replace("T", " ") + " UTC" if len(iso) >= 19 else iso
 
 
 class VersionsPanel(QWidget):
@@ -17,9 +41,22 @@ class VersionsPanel(QWidget):
         self.ops = ops
         self.tenant = self.action = None
         self.kind = None  # kinds.ActionKind or kinds.ModuleKind
-        self.table = QTableWidget(0, 3)
-        self.table.setHorizontalHeaderLabels(["Version", "Deployed", "Created"])
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.versions_shown: list[dict] = []
+        # One compact row per version: its number, whether it is the one that runs, what it changed from
+        # the version before, its runtime and dependencies, and when (double-click: diff it with that one).
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        header = self.table.horizontalHeader()
+        for col in range(len(COLUMNS) - 1):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        self.table.verticalHeader().hide()
+        self.table.setShowGrid(False)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        badges.install(self.table)
+        self.table.cellDoubleClicked.connect(lambda row, _col: self.diff_with_previous(row))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         hint(self.table, lambda: self.kind.no_versions if self.kind else "")
@@ -44,20 +81,30 @@ class VersionsPanel(QWidget):
         split.addWidget(top)
         split.addWidget(self.diff)
         split.setStretchFactor(1, 3)
+        split.setSizes([230, 520])  # a handful of rows, then the diff
         layout = QVBoxLayout(self)
         layout.addWidget(split)
 
     def load(self, tenant: str, action: dict, kind) -> None:
         self.tenant, self.action, self.kind = tenant, action["name"], kind
         versions = kind.versions(tenant, self.action)
-        self.table.setHorizontalHeaderLabels(["Version", kind.current_label, "Created"])
+        self.versions_shown = versions
+        self.table.setHorizontalHeaderLabels([kind.current_label if c == "State" else c for c in COLUMNS])
         self.rollback_button.setText(kind.rollback_label)
         self.table.setRowCount(0)
-        for v in versions:
+        for i, v in enumerate(versions):
             row = self.table.rowCount()
             self.table.insertRow(row)
-            for col, text in enumerate((f"v{v['number']}", "yes" if v["current"] else "", v["created_at"])):
-                self.table.setItem(row, col, QTableWidgetItem(text))
+            previous = versions[i + 1]["code"] if i + 1 < len(versions) else ""
+            deps = ", ".join(f"{d['name']}@{d['version']}" for d in v["dependencies"]) or "none"
+            cells = (f"v{v['number']}", kind.current_word if v["current"] else "", _changed(previous, v["code"]),
+                     v["runtime"], deps, _when(v["created_at"]))
+            for col, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setToolTip(v["created_at"] if COLUMNS[col] == "Created" else text)
+                self.table.setItem(row, col, item)
+            if v["current"]:
+                badges.mark(self.table.item(row, 1), kind.current_word)
         choices, left = kind.diff_choices(action, versions)
         for combo, default in ((self.a, left), (self.b, "draft")):
             combo.clear()
@@ -67,6 +114,18 @@ class VersionsPanel(QWidget):
         self.rollback_button.setEnabled(bool(versions))
         self.summary.clear()
         self.diff.set_diff("", "", "", "")
+
+    def diff_with_previous(self, row: int) -> str:
+        """Diff the version on `row` with the one before it (the draft, for the newest)."""
+        if not 0 <= row < len(self.versions_shown):
+            return ""
+        number = self.versions_shown[row]["number"]
+        before = self.versions_shown[row + 1]["number"] if row + 1 < len(self.versions_shown) else None
+        if before is None:
+            return ""
+        self.a.setCurrentText(f"v{before}")
+        self.b.setCurrentText(f"v{number}")
+        return self.show_diff()
 
     def select_version(self, number: int) -> None:
         for row in range(self.table.rowCount()):

@@ -17,7 +17,8 @@ ROLE = Qt.ItemDataRole.UserRole + 40  # the status word an item's text shows as 
 # Every outcome the core reports (runtime.results and flows.run), by what it means to the user.
 KINDS = {"completed": "ok", "success": "ok", "denied": "denied", "failed": "failed", "error": "failed",
          "suspended": "suspended", "redirected": "suspended", "mfa_required": "waiting", "waiting": "waiting",
-         "paused": "waiting", "running": "neutral", "interrupted": "neutral"}
+         "paused": "waiting", "running": "neutral", "interrupted": "neutral",
+         "deployed": "ok", "latest": "ok"}  # the version that runs (an action) or is newest (a module)
 PADDING = 6  # px either side of the word
 
 

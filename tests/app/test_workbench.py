@@ -98,7 +98,14 @@ def test_versions_rollback_and_diff(win):
     versions.table.selectRow(1)  # v1
     versions.rollback_selected()
     assert win.core.action("sample", "my-claims")["deployed_version"] == 3
-    assert versions.table.item(0, 0).text() == "v3" and versions.table.item(0, 1).text() == "yes"
+    assert versions.table.item(0, 0).text() == "v3" and versions.table.item(0, 1).text() == "deployed"
+    # Each row says what it changed from the version before, its runtime and dependencies.
+    row = {versions.table.horizontalHeaderItem(c).text(): versions.table.item(0, c).text()
+           for c in range(versions.table.columnCount())}
+    assert row["Changes"] == "+1 −1 lines" and row["Runtime"] == "node22" and row["Dependencies"] == "none"
+    assert versions.table.item(2, 2).text() == "first version" and versions.table.item(1, 1).text() == ""
+    assert versions.table.verticalHeader().isHidden()
+    assert "console.log('v1')" in versions.diff_with_previous(0)  # double-click: v3 (a copy of v1) against v2
     versions.a.setCurrentText("v1")
     versions.b.setCurrentText("v2")
     text = versions.show_diff()
@@ -449,7 +456,7 @@ def test_modules_in_the_tree_with_editor_versions_diff_and_pins(win, aloop):
     for n in (1, 2):
         view.editor.setPlainText(f"module.exports = {{ hello: (n) => `v{n} hello ${{n}} ${{actions.secrets.WHO}}` }};\n")
         view.deploy()  # saves and publishes
-    assert view.versions.table.item(0, 0).text() == "v2" and view.versions.table.item(0, 1).text() == "yes"
+    assert view.versions.table.item(0, 0).text() == "v2" and view.versions.table.item(0, 1).text() == "latest"
     view.versions.a.setCurrentText("v1")
     view.versions.b.setCurrentText("v2")
     assert "+module.exports = { hello: (n) => `v2 hello" in view.versions.show_diff()
