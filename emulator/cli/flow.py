@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import sys
+import textwrap
 
 from .. import lazy
 from ..errors import UsageError
@@ -16,7 +18,7 @@ script_name = lazy.attr("emulator.emulator", "script_name")
 from .common import event_arg, open_emulator, tenant_arg
 from .debugging import add_debug_args, attach_flow_snapshots, debugging
 from .run import add_http_args, http_for_run, save_recorded_calls
-from . import summary
+from . import ids, summary
 from .output import emit, emit_json, json_arg, table
 
 KIND = {"signup": "signup", "login": "login", "reset-password": "password_reset", "sms-mfa": "sms_mfa",
@@ -194,7 +196,7 @@ async def flow_start(args) -> int:
 
 async def flow_resume(args) -> int:
     emu = open_emulator(args)
-    run = flows.load(emu.ws, args.run_id)
+    run = flows.load(emu.ws, ids.resolve(emu.ws, "run", args.run_id))
     if run.done:
         return _exit(report(emu, run), args)
     async with debugging(args, emu.pool.node, tenant=run.tenant, pool=emu.pool) as session:
@@ -205,7 +207,7 @@ async def flow_resume(args) -> int:
 
 async def flow_show(args) -> int:
     emu = open_emulator(args)
-    emit(report(emu, flows.load(emu.ws, args.run_id)), args, summary.flow)
+    emit(report(emu, flows.load(emu.ws, ids.resolve(emu.ws, "run", args.run_id))), args, summary.flow)
     return 0
 
 
@@ -223,10 +225,19 @@ def outbox(args) -> int:
     if args.json:
         emit_json(rows)
     else:
+        # Wrapped to the terminal at word breaks, never inside a word: a link or code stays whole to copy.
+        # Piped, the lines are as they always were.
+        width = max(40, shutil.get_terminal_size().columns) if sys.stdout.isatty() else None
         for m in rows:
             via = m["meta"].get("via")
             print(f"{m['created_at']}  {m['channel']:<5} to {m['recipient']}{f' (via {via})' if via else ''}")
-            print(f"    {m['subject'] + ': ' if m['subject'] else ''}{m['body']}")
+            text = f"{m['subject'] + ': ' if m['subject'] else ''}{m['body']}"
+            if width is None:
+                print(f"    {text}")
+                continue
+            for paragraph in text.splitlines() or [""]:
+                print(textwrap.fill(paragraph, width, initial_indent="    ", subsequent_indent="    ",
+                                    break_long_words=False, break_on_hyphens=False) or "    ")
         if not rows:
             print("(the outbox is empty)")
     return 0
@@ -243,7 +254,7 @@ def redirect_token(args) -> int:
     """What the page an action redirected to would send back: an HS256 token with the run's state."""
     emu = open_emulator(args)
     claims = _json_pairs(args.claims, "--claim")
-    print(redirect.session_token(emu, flows.load(emu.ws, args.run_id), claims, secret=args.secret))
+    print(redirect.session_token(emu, flows.load(emu.ws, ids.resolve(emu.ws, "run", args.run_id)), claims, secret=args.secret))
     return 0
 
 

@@ -242,9 +242,16 @@ def bindings_show(args):
     if args.json:
         emit_json(data)
         return 0
+    # At a terminal, a trigger then its actions one per line (fits 80 columns however many are bound);
+    # piped, one line per trigger as it always was.
     for trigger_id, refs in data.items():
         names = [f"{i + 1}. {b['action']['name']} (v{b['action']['deployed_version']})" for i, b in enumerate(refs)]
-        print(f"{trigger_id}: {'  '.join(names) if names else '(none)'}")
+        if not sys.stdout.isatty():
+            print(f"{trigger_id}: {'  '.join(names) if names else '(none)'}")
+            continue
+        print(f"{trigger_id}:{'' if names else ' (none)'}")
+        for name in names:
+            print(f"  {name}")
     return 0
 
 

@@ -7,6 +7,7 @@ import argparse
 
 from .. import lazy
 from ..errors import UsageError
+from . import ids
 from .common import open_emulator, tenant_arg
 from .output import emit_json, table
 
@@ -128,7 +129,7 @@ def grants_create(args: argparse.Namespace) -> int:
 
 def grants_delete(args: argparse.Namespace) -> int:
     emu = open_emulator(args)
-    emu.delete_client_grant(args.tenant, args.grant_id)
+    emu.delete_client_grant(args.tenant, ids.resolve(emu.ws, "client grant", args.grant_id, tenant=args.tenant))
     return 0
 
 

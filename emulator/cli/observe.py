@@ -6,6 +6,7 @@ import json
 import time
 
 from .. import triggers
+from . import ids
 from .common import open_emulator, tenant_arg
 from .output import emit_json, table
 
@@ -77,7 +78,8 @@ def logs_follow(args):
 
 
 def executions_show(args):
-    emit_json(open_emulator(args).execution(args.id))
+    emu = open_emulator(args)
+    emit_json(emu.execution(ids.resolve(emu.ws, "execution", args.id)))
     return 0
 
 

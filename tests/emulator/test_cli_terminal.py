@@ -141,3 +141,48 @@ def test_summaries_show_console_lines_whole_name_where_a_stored_action_failed_an
     assert long_line in text  # not elided at 60 characters
     assert "at redirecting v3:11:9" in text and "?:" not in text
     assert "s3cr3t-value" not in text and '"secret":"••••••"' in text
+
+
+def test_ids_are_shown_by_their_start_and_any_unique_start_is_taken(ws):
+    for _ in range(2):
+        piped("--workspace", ws, "flow", "login", "--email", "jane.doe@example.com", "--password", "nope", "--tenant", "sample")
+    runs = json.loads(piped("--workspace", ws, "flow", "list", "--tenant", "sample", "--json").stdout)
+    executions = json.loads(piped("--workspace", ws, "executions", "list", "--tenant", "sample", "--json").stdout)
+    code, shown = terminal("--workspace", ws, "executions", "list", "--tenant", "sample")
+    assert code == 0 and max(len(line) for line in shown.splitlines()) <= 80
+    rows = [line for line in shown.splitlines() if line.strip()][2:]
+    cut = rows[0].split()[-1]  # the EXECUTION ID column
+    assert cut.endswith("…") and "…" not in cut[:-1]
+    assert rows[0].split()[0].count(":") == 2  # a time cut to fit reads as one, not "2026-1…1.114Z"
+    full = next(e["id"] for e in executions if e["id"].startswith(cut[:-1]))  # the start, as git shows hashes
+    shown_execution = json.loads(piped("--workspace", ws, "executions", "show", cut[:-1]).stdout)
+    assert shown_execution["id"] == full
+    run = runs[0]["id"]
+    assert json.loads(piped("--workspace", ws, "flow", "show", run[:6], "--json").stdout)["run_id"] == run
+    # A start that is no id's, or several ids', is refused with one line.
+    none = piped("--workspace", ws, "flow", "show", "zz_not_an_id")
+    assert none.returncode == 2 and none.stderr.strip().count("\n") == 0 and "does not exist" in none.stderr
+    assert "Traceback" not in none.stderr
+    ambiguous = piped("--workspace", ws, "executions", "show", "")
+    assert ambiguous.returncode == 2 and "Traceback" not in ambiguous.stderr
+    firsts = {}
+    for e in executions:
+        firsts.setdefault(e["id"][0], []).append(e["id"])
+    shared = next((ids for ids in firsts.values() if len(ids) > 1), None)
+    if shared:  # ids are random: two of these runs' executions almost always share a first character
+        several = piped("--workspace", ws, "executions", "show", shared[0][0])
+        assert several.returncode == 2 and "several execution ids" in several.stderr
+
+
+def test_bindings_and_the_outbox_fit_80_columns(ws):
+    code, shown = terminal("--workspace", ws, "bindings", "show", "--tenant", "sample")
+    assert code == 0 and max(len(line) for line in shown.splitlines()) <= 80, shown
+    assert "  1. " in shown
+    piped("--workspace", ws, "flow", "reset-password", "--email", "jane.doe@example.com", "--tenant", "sample")
+    code, shown = terminal("--workspace", ws, "outbox", "--tenant", "sample")
+    lines = shown.splitlines()
+    links = [w for line in lines for w in line.split() if w.startswith("http")]
+    assert code == 0 and links, shown
+    # Wrapped at word breaks; only a word longer than the terminal (a link) may run past it, and whole.
+    assert all(len(line) <= 80 or any(link in line for link in links) for line in lines), shown
+    assert piped("--workspace", ws, "outbox", "--tenant", "sample").stdout.count("\n") < shown.count("\n") or all(len(l) <= 80 for l in lines)
