@@ -17,7 +17,7 @@ from emulator.editor import dependency_types
 from emulator.editor.lint import lint
 
 from ..widgets.editors import EditorHost
-from .. import theme
+from .. import icons, theme
 from .action_settings import ActionSettings
 from .kinds import ActionKind, ModuleKind
 from .test_panel import TestPanel
@@ -74,8 +74,14 @@ class ActionsView(QWidget):
         new.clicked.connect(self.new_action)
         new_module.clicked.connect(self.new_module)
         delete.clicked.connect(self.delete_action)
+        for button, name in ((new, "new"), (new_module, "new"), (delete, "delete")):
+            icons.use(button, name)
+        delete.setText("")  # an icon, so the list keeps its width at 1280 px
+        delete.setToolTip("Delete the selected action or module")
+        delete.setAccessibleName("Delete")
 
         self.title = QLabel()
+        self.title.setWordWrap(True)  # a long name, trigger and modules take a second line, not the buttons' room
         self.save_button, self.deploy_button = QPushButton("Save draft (Ctrl+S)"), QPushButton("Deploy (Ctrl+Shift+D)")
         self.save_button.clicked.connect(self.save_draft)
         self.deploy_button.clicked.connect(self.deploy)
@@ -84,6 +90,9 @@ class ActionsView(QWidget):
         self.coverage_button.setToolTip("Shade the lines the last Test run, journey or batch ran: green ran, red "
                                         "did not, the counts on hover. Runs go to a debugging host meanwhile.")
         self.coverage_button.toggled.connect(self._coverage_toggled)
+        icons.use(self.save_button, "save")
+        icons.use(self.deploy_button, "deploy", primary=True)
+        icons.use(self.coverage_button, "coverage")
         self.coverage_summary: str | None = None
         self.editor = EditorHost(ops.editors, "code")
         self.editor.textChanged.connect(self._edited)

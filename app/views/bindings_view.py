@@ -12,7 +12,7 @@ from emulator import triggers
 from emulator.changes import Changes
 from emulator.errors import EmulatorError
 
-from .. import theme
+from .. import icons, theme
 
 
 def _terminal(text: str) -> QLabel:
@@ -43,6 +43,12 @@ class TriggerBindings(QGroupBox):
         self.add_button, self.remove_button = add, remove
         up, down = QPushButton("↑"), QPushButton("↓")
         self._arrows = (up, down)
+        for button, name in ((add, "new"), (remove, "delete"), (up, "up"), (down, "down")):
+            icons.use(button, name)
+        up.setText("")
+        down.setText("")
+        up.setToolTip("Move up: runs earlier")
+        down.setToolTip("Move down: runs later")
         add.clicked.connect(self.add_selected)
         remove.clicked.connect(self.remove_selected)
         up.clicked.connect(lambda: self.move(-1))

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeade
 
 from emulator.compare import COMPARED, compare
 
-from .. import theme
+from .. import icons, theme
 from ..widgets.editors import EditorHost
 from ..widgets.empty_hint import hint
 
@@ -38,6 +38,8 @@ class CompareView(QWidget):
         self.run_button.clicked.connect(self.start)
         self.cancel_button.clicked.connect(self.cancel)
         self.cancel_button.setEnabled(False)
+        icons.use(self.run_button, "compare", primary=True)
+        icons.use(self.cancel_button, "cancel")
         self.progress = QProgressBar()
         self.table = QTableWidget(0, 3)
         self.table.setHorizontalHeaderLabels(["Event", "Behaviour", "Differences"])

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QHBoxL
 from emulator import triggers
 from emulator.store.logs import is_failure
 
-from .. import theme
+from .. import icons, theme
 from ..widgets.empty_hint import hint
 
 LIMIT = 500
@@ -77,6 +77,7 @@ class LogsView(QWidget):
         self.trigger_box.currentIndexChanged.connect(lambda _: self.refresh())
         export = QPushButton("Export JSON lines…")
         export.clicked.connect(self.export_dialog)
+        icons.use(export, "export")
         self.table = _table([h for _, h, _w in COLUMNS], [w for _k, _h, w in COLUMNS])
         self.table.currentCellChanged.connect(lambda row, *_: self._detail(row))
         hint(self.table, lambda: "No log line matches these filters." if any(self.filters().values()) else

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QInputDialog, QLabel, QPu
 
 from emulator import triggers
 
-from .. import theme
+from .. import icons, theme
 from ..widgets import badges
 from ..widgets.empty_hint import hint
 from ..widgets.editors import EditorHost
@@ -42,13 +42,20 @@ class TestPanel(QWidget):
         self.scratch: dict[tuple, str] = {}  # (tenant, action, event name) -> edited text not saved
         self._shown_name: str | None = None
         self._shown_original = ""
+        self.version = QComboBox()
         # Fill the event from a real tenant user (metadata, roles, factors), as the Simulator's journeys do.
         self.as_user = QComboBox()
         self.as_user.setToolTip("Fill event.user from a tenant user, as a journey for that user would")
         self.as_user.activated.connect(self._fill_user)
-        self.version = QComboBox()
+        # Long names are whole in the drop-down list, not in the row (which must fit 1280 px).
+        for box, letters in ((self.saved, 10), (self.as_user, 10), (self.version, 7)):
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            box.setMinimumContentsLength(letters)
         self.run_button = QPushButton("Run  (Ctrl+Enter)")
         self.run_button.clicked.connect(self.run)
+        icons.use(self.run_button, "run", primary=True)
+        icons.use(save_as, "save")
+        icons.use(delete, "delete")
         self.event_editor = EditorHost(ops.editors, "json")  # JSON, checked against the trigger's event schema
         self.event_editor.textChanged.connect(self._validate)
         self.validity = QLabel()
@@ -77,6 +84,7 @@ class TestPanel(QWidget):
         self.event_editor.setMinimumHeight(160)
         split.setSizes([420, 260])
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 6, 4, 4)  # inside a tab pane that has its own border
         layout.addLayout(top)
         layout.addWidget(split)
 

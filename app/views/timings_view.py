@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushB
 
 from emulator.timings import by_version
 
+from .. import icons
 from .boxplot import BoxPlot
 from .charts import DurationsChart, WaterfallChart
 
@@ -39,6 +40,7 @@ class TimingsView(QWidget):
         self.log_scale.toggled.connect(self._log_scale)
         refresh = QPushButton("Refresh")
         refresh.clicked.connect(self.refresh)
+        icons.use(refresh, "refresh")
         self.summary = QLabel()
         self.durations, self.versions, self.waterfall = DurationsChart(), BoxPlot(), WaterfallChart()
         self.durations.point_clicked.connect(self.open_row)

@@ -24,7 +24,7 @@ from emulator.flows.engine import Answers
 # between steps often enough to redraw (four, as the CLI's bench runs, made repaints late here).
 APP_IN_FLIGHT = 2
 
-from ... import theme
+from ... import icons, theme
 from ...widgets.badges import Badge
 from .details import RunDetails
 from .prompt import PromptPanel
@@ -88,6 +88,9 @@ class SimulatorView(QWidget):
         self.run_button.clicked.connect(lambda: self.advance(True))
         self.rerun_button.clicked.connect(self.rerun)
         self.new_button.clicked.connect(self.new_run)
+        for button, name, primary in ((self.step_button, "step", False), (self.run_button, "run", True),
+                                      (self.rerun_button, "rerun", False), (self.new_button, "new", False)):
+            icons.use(button, name, primary)
         self.step_keys = []
         for text, key, slot in (("Step", "F10", lambda: self.advance(False)), ("Run", "F5", lambda: self.advance(True))):
             action = QAction(text, self)
@@ -106,6 +109,8 @@ class SimulatorView(QWidget):
         self.batch_button.clicked.connect(self.start_batch)
         self.cancel_button.clicked.connect(self.cancel_batch)
         self.cancel_button.setEnabled(False)
+        icons.use(self.batch_button, "batch")
+        icons.use(self.cancel_button, "cancel")
         self.batch_progress = QProgressBar()
         self.batch_progress.setFormat("%v / %m runs")
         self.batch_label = QLabel()
