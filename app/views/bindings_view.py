@@ -5,7 +5,7 @@ they were. Four triggers a row: all of them fit a 1280x800 window without scroll
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QGridLayout, QGroupBox, QHBoxLayout, QLabel,
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QSizePolicy,
                                QListWidget, QListWidgetItem, QPushButton, QScrollArea, QVBoxLayout, QWidget)
 
 from emulator import triggers
@@ -13,6 +13,7 @@ from emulator.changes import Changes
 from emulator.errors import EmulatorError
 
 from .. import icons, theme
+from ..widgets.empty_hint import hint
 
 
 def _terminal(text: str) -> QLabel:
@@ -38,6 +39,8 @@ class TriggerBindings(QGroupBox):
         self.list.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
         self.list.setDefaultDropAction(Qt.DropAction.MoveAction)
         self.list.model().rowsMoved.connect(lambda *_: self.apply())
+        hint(self.list, "Nothing bound: pick an action below and add it (+)." if bindable else
+             "Custom Token Exchange profiles attach its actions (Tenant).")
         self.candidates = QComboBox()
         add, remove = QPushButton("Add"), QPushButton("Remove")
         self.add_button, self.remove_button = add, remove
@@ -45,18 +48,20 @@ class TriggerBindings(QGroupBox):
         self._arrows = (up, down)
         for button, name in ((add, "new"), (remove, "delete"), (up, "up"), (down, "down")):
             icons.use(button, name)
-        up.setText("")
-        down.setText("")
-        up.setToolTip("Move up: runs earlier")
-        down.setToolTip("Move down: runs later")
+        # Icons only, so the card's row fits a quarter of 1280 px; the words are in the tooltips.
+        for button, tip in ((add, "Add the chosen action to this trigger"), (remove, "Remove the selected action"),
+                            (up, "Move up: runs earlier"), (down, "Move down: runs later")):
+            button.setAccessibleName(button.text())
+            button.setText("")
+            button.setToolTip(tip)
         add.clicked.connect(self.add_selected)
         remove.clicked.connect(self.remove_selected)
         up.clicked.connect(lambda: self.move(-1))
         down.clicked.connect(lambda: self.move(1))
         self.message = QLabel(wordWrap=True)
         self.message.setStyleSheet(f"color: {theme.css('error')}")
-        for button, width in ((up, 28), (down, 28), (add, 44), (remove, 64)):
-            button.setFixedWidth(width)
+        for button in (up, down, add, remove):  # as wide as an icon and the stylesheet's padding, in any theme
+            button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.candidates.setMinimumContentsLength(4)
         self.candidates.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         row = QHBoxLayout()

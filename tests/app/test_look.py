@@ -35,6 +35,11 @@ def test_every_view_fits_1280_px_in_the_stylesheet(win, qapp, mode):
         qapp.processEvents()
         assert win.minimumSizeHint().width() <= 1280, f"{tabs.tabText(i)}: {win.minimumSizeHint().width()} px"
         assert win.width() == 1280
+        # No button's words are cut: each is at least as wide as its text and icon need.
+        from PySide6.QtWidgets import QPushButton
+        cut = [b.text() or b.toolTip() for b in win.findChildren(QPushButton)
+               if b.isVisible() and b.width() < b.sizeHint().width() - 2]
+        assert not cut, f"{tabs.tabText(i)}: cut buttons {cut}"
 
 
 def test_the_main_actions_are_primary_with_icons_that_follow_the_theme(win, qapp):
